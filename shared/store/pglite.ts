@@ -1,0 +1,66 @@
+/**
+ * The embedded engine, PGlite: PostgreSQL in process.
+ *
+ * @module
+ */
+
+import { PGlite } from "@electric-sql/pglite";
+import { type Database, type Queryable, toStoreError } from "./database.ts";
+
+/** Where PGlite keeps its data. */
+export interface PgliteOptions {
+  /** A data folder; created on first use. In memory when absent. */
+  dataDir?: string;
+  /** A dump (`dumpDataDir()`) to start an in-memory database from. */
+  loadDataDir?: Blob | File;
+}
+
+/**
+ * Opens the embedded engine. A fresh data folder takes seconds to
+ * initialise; reopening one takes a fraction of a second.
+ *
+ * @param options The data folder or dump.
+ * @returns The database.
+ * @example Usage
+ * ```ts
+ * import { openPglite } from "@thoughts/shared";
+ *
+ * const db = await openPglite({ dataDir: ".data/users" });
+ * await db.query("SELECT 1");
+ * ```
+ */
+export async function openPglite(
+  options: PgliteOptions = {},
+): Promise<Database> {
+  const pg = await PGlite.create({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+  });
+  const on = (runner: Pick<PGlite, "query">): Queryable => ({
+    async query<T>(text: string, params: unknown[] = []) {
+      try {
+        return (await runner.query<T>(text, params)).rows;
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+  });
+  const root = on(pg);
+  return {
+    engine: "PGLITE",
+    query: root.query,
+    async transaction(fn) {
+      try {
+        return await pg.transaction((tx) => fn(on(tx)));
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async ping() {
+      await root.query("SELECT 1");
+    },
+    async close() {
+      if (!pg.closed) await pg.close();
+    },
+  };
+}

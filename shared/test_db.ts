@@ -1,0 +1,96 @@
+/**
+ * Fresh, isolated databases for tests, on the engine CI selects with
+ * `DATABASE_ENGINE` (PGlite when unset; PostgreSQL with the `POSTGRES_*`
+ * variables).
+ *
+ * @module
+ */
+
+import { PGlite } from "@electric-sql/pglite";
+import postgres from "postgres";
+import type { Database } from "./store/database.ts";
+import { openPglite } from "./store/pglite.ts";
+import { openPostgres } from "./store/postgres.ts";
+
+/** A test database; disposing it closes and deletes it. */
+export type TestDatabase = Database & AsyncDisposable;
+
+let template: Promise<Blob> | undefined;
+
+// Initialising PGlite costs seconds; loading a dump of a fresh one costs a
+// fraction of that, so each test process initialises once.
+function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const pg = await PGlite.create();
+    const dump = await pg.dumpDataDir("none");
+    await pg.close();
+    return dump;
+  })();
+  return template;
+}
+
+/** The engine the tests run on, from `DATABASE_ENGINE`. */
+export function testEngine(): "POSTGRES" | "PGLITE" {
+  return Deno.env.get("DATABASE_ENGINE") === "POSTGRES" ? "POSTGRES" : "PGLITE";
+}
+
+/** The PostgreSQL server settings of the tests, from the `POSTGRES_*` variables. */
+export function testPostgresSettings(): {
+  host: string;
+  port: number;
+  user: string;
+  database: string;
+  password: string;
+} {
+  const env = (name: string, fallback: string) =>
+    Deno.env.get(name) ?? fallback;
+  return {
+    host: env("POSTGRES_HOST", "127.0.0.1"),
+    port: Number(env("POSTGRES_PORT", "5432")),
+    user: env("POSTGRES_USER", "postgres"),
+    database: env("POSTGRES_DB", "postgres"),
+    password: env("POSTGRES_PASSWORD", ""),
+  };
+}
+
+/**
+ * Opens an empty database: an in-memory PGlite, or a new schema on the
+ * PostgreSQL server.
+ *
+ * @returns The database; dispose it to drop it.
+ * @example Usage
+ * ```ts
+ * import { openTestDatabase } from "@thoughts/shared/testing";
+ *
+ * await using db = await openTestDatabase();
+ * await db.query("SELECT 1");
+ * ```
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (testEngine() === "PGLITE") {
+    const db = await openPglite({ loadDataDir: await pgliteTemplate() });
+    return { ...db, [Symbol.asyncDispose]: () => db.close() };
+  }
+  const settings = testPostgresSettings();
+  const schema = `test_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = postgres({
+    ...settings,
+    username: settings.user,
+    max: 1,
+    onnotice: () => {},
+  });
+  await admin.unsafe(`CREATE SCHEMA ${schema}`);
+  const db = openPostgres({
+    ...settings,
+    max: 4,
+    connection: { search_path: schema },
+  });
+  return {
+    ...db,
+    async [Symbol.asyncDispose]() {
+      await db.close();
+      await admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/**
+ * Helpers for the tests of every service: assertions, test databases,
+ * captured logs.
+ *
+ * @module
+ */
+
+export * from "./assert.ts";
+export * from "./temp_repo.ts";
+export * from "./test_db.ts";
