@@ -23,7 +23,10 @@ export type GitRunner = (
  * const { stdout } = await runGit(["rev-parse", "HEAD"], ".");
  * ```
  */
-export const runGit: GitRunner = async (args, cwd) => {
+export const runGit: GitRunner = async (
+  args: string[],
+  cwd: string,
+): Promise<{ ok: boolean; stdout: string; stderr: string }> => {
   try {
     const out = await new Deno.Command("git", {
       args,

@@ -91,12 +91,13 @@ const CONNECTION_CODES = new Set([
 export function toStoreError(error: unknown): StoreError {
   if (error instanceof StoreError) return error;
   // PGlite names the field `constraint`, postgres.js `constraint_name`.
-  const { code, constraint = undefined, constraint_name: name = constraint } =
-    (error ?? {}) as {
-      code?: unknown;
-      constraint?: unknown;
-      constraint_name?: unknown;
-    };
+  const fields = (error ?? {}) as {
+    code?: unknown;
+    constraint?: unknown;
+    constraint_name?: unknown;
+  };
+  const { code } = fields;
+  const name = fields.constraint ?? fields.constraint_name;
   const sqlState = typeof code === "string" ? code : "";
   if (sqlState === "23505") {
     return new StoreError("unique_violation", "Unique constraint violated", {

@@ -1,0 +1,68 @@
+/**
+ * Maps every error a request can raise to the JSON error shape, hiding the
+ * message of unexpected ones.
+ *
+ * @module
+ */
+
+import { HTTPException } from "hono/http-exception";
+import { type ErrorCode, HttpError } from "../errors.ts";
+import { StoreError } from "../store/database.ts";
+import { TokenError } from "../tokens.ts";
+
+/** What a client is told about an error. */
+export interface ErrorResponse {
+  status: number;
+  code: ErrorCode;
+  message: string;
+  /** Whether it is the server's fault and worth logging with its cause. */
+  unexpected: boolean;
+}
+
+/**
+ * Describes an error for the client.
+ *
+ * @param error What a handler or middleware threw.
+ * @returns The status, code and client-safe message.
+ * @example Usage
+ * ```ts
+ * import { describeError, HttpError } from "@thoughts/shared";
+ *
+ * describeError(new HttpError(404, "Thought not found: '3'")).status; // 404
+ * ```
+ */
+export function describeError(error: unknown): ErrorResponse {
+  if (error instanceof HttpError) {
+    return { ...pick(error), unexpected: error.status >= 500 };
+  }
+  if (error instanceof TokenError) {
+    return {
+      status: 401,
+      code: "unauthorized",
+      message: error.message,
+      unexpected: false,
+    };
+  }
+  if (error instanceof StoreError && error.code === "unavailable") {
+    return {
+      status: 503,
+      code: "unavailable",
+      message: "Database unavailable",
+      unexpected: true,
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const http = new HttpError(error.status, error.message || "Bad request");
+    return { ...pick(http), unexpected: false };
+  }
+  return {
+    status: 500,
+    code: "internal",
+    message: "Internal server error",
+    unexpected: true,
+  };
+}
+
+function pick(error: HttpError): Omit<ErrorResponse, "unexpected"> {
+  return { status: error.status, code: error.code, message: error.message };
+}

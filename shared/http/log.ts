@@ -1,0 +1,77 @@
+/**
+ * JSON log lines on stdout, where the cluster collects them. Callers pass
+ * only safe fields: never a password, token or key.
+ *
+ * @module
+ */
+
+/** The severity of a log line. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+/** Writes one structured log record. */
+export type Logger = (
+  level: LogLevel,
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+/**
+ * A logger writing one JSON object per line.
+ *
+ * @param service The service name added to every line.
+ * @param write Where lines go; `console.log` by default.
+ * @param now The clock.
+ * @returns The logger.
+ * @example Usage
+ * ```ts
+ * import { jsonLogger } from "@thoughts/shared";
+ *
+ * jsonLogger("users")("info", "Listening", { port: 8000 });
+ * ```
+ */
+export function jsonLogger(
+  service: string,
+  write: (line: string) => void = console.log,
+  now: () => Date = () => new Date(),
+): Logger {
+  return (level, message, fields = {}) => {
+    write(
+      JSON.stringify({
+        time: now().toISOString(),
+        level,
+        service,
+        message,
+        ...fields,
+      }),
+    );
+  };
+}
+
+/** A logged record, as kept by {@linkcode memoryLogger}. */
+export interface LogRecord {
+  level: LogLevel;
+  message: string;
+  [field: string]: unknown;
+}
+
+/**
+ * A logger that keeps records in memory, for tests.
+ *
+ * @returns The logger and the records it has kept.
+ * @example Usage
+ * ```ts
+ * import { memoryLogger } from "@thoughts/shared";
+ *
+ * const { logger, records } = memoryLogger();
+ * logger("warn", "Careful");
+ * records[0]?.message; // "Careful"
+ * ```
+ */
+export function memoryLogger(): { logger: Logger; records: LogRecord[] } {
+  const records: LogRecord[] = [];
+  return {
+    records,
+    logger: (level, message, fields = {}) =>
+      records.push({ ...fields, level, message }),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Schemas every service's API shares: the error shape and the documented
+ * error responses.
+ *
+ * @module
+ */
+
+import { z } from "@hono/zod-openapi";
+
+/** The JSON error body: `{"error": {"code", "message"}}`. */
+export const ErrorSchema = z.object({
+  error: z.object({
+    code: z.string().openapi({ example: "not_found" }),
+    message: z.string().openapi({ example: "Thought not found: '3'" }),
+  }),
+}).openapi("Error");
+
+/**
+ * Documents error responses with the shared error shape.
+ *
+ * @param statuses Each status and what it means for the route.
+ * @returns Response objects for `createRoute`.
+ * @example Usage
+ * ```ts
+ * import { errorResponses } from "@thoughts/shared";
+ *
+ * const responses = { ...errorResponses({ 404: "No such thought" }) };
+ * ```
+ */
+export function errorResponses<S extends number>(
+  statuses: Record<S, string>,
+): Record<
+  S,
+  {
+    description: string;
+    content: { "application/json": { schema: typeof ErrorSchema } };
+  }
+> {
+  return Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [
+      status,
+      { description, content: { "application/json": { schema: ErrorSchema } } },
+    ]),
+  ) as never;
+}
+
+/**
+ * A JSON response object for `createRoute`.
+ *
+ * @param schema The body schema.
+ * @param description What the response means.
+ * @returns The response object.
+ * @example Usage
+ * ```ts
+ * import { jsonResponse } from "@thoughts/shared";
+ * import { z } from "@hono/zod-openapi";
+ *
+ * const ok = jsonResponse(z.object({ status: z.string() }), "Alive");
+ * ```
+ */
+export function jsonResponse<T extends z.ZodType>(
+  schema: T,
+  description: string,
+): { description: string; content: { "application/json": { schema: T } } } {
+  return { description, content: { "application/json": { schema } } };
+}

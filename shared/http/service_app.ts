@@ -1,0 +1,129 @@
+/**
+ * The Hono app every service starts from: request IDs, JSON logs, metrics,
+ * a body limit, the JSON error shape, and the routes every service has.
+ *
+ * @module
+ */
+
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { routePath } from "hono/route";
+import type { BuildInfo } from "../build_info.ts";
+import { errorBody, HttpError } from "../errors.ts";
+import { describeError } from "./errors.ts";
+import type { Logger } from "./log.ts";
+import { createMetrics } from "./metrics.ts";
+import { REQUEST_ID_HEADER, requestId } from "./request_id.ts";
+import { registerSystemRoutes } from "./system_routes.ts";
+
+/** The Hono environment of every service app. */
+export type ServiceEnv = { Variables: { requestId: string } };
+
+/** Options of {@linkcode createServiceApp}. */
+export interface ServiceAppOptions {
+  /** What `/admin/version/` and `build_info` report. */
+  info: BuildInfo;
+  /** Where request and error logs go. */
+  logger: Logger;
+  /** The OpenAPI title, e.g. `Users Backend API`. */
+  title: string;
+  /** Named checks `/readyz` runs; each rejects when not ready. */
+  readiness?: Record<string, () => Promise<void>>;
+  /** More fields for `/admin/version/`, e.g. the key ids. */
+  versionExtras?: () => Record<string, unknown>;
+  /** The largest request body, in bytes; 64 KiB by default. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Creates the app a service adds its routes to, with `defineRoute`
+ * so that paths answer with and without their trailing slash.
+ *
+ * @param options The build info, logger, readiness checks and limits.
+ * @returns The app.
+ * @example Usage
+ * ```ts
+ * import { createServiceApp, jsonLogger } from "@thoughts/shared";
+ *
+ * const app = createServiceApp({ info, logger: jsonLogger("users"), title: "Users Backend API" });
+ * const res = await app.request("/healthz");
+ * ```
+ */
+export function createServiceApp(
+  options: ServiceAppOptions,
+): OpenAPIHono<ServiceEnv> {
+  const { info, logger } = options;
+  const metrics = createMetrics(info);
+  const app = new OpenAPIHono<ServiceEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const problems = result.error.issues.map((issue) =>
+        `'${issue.path.join(".") || result.target}': ${issue.message}`
+      );
+      return c.json(
+        errorBody(
+          "bad_request",
+          `Invalid ${result.target}: ${problems.join("; ")}`,
+        ),
+        400,
+      );
+    },
+  });
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    const id = requestId(c.req.header(REQUEST_ID_HEADER));
+    c.set("requestId", id);
+    await next();
+    c.header(REQUEST_ID_HEADER, id);
+    const matched = routePath(c, -1);
+    // Both slash forms of a route count as one.
+    const route = matched === "/*" || matched === "*"
+      ? "unmatched"
+      : matched.replace(/(.)\/$/, "$1");
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observe(c.req.method, route, c.res.status, seconds);
+    logger("info", "Request", {
+      requestId: id,
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 10000) / 10,
+    });
+  });
+  app.use(bodyLimit({
+    maxSize: options.maxBodyBytes ?? 64 * 1024,
+    onError: () => {
+      throw new HttpError(413, "Request body too large");
+    },
+  }));
+
+  app.onError((error, c) => {
+    const { status, code, message, unexpected } = describeError(error);
+    if (unexpected) {
+      const cause = error instanceof Error ? (error.cause ?? error) : error;
+      logger("error", "Request failed", {
+        requestId: c.get("requestId"),
+        error: cause instanceof Error
+          ? `${cause.name}: ${cause.message}`
+          : String(cause),
+        stack: cause instanceof Error ? cause.stack : undefined,
+      });
+    }
+    return c.json(errorBody(code, message), status as 400);
+  });
+  app.notFound((c) => c.json(errorBody("not_found", "Route not found"), 404));
+
+  registerSystemRoutes(app, { ...options, registry: metrics.registry });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: options.title, version: info.version },
+  });
+  return app;
+}

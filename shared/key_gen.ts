@@ -1,0 +1,51 @@
+/**
+ * Fresh RSA key pairs in the files' formats, for development keys, the
+ * Kubernetes secret and rotation.
+ *
+ * @module
+ */
+
+import { encodeBase64 } from "./_base64.ts";
+
+function pem(label: string, der: ArrayBuffer): string {
+  const lines = encodeBase64(new Uint8Array(der)).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${
+    lines.join("\n")
+  }\n-----END ${label}-----\n`;
+}
+
+/**
+ * Generates a 2048-bit RSA key pair for RS256.
+ *
+ * @returns The private key (PKCS#8 PEM) and public key (SPKI PEM).
+ * @example Usage
+ * ```ts
+ * import { generateKeyPairPem } from "@thoughts/shared";
+ *
+ * const { privatePem, publicPem } = await generateKeyPairPem();
+ * ```
+ */
+export async function generateKeyPairPem(): Promise<
+  { privatePem: string; publicPem: string }
+> {
+  const pair = await crypto.subtle.generateKey(
+    {
+      name: "RSASSA-PKCS1-v1_5",
+      modulusLength: 2048,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: "SHA-256",
+    },
+    true,
+    ["sign", "verify"],
+  );
+  return {
+    privatePem: pem(
+      "PRIVATE KEY",
+      await crypto.subtle.exportKey("pkcs8", pair.privateKey),
+    ),
+    publicPem: pem(
+      "PUBLIC KEY",
+      await crypto.subtle.exportKey("spki", pair.publicKey),
+    ),
+  };
+}

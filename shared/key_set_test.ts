@@ -1,0 +1,121 @@
+import { assertEquals, assertOk, assertRejects } from "./testing.ts";
+import { generateKeyPairPem } from "./key_gen.ts";
+import { KeyError, keyId, loadKeySet } from "./key_set.ts";
+import { memorySecretReader, type SecretReader } from "./secrets.ts";
+import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./test_keys.ts";
+
+const real = await generateKeyPairPem();
+const realFiles = {
+  "private_key.pem": real.privatePem,
+  "public_key.pub": real.publicPem,
+};
+
+Deno.test("loadKeySet() falls back to the test keys outside production only", async (t) => {
+  for (const appEnv of ["test", "development"] as const) {
+    await t.step(appEnv, async () => {
+      const keys = await loadKeySet({
+        reader: memorySecretReader({}),
+        appEnv,
+        signs: true,
+      });
+      assertOk(keys.isTestKeys);
+      assertEquals(keys.signer?.kid, await keyId(TEST_PUBLIC_KEY_PEM));
+    });
+  }
+  await t.step("production refuses a folder with no keys", async () => {
+    await assertRejects(
+      () =>
+        loadKeySet({
+          reader: memorySecretReader({}),
+          appEnv: "production",
+          signs: false,
+        }),
+      KeyError,
+      "No token keys in 'memory': expected a '*.pub' key",
+    );
+  });
+  await t.step(
+    "production refuses a signer without its private key",
+    async () => {
+      const reader = memorySecretReader({ "public_key.pub": real.publicPem });
+      await assertRejects(
+        () => loadKeySet({ reader, appEnv: "production", signs: true }),
+        KeyError,
+        "expected 'private_key.pem' and a '*.pub' key",
+      );
+    },
+  );
+});
+
+Deno.test("loadKeySet() refuses the built-in test keys in production", async () => {
+  const reader = memorySecretReader({
+    "private_key.pem": TEST_PRIVATE_KEY_PEM,
+    "public_key.pub": TEST_PUBLIC_KEY_PEM,
+  });
+  const error = await assertRejects(
+    () => loadKeySet({ reader, appEnv: "production", signs: true }),
+    KeyError,
+    "Refusing the built-in test key in production",
+  );
+  assertOk(!error.message.includes("BEGIN"));
+});
+
+Deno.test("loadKeySet() loads mounted keys by kid", async () => {
+  const other = await generateKeyPairPem();
+  const reader = memorySecretReader({
+    ...realFiles,
+    "next.pub": other.publicPem,
+  });
+  const keys = await loadKeySet({ reader, appEnv: "production", signs: true });
+  const kid = await keyId(real.publicPem);
+  assertEquals(keys.signer?.kid, kid);
+  assertEquals(
+    [...keys.verifiers.keys()].sort(),
+    [kid, await keyId(other.publicPem)].sort(),
+  );
+  assertEquals(
+    keys.jwks.keys.map((k) => k.kid).sort(),
+    [...keys.verifiers.keys()].sort(),
+  );
+  assertOk(keys.jwks.keys.every((k) => k.d === undefined && k.alg === "RS256"));
+});
+
+Deno.test("loadKeySet() refuses a private key whose public half is not published", async () => {
+  const other = await generateKeyPairPem();
+  const reader = memorySecretReader({
+    ...realFiles,
+    "public_key.pub": other.publicPem,
+  });
+  await assertRejects(
+    () => loadKeySet({ reader, appEnv: "production", signs: true }),
+    KeyError,
+    "is not among the published '*.pub' keys",
+  );
+});
+
+Deno.test("loadKeySet() names an unreadable key file without its content", async () => {
+  const reader = memorySecretReader({
+    "public_key.pub": "-----BEGIN PUBLIC KEY-----\nsecretgarbage",
+  });
+  const error = await assertRejects(
+    () => loadKeySet({ reader, appEnv: "production", signs: false }),
+    KeyError,
+    "Cannot read public key file: 'public_key.pub'",
+  );
+  assertOk(!error.message.includes("secretgarbage"));
+});
+
+Deno.test("loadKeySet() of a verifier never reads the private key", async () => {
+  const inner = memorySecretReader(realFiles);
+  const reader: SecretReader = {
+    ...inner,
+    read(name) {
+      if (name === "private_key.pem") {
+        throw new Error("Verifier read the private key");
+      }
+      return inner.read(name);
+    },
+  };
+  const keys = await loadKeySet({ reader, appEnv: "production", signs: false });
+  assertEquals([keys.signer, keys.verifiers.size], [undefined, 1]);
+});
