@@ -5,7 +5,7 @@
  * @module
  */
 
-import { encodeBase64 } from "./_base64.ts";
+import { encodeBase64 } from "./base64.ts";
 
 function pem(label: string, der: ArrayBuffer): string {
   const lines = encodeBase64(new Uint8Array(der)).match(/.{1,64}/g) ?? [];

@@ -25,3 +25,7 @@ export * from "./http/schemas.ts";
 export * from "./http/service_app.ts";
 export * from "./http/system_routes.ts";
 export * from "./http/route.ts";
+export * from "./base64.ts";
+export * from "./http/body.ts";
+export * from "./retry.ts";
+export * from "./serve.ts";

@@ -16,6 +16,8 @@ export const commonVariables = {
     default: "production",
   }),
   PORT: integer({ default: 8000, min: 1, max: 65535 }),
+  /** The listen address; tests and local runs bind 127.0.0.1. */
+  HOST: text({ default: "0.0.0.0" }),
   SECRETS_DIR: text({ default: "/opt/keys" }),
 };
 

@@ -31,6 +31,8 @@ export interface ServiceAppOptions {
   readiness?: Record<string, () => Promise<void>>;
   /** More fields for `/admin/version/`, e.g. the key ids. */
   versionExtras?: () => Record<string, unknown>;
+  /** Whether the process is shutting down: `/readyz` then fails first. */
+  lifecycle?: { draining: boolean };
   /** The largest request body, in bytes; 64 KiB by default. */
   maxBodyBytes?: number;
 }
@@ -115,7 +117,21 @@ export function createServiceApp(
   });
   app.notFound((c) => c.json(errorBody("not_found", "Route not found"), 404));
 
-  registerSystemRoutes(app, { ...options, registry: metrics.registry });
+  const lifecycle = options.lifecycle;
+  const readiness = {
+    ...(lifecycle && {
+      accepting: () =>
+        lifecycle.draining
+          ? Promise.reject(new HttpError(503, "Shutting down"))
+          : Promise.resolve(),
+    }),
+    ...options.readiness,
+  };
+  registerSystemRoutes(app, {
+    ...options,
+    readiness,
+    registry: metrics.registry,
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",

@@ -1,0 +1,107 @@
+/**
+ * Serving a service: listen, and on SIGTERM or SIGINT stop accepting,
+ * finish the requests in flight (bounded), close resources, exit 0.
+ *
+ * @module
+ */
+
+import { ConfigError } from "./config.ts";
+import type { Logger } from "./http/log.ts";
+import { KeyError } from "./key_set.ts";
+import { StoreError } from "./store/database.ts";
+import { VersionError } from "./version.ts";
+
+/** Whether the process is shutting down; readiness reads it. */
+export interface Lifecycle {
+  draining: boolean;
+}
+
+/** Options of {@linkcode serve}. */
+export interface ServeOptions {
+  fetch: (request: Request) => Response | Promise<Response>;
+  port: number;
+  hostname: string;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  /** Closes what the service opened (the database) after the last request. */
+  close?: () => Promise<void>;
+  /** How long in-flight requests may take to finish; 10 s by default. */
+  graceMs?: number;
+}
+
+/**
+ * Starts the HTTP server and wires graceful shutdown to SIGTERM and SIGINT.
+ *
+ * @param options The handler, address, logger and cleanup.
+ * @returns The server.
+ * @example Usage
+ * ```ts
+ * import { jsonLogger, serve } from "@thoughts/shared";
+ *
+ * serve({ fetch: app.fetch, port: 8000, hostname: "0.0.0.0", logger: jsonLogger("users"), lifecycle: { draining: false } });
+ * ```
+ */
+export function serve(options: ServeOptions): Deno.HttpServer {
+  const { logger, lifecycle } = options;
+  const server = Deno.serve({
+    port: options.port,
+    hostname: options.hostname,
+    onListen: ({ hostname, port }) =>
+      logger("info", "Listening", { hostname, port }),
+  }, options.fetch);
+  const stop = async (signal: string) => {
+    if (lifecycle.draining) return;
+    lifecycle.draining = true;
+    logger("info", "Shutting down", { signal });
+    const grace = setTimeout(() => {
+      logger(
+        "warn",
+        "Requests still in flight after the grace period; exiting",
+      );
+      Deno.exit(1);
+    }, options.graceMs ?? 10_000);
+    await server.shutdown();
+    await options.close?.();
+    clearTimeout(grace);
+    logger("info", "Stopped");
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    Deno.addSignalListener(signal, () => stop(signal));
+  }
+  return server;
+}
+
+/**
+ * Runs a service's start-up and turns a known failure into one clear line
+ * on stderr and exit code 1, before anything listens.
+ *
+ * @param service The service name, for the message.
+ * @param start The start-up.
+ * @returns When start-up has finished.
+ * @example Usage
+ * ```ts
+ * import { runMain } from "@thoughts/shared";
+ *
+ * if (import.meta.main) await runMain("users", () => main(null));
+ * ```
+ */
+export async function runMain(
+  service: string,
+  start: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await start();
+  } catch (error) {
+    const known = [ConfigError, KeyError, VersionError, StoreError].some((t) =>
+      error instanceof t
+    );
+    console.error(
+      `${service}: cannot start: ${
+        known ? (error as Error).message : String(error)
+      }`,
+    );
+    if (!known) console.error((error as Error)?.stack ?? "");
+    Deno.exit(1);
+  }
+}

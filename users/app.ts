@@ -1,0 +1,184 @@
+/**
+ * The users service as a Hono app: accounts, login, the public keys.
+ *
+ * @module
+ */
+
+import { createRoute } from "@hono/zod-openapi";
+import {
+  type BuildInfo,
+  createServiceApp,
+  defineRoute,
+  errorResponses,
+  HttpError,
+  jsonOrForm,
+  jsonResponse,
+  type KeySet,
+  type Logger,
+  signToken,
+  StoreError,
+} from "@thoughts/shared";
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { PasswordHasher } from "./password.ts";
+import {
+  CreateUserBody,
+  JwksSchema,
+  LoginBody,
+  LoginResponse,
+  UserSchema,
+} from "./schemas.ts";
+import type { User, UsersStore } from "./store.ts";
+
+/** Everything the users app needs from outside. */
+export interface UsersDeps {
+  store: UsersStore;
+  hasher: PasswordHasher;
+  /** The current key set; a function so a reload takes effect at once. */
+  keys: () => KeySet;
+  info: BuildInfo;
+  logger: Logger;
+  /** Token lifetime in seconds. */
+  tokenLifetime: number;
+  now: () => Date;
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
+  /** Set while shutting down, so `/readyz` fails first. */
+  lifecycle?: { draining: boolean };
+}
+
+const form = "application/x-www-form-urlencoded";
+
+const routes = {
+  createUser: createRoute({
+    method: "post",
+    path: "/admin/users/",
+    tags: ["Users"],
+    summary: "Create an account",
+    request: {
+      body: {
+        required: true,
+        content: { "application/json": { schema: CreateUserBody } },
+      },
+    },
+    responses: {
+      201: jsonResponse(UserSchema, "Created"),
+      ...errorResponses({
+        400: "Invalid input",
+        409: "Username taken",
+        413: "Body too large",
+        415: "Not JSON",
+      }),
+    },
+  }),
+  login: createRoute({
+    method: "post",
+    path: "/api/login/",
+    tags: ["Users"],
+    summary: "Log in and get a bearer token",
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: LoginBody },
+          [form]: { schema: LoginBody },
+        },
+      },
+    },
+    responses: {
+      200: jsonResponse(LoginResponse, "Logged in"),
+      ...errorResponses({
+        400: "Invalid input",
+        401: "Wrong username or password",
+      }),
+    },
+  }),
+  jwks: createRoute({
+    method: "get",
+    path: "/.well-known/jwks.json",
+    tags: ["Users"],
+    summary: "The public keys verifiers accept, as a JWK Set",
+    responses: { 200: jsonResponse(JwksSchema, "The JWK Set") },
+  }),
+};
+
+const toJson = (user: User) => ({
+  id: user.id,
+  username: user.username,
+  creation: user.creation.toISOString(),
+});
+
+/**
+ * Creates the users app.
+ *
+ * @param deps The store, hasher, keys, clock and build info.
+ * @returns The Hono app.
+ * @example Usage
+ * ```ts
+ * import { createApp } from "./app.ts";
+ *
+ * const res = await createApp(deps).request("/healthz");
+ * ```
+ */
+export function createApp(
+  deps: UsersDeps,
+): OpenAPIHono<{ Variables: { requestId: string } }> {
+  const app = createServiceApp({
+    info: deps.info,
+    logger: deps.logger,
+    title: "Users Backend API",
+    readiness: { database: deps.ping },
+    lifecycle: deps.lifecycle,
+    versionExtras: () => ({
+      kids: [...deps.keys().verifiers.keys()].sort(),
+      signingKid: deps.keys().signer?.kid ?? null,
+    }),
+  });
+  // A hash to verify against for unknown names, so both failures take as long.
+  let decoy: Promise<string> | undefined;
+
+  defineRoute(app, routes.createUser, async (c) => {
+    const { username, password } = c.req.valid("json");
+    const hash = await deps.hasher.hash(password);
+    try {
+      const user = await deps.store.create(username, hash, deps.now());
+      deps.logger("info", "User created", {
+        requestId: c.get("requestId"),
+        userId: user.id,
+      });
+      return c.json(toJson(user), 201);
+    } catch (error) {
+      if (error instanceof StoreError && error.code === "unique_violation") {
+        throw new HttpError(409, `Username already exists: '${username}'`);
+      }
+      throw error;
+    }
+  });
+
+  defineRoute(app, routes.login, async (c) => {
+    const { username, password } = jsonOrForm(
+      c.req.header("content-type"),
+      () => c.req.valid("json"),
+      () => c.req.valid("form"),
+    );
+    const user = await deps.store.findByUsername(username);
+    decoy ??= deps.hasher.hash(crypto.randomUUID());
+    const ok = await deps.hasher.verify(
+      password,
+      user?.passwordHash ?? await decoy,
+    );
+    if (!user || !ok) throw new HttpError(401, "Wrong username or password");
+    const keys = deps.keys();
+    if (!keys.signer) throw new HttpError(503, "No signing key loaded");
+    const token = await signToken(keys, user.username, {
+      lifetime: deps.tokenLifetime,
+      now: deps.now(),
+    });
+    return c.json({ Authorized: `Bearer ${token}` }, 200);
+  });
+
+  defineRoute(
+    app,
+    routes.jwks,
+    (c) => c.json(deps.keys().jwks as { keys: never[] }, 200),
+  );
+  return app;
+}

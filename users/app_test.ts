@@ -1,0 +1,311 @@
+import { createLocalJWKSet, importSPKI, jwtVerify } from "jose";
+import {
+  generateKeyPairPem,
+  keyId,
+  loadKeySet,
+  memoryLogger,
+  memorySecretReader,
+  signToken,
+  StoreError,
+  TEST_PUBLIC_KEY_PEM,
+  TokenError,
+  verifyToken,
+} from "@thoughts/shared";
+import {
+  assertEquals,
+  assertOk,
+  assertRejects,
+  assertStringIncludes,
+  openTestDatabase,
+} from "@thoughts/shared/testing";
+import { createApp, type UsersDeps } from "./app.ts";
+import { DEFAULT_ITERATIONS, pbkdf2Hasher } from "./password.ts";
+import { createUsersStore, type UsersStore } from "./store.ts";
+
+const keys = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+const info = {
+  service: "users",
+  version: "v2.3",
+  commit: "c".repeat(40),
+  source: "stamped",
+} as const;
+const now = new Date("2026-11-25T12:00:00.000Z");
+
+async function setup(overrides: Partial<UsersDeps> = {}) {
+  const db = await openTestDatabase();
+  const { logger, records } = memoryLogger();
+  const deps: UsersDeps = {
+    store: await createUsersStore(db),
+    hasher: pbkdf2Hasher(1000),
+    keys: () => keys,
+    info,
+    logger,
+    tokenLifetime: 3600,
+    now: () => now,
+    ping: () => db.ping(),
+    ...overrides,
+  };
+  const count = async () =>
+    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[0]!
+      .n;
+  return {
+    app: createApp(deps),
+    db,
+    records,
+    count,
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
+}
+
+const json = (body: unknown, method = "POST") => ({
+  method,
+  headers: { "Content-Type": "application/json" },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
+
+Deno.test("POST /admin/users/ creates an account without echoing the password", async () => {
+  await using t = await setup();
+  const res = await t.app.request(
+    "/admin/users/",
+    json({ username: "  ada ", password: "correct horse" }),
+  );
+  assertEquals(res.status, 201);
+  const body = await res.json();
+  assertEquals(body, { id: 1, username: "ada", creation: now.toISOString() });
+  const again = await t.app.request(
+    "/admin/users",
+    json({ username: "bob", password: "correct horse" }),
+  );
+  assertEquals(again.status, 201);
+  assertOk(!t.records.some((r) => JSON.stringify(r).includes("correct horse")));
+});
+
+Deno.test("POST /admin/users/ stores only a slow salted hash", async () => {
+  await using t = await setup({ hasher: pbkdf2Hasher() });
+  for (const username of ["ada", "bob"]) {
+    await t.app.request(
+      "/admin/users/",
+      json({ username, password: "correct horse" }),
+    );
+  }
+  const rows = await t.db.query<{ password_hash: string }>(
+    "SELECT password_hash FROM users",
+  );
+  assertEquals(rows.length, 2);
+  for (const { password_hash } of rows) {
+    assertOk(!password_hash.includes("correct horse"));
+    assertOk(password_hash.startsWith(`pbkdf2-sha256$${DEFAULT_ITERATIONS}$`));
+  }
+  assertOk(
+    rows[0]!.password_hash !== rows[1]!.password_hash,
+    "same password, different salt",
+  );
+});
+
+Deno.test("POST /admin/users/ answers 409 for a taken name, also under concurrency", async () => {
+  await using t = await setup();
+  const create = () =>
+    t.app.request(
+      "/admin/users/",
+      json({ username: "ada", password: "correct horse" }),
+    );
+  const statuses = (await Promise.all([create(), create()])).map((r) =>
+    r.status
+  ).sort();
+  assertEquals(statuses, [201, 409]);
+  const res = await create();
+  assertEquals(res.status, 409);
+  assertEquals(await res.json(), {
+    error: { code: "conflict", message: "Username already exists: 'ada'" },
+  });
+  assertEquals(await t.count(), 1);
+});
+
+Deno.test("POST /admin/users/ refuses bad input with a 4xx and writes nothing", async (t) => {
+  await using s = await setup();
+  const cases: [string, RequestInit, number][] = [
+    ["missing fields", json({}), 400],
+    ["missing password", json({ username: "ada" }), 400],
+    ["wrong types", json({ username: 5, password: ["x"] }), 400],
+    ["not JSON", json("{username: ada"), 400],
+    ["JSON array", json([1, 2]), 400],
+    ["no body", { method: "POST" }, 400],
+    ["form body", {
+      method: "POST",
+      body: new URLSearchParams({ username: "a", password: "12345678" }),
+    }, 415],
+    ["unknown content type", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain" },
+      body: "x",
+    }, 415],
+    [
+      "oversized body",
+      json({ username: "ada", password: "x".repeat(100_000) }),
+      413,
+    ],
+    [
+      "SQL metacharacters",
+      json({
+        username: "ada'; DROP TABLE users; --",
+        password: "correct horse",
+      }),
+      400,
+    ],
+    ["blank name", json({ username: "   ", password: "correct horse" }), 400],
+    [
+      "name over 50",
+      json({ username: "a".repeat(51), password: "correct horse" }),
+      400,
+    ],
+    ["password under 8", json({ username: "ada", password: "short" }), 400],
+    [
+      "password over 1024",
+      json({ username: "ada", password: "x".repeat(1025) }),
+      400,
+    ],
+  ];
+  for (const [name, init, status] of cases) {
+    await t.step(name, async () => {
+      const res = await s.app.request("/admin/users/", init);
+      assertEquals(res.status, status);
+      const body = await res.json();
+      assertEquals(typeof body.error.code, "string");
+      assertOk(!JSON.stringify(body).includes("correct horse"));
+    });
+  }
+  assertEquals(await s.count(), 0);
+});
+
+Deno.test("POST /api/login/ returns a token that verifies with the public key and kid", async (t) => {
+  await using s = await setup();
+  await s.app.request(
+    "/admin/users/",
+    json({ username: "ada", password: "correct horse" }),
+  );
+  const publicKey = await importSPKI(TEST_PUBLIC_KEY_PEM, "RS256");
+  const requests: [string, RequestInit][] = [
+    ["JSON", json({ username: "ada", password: "correct horse" })],
+    ["form", {
+      method: "POST",
+      body: new URLSearchParams({ username: "ada", password: "correct horse" }),
+    }],
+  ];
+  for (const [name, init] of requests) {
+    await t.step(name, async () => {
+      const res = await s.app.request("/api/login/", init);
+      assertEquals(res.status, 200);
+      const { Authorized } = await res.json();
+      const token = Authorized.replace(/^Bearer /, "");
+      const { payload, protectedHeader } = await jwtVerify(token, publicKey, {
+        currentDate: now,
+      });
+      assertEquals(protectedHeader.alg, "RS256");
+      assertEquals(protectedHeader.kid, await keyId(TEST_PUBLIC_KEY_PEM));
+      const iat = now.getTime() / 1000;
+      assertEquals(payload, { username: "ada", iat, exp: iat + 3600 });
+    });
+  }
+});
+
+Deno.test("POST /api/login/ answers 401 alike for a wrong password and an unknown user", async () => {
+  await using s = await setup();
+  await s.app.request(
+    "/admin/users/",
+    json({ username: "ada", password: "correct horse" }),
+  );
+  const wrong = await s.app.request(
+    "/api/login/",
+    json({ username: "ada", password: "wrong horse" }),
+  );
+  const unknown = await s.app.request(
+    "/api/login/",
+    json({ username: "eve", password: "correct horse" }),
+  );
+  assertEquals([wrong.status, unknown.status], [401, 401]);
+  assertEquals(await wrong.json(), await unknown.json());
+  const empty = await s.app.request("/api/login/", { method: "POST" });
+  assertEquals(empty.status, 400);
+});
+
+Deno.test("GET /.well-known/jwks.json publishes keys that verify issued tokens", async () => {
+  await using s = await setup();
+  const res = await s.app.request("/.well-known/jwks.json");
+  assertEquals(res.status, 200);
+  const jwks = await res.json();
+  assertEquals(jwks.keys.map((k: { kid: string }) => k.kid), [
+    keys.signer!.kid,
+  ]);
+  assertOk(
+    jwks.keys.every((k: Record<string, unknown>) =>
+      k.d === undefined && k.p === undefined
+    ),
+  );
+  const token = await signToken(keys, "ada", { lifetime: 60, now });
+  const { payload } = await jwtVerify(token, createLocalJWKSet(jwks), {
+    currentDate: now,
+  });
+  assertEquals(payload.username, "ada");
+});
+
+Deno.test("a token signed by another key is refused by the service's verifier", async () => {
+  const other = await generateKeyPairPem();
+  const otherKeys = await loadKeySet({
+    reader: memorySecretReader({
+      "private_key.pem": other.privatePem,
+      "other.pub": other.publicPem,
+    }),
+    appEnv: "test",
+    signs: true,
+  });
+  const forged = await signToken(otherKeys, "ada", { lifetime: 60, now });
+  const error = await assertRejects(
+    () => verifyToken(keys, forged, now),
+    TokenError,
+  );
+  assertEquals(error.code, "unknown_kid");
+});
+
+Deno.test("system routes report version, keys, readiness and metrics", async () => {
+  await using s = await setup();
+  const version = await (await s.app.request("/admin/version/")).json();
+  assertEquals(version, {
+    ...info,
+    kids: [keys.signer!.kid],
+    signingKid: keys.signer!.kid,
+  });
+  assertEquals((await s.app.request("/healthz")).status, 200);
+  assertEquals((await s.app.request("/readyz")).status, 200);
+  await s.app.request("/api/login/", json({ username: "x", password: "y" }));
+  const metrics = await (await s.app.request("/metrics")).text();
+  assertStringIncludes(
+    metrics,
+    'http_requests_total{method="POST",route="/api/login",status="401"} 1',
+  );
+  await s.db.close();
+  assertEquals((await s.app.request("/readyz")).status, 503);
+});
+
+Deno.test("an unavailable database answers 503 JSON", async () => {
+  const down = () =>
+    Promise.reject(new StoreError("unavailable", "Database unavailable"));
+  const store: UsersStore = { create: down, findByUsername: down };
+  await using s = await setup({ store, ping: down });
+  const res = await s.app.request(
+    "/admin/users/",
+    json({ username: "ada", password: "correct horse" }),
+  );
+  assertEquals(res.status, 503);
+  assertEquals(await res.json(), {
+    error: { code: "unavailable", message: "Database unavailable" },
+  });
+  assertEquals(
+    (await s.app.request("/api/login/", json({ username: "a", password: "b" })))
+      .status,
+    503,
+  );
+});

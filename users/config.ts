@@ -1,0 +1,46 @@
+/**
+ * The users service's configuration.
+ *
+ * @module
+ */
+
+import {
+  commonVariables,
+  type Config,
+  databaseVariables,
+  DEFAULT_TOKEN_LIFETIME,
+  type Env,
+  integer,
+  loadConfig,
+} from "@thoughts/shared";
+
+/** Every variable the users service reads. */
+export const usersVariables = {
+  ...commonVariables,
+  ...databaseVariables,
+  TOKEN_LIFETIME_SECONDS: integer({
+    default: DEFAULT_TOKEN_LIFETIME,
+    min: 60,
+    max: 30 * 24 * 3600,
+  }),
+};
+
+/** The resolved configuration of the users service. */
+export type UsersConfig = Config<typeof usersVariables>;
+
+/**
+ * Loads the users service's configuration.
+ *
+ * @param env The environment.
+ * @returns The frozen configuration.
+ * @throws {ConfigError} Naming every bad variable.
+ * @example Usage
+ * ```ts
+ * import { loadUsersConfig } from "./config.ts";
+ *
+ * const config = loadUsersConfig({ DATABASE_ENGINE: "PGLITE" });
+ * ```
+ */
+export function loadUsersConfig(env: Env): UsersConfig {
+  return loadConfig(usersVariables, env);
+}
