@@ -29,3 +29,5 @@ export * from "./base64.ts";
 export * from "./http/body.ts";
 export * from "./retry.ts";
 export * from "./serve.ts";
+export * from "./http/auth.ts";
+export * from "./backend.ts";

@@ -8,3 +8,4 @@
 export * from "./assert.ts";
 export * from "./temp_repo.ts";
 export * from "./test_db.ts";
+export * from "./test_services.ts";

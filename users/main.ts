@@ -5,19 +5,7 @@
  * @module
  */
 
-import {
-  type BuildStamp,
-  databaseConfig,
-  dirSecretReader,
-  jsonLogger,
-  loadKeySet,
-  openDatabase,
-  resolveBuildInfo,
-  retry,
-  runMain,
-  serve,
-  StoreError,
-} from "@thoughts/shared";
+import { type BuildStamp, runMain, startBackend } from "@thoughts/shared";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.ts";
 import { loadUsersConfig } from "./config.ts";
@@ -28,7 +16,7 @@ import { createUsersStore } from "./store.ts";
 export const SERVICE = "users";
 
 /**
- * Reads the configuration, opens the database and keys, and serves.
+ * Reads the configuration and serves.
  *
  * @param stamp The version stamped by `build.ts`; `null` when running from source.
  * @returns The running server.
@@ -40,55 +28,22 @@ export const SERVICE = "users";
  * await main(null);
  * ```
  */
-export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
+export function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
   const config = loadUsersConfig(Deno.env.toObject());
-  const logger = jsonLogger(SERVICE);
-  const info = await resolveBuildInfo({
+  return startBackend({
     service: SERVICE,
     declared: manifest.version,
     stamp,
     cwd: import.meta.dirname ?? ".",
-  });
-  const keySet = await loadKeySet({
-    reader: dirSecretReader(config.SECRETS_DIR),
-    appEnv: config.APP_ENV,
+    config,
     signs: true,
-  });
-  if (keySet.isTestKeys) {
-    logger("warn", "Using the built-in test keys", { appEnv: config.APP_ENV });
-  }
-  const db = await openDatabase(databaseConfig(config));
-  const store = await retry(() => createUsersStore(db), {
-    timeoutMs: 30_000,
-    retryable: (error) =>
-      error instanceof StoreError && error.code === "unavailable",
-    onRetry: (_error, attempt) =>
-      logger("warn", "Database unavailable; retrying", { attempt }),
-  });
-  const lifecycle = { draining: false };
-  const app = createApp({
-    store,
-    hasher: pbkdf2Hasher(),
-    keys: () => keySet,
-    info,
-    logger,
-    tokenLifetime: config.TOKEN_LIFETIME_SECONDS,
-    now: () => new Date(),
-    ping: () => db.ping(),
-    lifecycle,
-  });
-  logger("info", "Starting", {
-    version: info.version,
-    commit: info.commit,
-    engine: db.engine,
-  });
-  return serve({
-    fetch: app.fetch,
-    port: config.PORT,
-    hostname: config.HOST,
-    logger,
-    lifecycle,
-    close: () => db.close(),
+    openStore: createUsersStore,
+    createApp: (context) =>
+      createApp({
+        ...context,
+        hasher: pbkdf2Hasher(),
+        tokenLifetime: config.TOKEN_LIFETIME_SECONDS,
+      }),
   });
 }
 

@@ -1,0 +1,123 @@
+/**
+ * The start-up both backends share: build info, keys, database with
+ * migrations (retried while it is unreachable), then serve.
+ *
+ * @module
+ */
+
+import {
+  type BuildInfo,
+  type BuildStamp,
+  resolveBuildInfo,
+} from "./build_info.ts";
+import type { Config } from "./config.ts";
+import { jsonLogger, type Logger } from "./http/log.ts";
+import { type KeySet, loadKeySet } from "./key_set.ts";
+import { retry } from "./retry.ts";
+import { dirSecretReader } from "./secrets.ts";
+import { type Lifecycle, serve } from "./serve.ts";
+import { type Database, StoreError } from "./store/database.ts";
+import { openDatabase } from "./store/mod.ts";
+import {
+  commonVariables,
+  databaseConfig,
+  databaseVariables,
+} from "./variables.ts";
+
+/** What a backend's `createApp` receives from start-up. */
+export interface BackendContext<S> {
+  store: S;
+  keys: () => KeySet;
+  info: BuildInfo;
+  logger: Logger;
+  now: () => Date;
+  ping: () => Promise<void>;
+  lifecycle: Lifecycle;
+}
+
+/** Options of {@linkcode startBackend}. */
+export interface StartBackendOptions<S> {
+  /** The service name and tag prefix. */
+  service: string;
+  /** The release declared in the service's `deno.json`. */
+  declared: string;
+  /** The stamp compiled in by `build.ts`, or `null` from source. */
+  stamp: BuildStamp | null;
+  /** The service's source folder, where git is asked. */
+  cwd: string;
+  /** The loaded configuration. */
+  config: Config<typeof commonVariables & typeof databaseVariables>;
+  /** Whether the service signs tokens (needs `private_key.pem`). */
+  signs: boolean;
+  /** Migrates the database and returns the service's store. */
+  openStore: (db: Database) => Promise<S>;
+  /** Builds the service's app. */
+  createApp: (
+    context: BackendContext<S>,
+  ) => { fetch: (request: Request) => Response | Promise<Response> };
+}
+
+/**
+ * Starts a backend service.
+ *
+ * @param options The service, its configuration, store and app.
+ * @returns The running server.
+ * @throws {KeyError} On missing or refused keys; {StoreError} when the database stays unreachable.
+ * @example Usage
+ * ```ts
+ * import { startBackend } from "@thoughts/shared";
+ *
+ * await startBackend({ service: "thoughts", declared: "v1.6", stamp: null, cwd: ".", config, signs: false, openStore, createApp });
+ * ```
+ */
+export async function startBackend<S>(
+  options: StartBackendOptions<S>,
+): Promise<Deno.HttpServer> {
+  const { service, config } = options;
+  const logger = jsonLogger(service);
+  const info = await resolveBuildInfo({
+    service,
+    declared: options.declared,
+    stamp: options.stamp,
+    cwd: options.cwd,
+  });
+  const keySet = await loadKeySet({
+    reader: dirSecretReader(config.SECRETS_DIR),
+    appEnv: config.APP_ENV,
+    signs: options.signs,
+  });
+  if (keySet.isTestKeys) {
+    logger("warn", "Using the built-in test keys", { appEnv: config.APP_ENV });
+  }
+  const db = await openDatabase(databaseConfig(config));
+  const store = await retry(() => options.openStore(db), {
+    timeoutMs: 30_000,
+    retryable: (error) =>
+      error instanceof StoreError && error.code === "unavailable",
+    onRetry: (_error, attempt) =>
+      logger("warn", "Database unavailable; retrying", { attempt }),
+  });
+  const lifecycle = { draining: false };
+  const app = options.createApp({
+    store,
+    keys: () => keySet,
+    info,
+    logger,
+    now: () => new Date(),
+    ping: () => db.ping(),
+    lifecycle,
+  });
+  logger("info", "Starting", {
+    version: info.version,
+    commit: info.commit,
+    engine: db.engine,
+  });
+  return serve({
+    fetch: app.fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+    logger,
+    lifecycle,
+    close: () => db.close(),
+  });
+}

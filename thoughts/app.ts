@@ -1,0 +1,191 @@
+/**
+ * The thoughts service as a Hono app: public posts, search, my thoughts.
+ *
+ * @module
+ */
+
+import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import {
+  bearerAuth,
+  type BuildInfo,
+  createServiceApp,
+  defineRoute,
+  errorResponses,
+  HttpError,
+  jsonOrForm,
+  jsonResponse,
+  type KeySet,
+  type Logger,
+} from "@thoughts/shared";
+import {
+  IdParam,
+  ListQuery,
+  NewThoughtBody,
+  ThoughtListSchema,
+  ThoughtSchema,
+} from "./schemas.ts";
+import type { Thought, ThoughtsStore } from "./store.ts";
+
+/** Everything the thoughts app needs from outside. */
+export interface ThoughtsDeps {
+  store: ThoughtsStore;
+  /** The current verification keys; a function so a reload takes effect at once. */
+  keys: () => KeySet;
+  info: BuildInfo;
+  logger: Logger;
+  now: () => Date;
+  /** Resolves when the database answers. */
+  ping: () => Promise<void>;
+  /** Set while shutting down, so `/readyz` fails first. */
+  lifecycle?: { draining: boolean };
+}
+
+type ThoughtsEnv = { Variables: { requestId: string; username: string } };
+
+const form = "application/x-www-form-urlencoded";
+const bearer = [{ bearer: [] }];
+
+function routes(auth: ReturnType<typeof bearerAuth>) {
+  return {
+    list: createRoute({
+      method: "get",
+      path: "/api/thoughts/",
+      tags: ["Thoughts"],
+      summary: "List or search all thoughts, ordered by id",
+      request: { query: ListQuery },
+      responses: {
+        200: jsonResponse(ThoughtListSchema, "The thoughts"),
+        ...errorResponses({ 400: "Bad query" }),
+      },
+    }),
+    get: createRoute({
+      method: "get",
+      path: "/api/thoughts/{id}/",
+      tags: ["Thoughts"],
+      summary: "One thought",
+      request: { params: IdParam },
+      responses: {
+        200: jsonResponse(ThoughtSchema, "The thought"),
+        ...errorResponses({ 400: "Not a valid id", 404: "No such thought" }),
+      },
+    }),
+    mine: createRoute({
+      method: "get",
+      path: "/api/me/thoughts/",
+      tags: ["My thoughts"],
+      summary: "The caller's thoughts",
+      security: bearer,
+      middleware: auth,
+      request: { query: ListQuery },
+      responses: {
+        200: jsonResponse(ThoughtListSchema, "The caller's thoughts"),
+        ...errorResponses({
+          400: "Bad query",
+          401: "Missing or invalid token",
+        }),
+      },
+    }),
+    post: createRoute({
+      method: "post",
+      path: "/api/me/thoughts/",
+      tags: ["My thoughts"],
+      summary: "Post a thought as the caller",
+      security: bearer,
+      middleware: auth,
+      request: {
+        body: {
+          content: {
+            "application/json": { schema: NewThoughtBody },
+            [form]: { schema: NewThoughtBody },
+          },
+        },
+      },
+      responses: {
+        201: jsonResponse(ThoughtSchema, "The new thought"),
+        ...errorResponses({
+          400: "Invalid text",
+          401: "Missing or invalid token",
+          413: "Body too large",
+        }),
+      },
+    }),
+    remove: createRoute({
+      method: "delete",
+      path: "/admin/thoughts/{id}/",
+      tags: ["Admin"],
+      summary: "Delete a thought (also when already gone)",
+      request: { params: IdParam },
+      responses: {
+        204: { description: "Deleted" },
+        ...errorResponses({ 400: "Not a valid id" }),
+      },
+    }),
+  };
+}
+
+const toJson = (t: Thought) => ({
+  id: t.id,
+  username: t.username,
+  text: t.text,
+  timestamp: t.timestamp.toISOString(),
+});
+
+/**
+ * Creates the thoughts app.
+ *
+ * @param deps The store, keys, clock and build info.
+ * @returns The Hono app.
+ * @example Usage
+ * ```ts
+ * import { createApp } from "./app.ts";
+ *
+ * const res = await createApp(deps).request("/api/thoughts/?search=hello");
+ * ```
+ */
+export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
+  const app = createServiceApp({
+    info: deps.info,
+    logger: deps.logger,
+    title: "Thoughts Backend API",
+    readiness: { database: deps.ping },
+    lifecycle: deps.lifecycle,
+    versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
+  }) as unknown as OpenAPIHono<ThoughtsEnv>;
+  const r = routes(bearerAuth(deps.keys, deps.now));
+
+  defineRoute(app, r.list, async (c) => {
+    const thoughts = await deps.store.list(c.req.valid("query"));
+    return c.json(thoughts.map(toJson), 200);
+  });
+  defineRoute(app, r.get, async (c) => {
+    const { id } = c.req.valid("param");
+    const thought = await deps.store.get(id);
+    if (!thought) throw new HttpError(404, `Thought not found: '${id}'`);
+    return c.json(toJson(thought), 200);
+  });
+  defineRoute(app, r.mine, async (c) => {
+    const thoughts = await deps.store.list({
+      ...c.req.valid("query"),
+      username: c.get("username"),
+    });
+    return c.json(thoughts.map(toJson), 200);
+  });
+  defineRoute(app, r.post, async (c) => {
+    const { text } = jsonOrForm(
+      c.req.header("content-type"),
+      () => c.req.valid("json"),
+      () => c.req.valid("form"),
+    );
+    const thought = await deps.store.create(
+      c.get("username"),
+      text,
+      deps.now(),
+    );
+    return c.json(toJson(thought), 201);
+  });
+  defineRoute(app, r.remove, async (c) => {
+    await deps.store.remove(c.req.valid("param").id);
+    return c.body(null, 204);
+  });
+  return app;
+}

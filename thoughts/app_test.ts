@@ -1,0 +1,324 @@
+import { SignJWT, UnsecuredJWT } from "jose";
+import {
+  generateKeyPairPem,
+  loadKeySet,
+  memoryLogger,
+  memorySecretReader,
+  signToken,
+  TEST_PUBLIC_KEY_PEM,
+} from "@thoughts/shared";
+import {
+  assertEquals,
+  assertOk,
+  openTestDatabase,
+} from "@thoughts/shared/testing";
+import { createApp, type ThoughtsDeps } from "./app.ts";
+import { createThoughtsStore } from "./store.ts";
+
+const signer = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+// The thoughts service holds public keys only.
+const verifier = await loadKeySet({
+  reader: memorySecretReader({ "public_key.pub": TEST_PUBLIC_KEY_PEM }),
+  appEnv: "test",
+  signs: false,
+});
+const info = {
+  service: "thoughts",
+  version: "v1.6",
+  commit: "d".repeat(40),
+  source: "stamped",
+} as const;
+const now = new Date("2026-11-25T12:00:00.000Z");
+const seconds = now.getTime() / 1000;
+
+async function setup(overrides: Partial<ThoughtsDeps> = {}) {
+  const db = await openTestDatabase();
+  const deps: ThoughtsDeps = {
+    store: await createThoughtsStore(db),
+    keys: () => verifier,
+    info,
+    logger: memoryLogger().logger,
+    now: () => now,
+    ping: () => db.ping(),
+    ...overrides,
+  };
+  const app = createApp(deps);
+  const count = async () =>
+    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM thoughts"))[
+      0
+    ]!.n;
+  const post = async (username: string, text: string) =>
+    await app.request("/api/me/thoughts/", {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${await token(username)}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ text }),
+    });
+  return {
+    app,
+    db,
+    count,
+    post,
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
+}
+
+const token = (username: string) =>
+  signToken(signer, username, { lifetime: 3600, now });
+
+Deno.test("POST /api/me/thoughts/ stores a thought as the token's user", async (t) => {
+  await using s = await setup();
+  await t.step("JSON", async () => {
+    const res = await s.post("ada", "  Hello, world  ");
+    assertEquals(res.status, 201);
+    assertEquals(await res.json(), {
+      id: 1,
+      username: "ada",
+      text: "Hello, world",
+      timestamp: now.toISOString(),
+    });
+  });
+  await t.step("form, and a username in the body is ignored", async () => {
+    const res = await s.app.request("/api/me/thoughts", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${await token("bob")}` },
+      body: new URLSearchParams({ text: "From a form", username: "mallory" }),
+    });
+    assertEquals(res.status, 201);
+    assertEquals((await res.json()).username, "bob");
+  });
+  await t.step("GET /api/me/thoughts/ lists only the caller's", async () => {
+    const res = await s.app.request("/api/me/thoughts/", {
+      headers: { Authorization: `Bearer ${await token("ada")}` },
+    });
+    assertEquals((await res.json()).map((x: { text: string }) => x.text), [
+      "Hello, world",
+    ]);
+  });
+});
+
+Deno.test("the my-thoughts routes answer 401 to every bad token", async (t) => {
+  await using s = await setup();
+  const other = await generateKeyPairPem();
+  const otherKeys = await loadKeySet({
+    reader: memorySecretReader({
+      "private_key.pem": other.privatePem,
+      "o.pub": other.publicPem,
+    }),
+    appEnv: "test",
+    signs: true,
+  });
+  const kid = signer.signer!.kid;
+  const claims = (payload: Record<string, unknown>) =>
+    new SignJWT(payload).setIssuedAt(seconds).setExpirationTime(seconds + 60);
+  const headers: [string, () => Promise<string | undefined>][] = [
+    ["missing header", () => Promise.resolve(undefined)],
+    ["malformed header", () => Promise.resolve("Token abc")],
+    ["not a JWT", () => Promise.resolve("Bearer abc.def.ghi")],
+    [
+      "bad signature",
+      async () =>
+        `Bearer ${await claims({ username: "ada" }).setProtectedHeader({
+          alg: "RS256",
+          kid,
+        }).sign(otherKeys.signer!.key)}`,
+    ],
+    [
+      "unknown kid",
+      async () =>
+        `Bearer ${await signToken(otherKeys, "ada", { lifetime: 60, now })}`,
+    ],
+    [
+      "alg none",
+      () =>
+        Promise.resolve(
+          `Bearer ${
+            new UnsecuredJWT({ username: "ada" }).setIssuedAt(seconds)
+              .setExpirationTime(seconds + 60).encode()
+          }`,
+        ),
+    ],
+    [
+      "HS256 confusion",
+      async () =>
+        `Bearer ${await claims({ username: "ada" }).setProtectedHeader({
+          alg: "HS256",
+          kid,
+        }).sign(new TextEncoder().encode(TEST_PUBLIC_KEY_PEM))}`,
+    ],
+    [
+      "expired",
+      async () =>
+        `Bearer ${await signToken(signer, "ada", {
+          lifetime: 60,
+          now: new Date(now.getTime() - 3_600_000),
+        })}`,
+    ],
+    [
+      "no username",
+      async () =>
+        `Bearer ${await claims({}).setProtectedHeader({ alg: "RS256", kid })
+          .sign(signer.signer!.key)}`,
+    ],
+  ];
+  for (const [name, make] of headers) {
+    await t.step(name, async () => {
+      const authorization = await make();
+      const init = (method: string) => ({
+        method,
+        headers: {
+          ...(authorization && { Authorization: authorization }),
+          "Content-Type": "application/json",
+        },
+        ...(method === "POST" && { body: JSON.stringify({ text: "sneaky" }) }),
+      });
+      for (const method of ["GET", "POST"]) {
+        const res = await s.app.request("/api/me/thoughts/", init(method));
+        assertEquals(res.status, 401);
+        assertEquals((await res.json()).error.code, "unauthorized");
+        assertOk(res.headers.get("WWW-Authenticate")?.startsWith("Bearer"));
+      }
+    });
+  }
+  assertEquals(await s.count(), 0);
+});
+
+Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async (t) => {
+  await using s = await setup();
+  const texts = [
+    "Hello World",
+    "HELLO there",
+    "100% sure",
+    "1000 sure",
+    "snake_case",
+    "snakeXcase",
+    "back\\slash",
+    "plain",
+  ];
+  for (const text of texts) await s.post("ada", text);
+  const search = async (q: string) => {
+    const res = await s.app.request(
+      `/api/thoughts/?search=${encodeURIComponent(q)}`,
+    );
+    assertEquals(res.status, 200);
+    return (await res.json()).map((x: { text: string }) => x.text);
+  };
+  const cases: [string, string[]][] = [
+    ["hello", ["Hello World", "HELLO there"]],
+    ["WORLD", ["Hello World"]],
+    ["%", ["100% sure"]],
+    ["_", ["snake_case"]],
+    ["\\", ["back\\slash"]],
+    ["'; DROP TABLE thoughts; --", []],
+    ["", texts],
+  ];
+  for (const [q, expected] of cases) {
+    await t.step(
+      JSON.stringify(q),
+      async () => assertEquals(await search(q), expected),
+    );
+  }
+  await t.step("all, ordered by id, with limit and offset", async () => {
+    const res = await s.app.request("/api/thoughts?limit=2&offset=1");
+    assertEquals((await res.json()).map((x: { id: number }) => x.id), [2, 3]);
+  });
+  await t.step("bad bounds are 400", async () => {
+    for (
+      const q of [
+        "limit=0",
+        "limit=501",
+        "offset=-1",
+        "limit=abc",
+        `search=${"x".repeat(201)}`,
+      ]
+    ) {
+      assertEquals((await s.app.request(`/api/thoughts/?${q}`)).status, 400, q);
+    }
+  });
+});
+
+Deno.test("GET /api/thoughts/{id}/ answers the thought, 404 or 400", async (t) => {
+  await using s = await setup();
+  await s.post("ada", "<script>alert('x')</script>");
+  await t.step(
+    "a stored script is returned verbatim as JSON data",
+    async () => {
+      const res = await s.app.request("/api/thoughts/1/");
+      assertEquals(res.headers.get("content-type"), "application/json");
+      assertEquals((await res.json()).text, "<script>alert('x')</script>");
+    },
+  );
+  await t.step("absent is 404", async () => {
+    const res = await s.app.request("/api/thoughts/99");
+    assertEquals(res.status, 404);
+    assertEquals(await res.json(), {
+      error: { code: "not_found", message: "Thought not found: '99'" },
+    });
+  });
+  for (const id of ["0", "-1", "abc", "1.5", "99999999999"]) {
+    await t.step(
+      `'${id}' is 400`,
+      async () =>
+        assertEquals((await s.app.request(`/api/thoughts/${id}/`)).status, 400),
+    );
+  }
+  await t.step("path traversal does not reach a route", async () => {
+    assertEquals(
+      (await s.app.request("/api/thoughts/..%2F..%2Fadmin/")).status,
+      400,
+    );
+    assertEquals(
+      (await s.app.request("/api/thoughts/1/../../admin/thoughts/1/")).status,
+      404,
+    );
+  });
+});
+
+Deno.test("POST /api/me/thoughts/ keeps text within 1–280 characters", async (t) => {
+  await using s = await setup();
+  const cases: [string, number][] = [
+    ["", 400],
+    ["   ", 400],
+    ["x".repeat(281), 400],
+    ["x".repeat(280), 201],
+    ["é", 201],
+  ];
+  for (const [text, status] of cases) {
+    await t.step(
+      `${text.length} chars`,
+      async () => assertEquals((await s.post("ada", text)).status, status),
+    );
+  }
+  const noBody = await s.app.request("/api/me/thoughts/", {
+    method: "POST",
+    headers: { Authorization: `Bearer ${await token("ada")}` },
+  });
+  assertEquals(noBody.status, 400);
+  assertEquals(await s.count(), 2);
+});
+
+Deno.test("DELETE /admin/thoughts/{id}/ answers 204, also when already gone", async () => {
+  await using s = await setup();
+  await s.post("ada", "bye");
+  for (let i = 0; i < 2; i++) {
+    const res = await s.app.request("/admin/thoughts/1/", { method: "DELETE" });
+    assertEquals(res.status, 204);
+  }
+  assertEquals(await s.count(), 0);
+});
+
+Deno.test("system routes report version, keys and readiness", async () => {
+  await using s = await setup();
+  assertEquals(await (await s.app.request("/admin/version")).json(), {
+    ...info,
+    kids: [signer.signer!.kid],
+  });
+  assertEquals((await s.app.request("/readyz/")).status, 200);
+  assertEquals((await s.app.request("/healthz")).status, 200);
+});

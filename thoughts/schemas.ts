@@ -1,0 +1,45 @@
+/**
+ * The thoughts API's schemas: they validate requests and document the API.
+ *
+ * @module
+ */
+
+import { z } from "@hono/zod-openapi";
+
+/** A thought as the API shows it. */
+export const ThoughtSchema = z.object({
+  id: z.number().int().openapi({ example: 1 }),
+  username: z.string().openapi({ example: "ada" }),
+  text: z.string().openapi({
+    example: "Analytical engines weave algebraic patterns",
+  }),
+  timestamp: z.string().openapi({
+    format: "date-time",
+    example: "2026-11-25T12:00:00.000Z",
+  }),
+}).openapi("Thought");
+
+/** A list of thoughts. */
+export const ThoughtListSchema = z.array(ThoughtSchema).openapi("ThoughtList");
+
+/** The query of the list endpoints. */
+export const ListQuery = z.object({
+  search: z.string().max(200).optional().openapi({
+    description: "Case-insensitive literal substring",
+  }),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+/** The id in a path: a positive 32-bit integer, as the database stores it. */
+export const IdParam = z.object({
+  id: z.coerce.number().int().min(1).max(2_147_483_647).openapi({
+    param: { name: "id", in: "path" },
+    example: 1,
+  }),
+});
+
+/** A new thought: 1–280 characters after trimming. */
+export const NewThoughtBody = z.object({
+  text: z.string().trim().min(1).max(280).openapi({ example: "Hello, world" }),
+}).openapi("NewThought");
