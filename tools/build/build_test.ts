@@ -1,0 +1,197 @@
+import {
+  assertEquals,
+  assertMatch,
+  assertOk,
+  assertRejects,
+  assertStringIncludes,
+  createTempRepo,
+  serviceDatabase,
+  startService,
+} from "@thoughts/shared/testing";
+import { build } from "../../build.ts";
+import { compileArgs } from "./compile.ts";
+import { dockerfile } from "./image.ts";
+import { permissionFlags, selectServices, SERVICES } from "./services.ts";
+import { entryModule, versionFile } from "./stamp.ts";
+import { BuildError, deriveStamp } from "./version.ts";
+
+const users = SERVICES[0]!;
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+Deno.test("deriveStamp() derives versions from real git in every mode", async (t) => {
+  await using repo = await createTempRepo();
+  const first = await repo.commit("a.txt", "a");
+  const derive = (
+    mode: Parameters<typeof deriveStamp>[0]["mode"],
+    declared = "v2.3",
+  ) => deriveStamp({ service: users, declared, mode, cwd: repo.dir });
+
+  await t.step("no tag: fails saying which tag to create", async () => {
+    await assertRejects(
+      () => derive({ kind: "git" }),
+      BuildError,
+      "git tag users/v2.3",
+    );
+  });
+  await t.step("test mode needs no tag", async () => {
+    assertEquals(await derive({ kind: "test" }), {
+      version: "v2.3",
+      commit: first,
+    });
+  });
+  await t.step("on the tag", async () => {
+    await repo.git("tag", "users/v2.3");
+    await repo.git("tag", "thoughts/v1.6");
+    assertEquals(await derive({ kind: "git" }), {
+      version: "v2.3",
+      commit: first,
+    });
+  });
+  await t.step("commits after the tag", async () => {
+    const head = await repo.commit("b.txt", "b");
+    assertEquals(await derive({ kind: "git" }), {
+      version: `v2.3-1-g${head.slice(0, 7)}`,
+      commit: head,
+    });
+  });
+  await t.step("a dirty tree is marked", async () => {
+    await Deno.writeTextFile(`${repo.dir}/b.txt`, "changed");
+    assertMatch(
+      (await derive({ kind: "git" })).version,
+      /^v2\.3-1-g[0-9a-f]{7}-dirty$/,
+    );
+  });
+  await t.step("an explicit version, commit still from git", async () => {
+    const head = await repo.git("rev-parse", "HEAD");
+    assertEquals(await derive({ kind: "explicit", version: "v2.3" }), {
+      version: "v2.3",
+      commit: head,
+    });
+  });
+  await t.step(
+    "refuses a version that disagrees with the declared release",
+    async () => {
+      await assertRejects(
+        () => derive({ kind: "explicit", version: "v2.4" }),
+        BuildError,
+        "disagrees with the declared release 'v2.3'",
+      );
+      await assertRejects(
+        () => derive({ kind: "explicit", version: "v2.3.1" }),
+        BuildError,
+        "disagrees",
+      );
+      await assertRejects(
+        () => derive({ kind: "git" }, "v2.4"),
+        BuildError,
+        "users/deno.json",
+      );
+    },
+  );
+  await t.step("refuses garbage", async () => {
+    await assertRejects(
+      () => derive({ kind: "explicit", version: "BAD VERSION" }),
+      BuildError,
+      "Cannot parse version: 'BAD VERSION'",
+    );
+  });
+});
+
+Deno.test("build() writes version.json and the stamp module, with no wall-clock time", async () => {
+  await using repo = await createTempRepo();
+  await Deno.mkdir(`${repo.dir}/users`);
+  await repo.commit(
+    "users/deno.json",
+    JSON.stringify({ name: "@thoughts/users", version: "v2.3" }),
+  );
+  await repo.git("tag", "users/v2.3");
+  const commit = await repo.git("rev-parse", "HEAD");
+  assertEquals(await build(["users", "--no-compile"], repo.dir), 0);
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${repo.dir}/dist/users/version.json`),
+  );
+  assertEquals(meta, {
+    service: "users",
+    version: "v2.3",
+    commit,
+    image: "users_server:v2.3",
+  });
+  const entry = await Deno.readTextFile(`${repo.dir}/dist/users/entry.ts`);
+  assertEquals(entry, entryModule(users, { version: "v2.3", commit }));
+  assertStringIncludes(entry, `{"version":"v2.3","commit":"${commit}"}`);
+  assertOk(
+    !/20\d\d-\d\d-\d\d/.test(entry + JSON.stringify(meta)),
+    "no timestamps",
+  );
+  // A second build of the same commit writes the same bytes.
+  assertEquals(await build(["users", "--no-compile"], repo.dir), 0);
+  assertEquals(
+    await Deno.readTextFile(`${repo.dir}/dist/users/entry.ts`),
+    entry,
+  );
+});
+
+Deno.test("build() fails with a fix when no tag matches or a service is unknown", async () => {
+  await using repo = await createTempRepo();
+  await Deno.mkdir(`${repo.dir}/users`);
+  await repo.commit("users/deno.json", JSON.stringify({ version: "v2.3" }));
+  assertEquals(await build(["users", "--no-compile"], repo.dir), 1);
+  assertEquals(await build(["billing", "--no-compile"], repo.dir), 1);
+  assertEquals(await build(["--version", "v2.3", "--no-compile"], repo.dir), 1);
+  assertEquals(selectServices([]).map((s) => s.name), [
+    "users",
+    "thoughts",
+    "frontend",
+  ]);
+});
+
+Deno.test("compile and image settings are the narrowest that run the service", () => {
+  assertEquals(permissionFlags(SERVICES[2]!), [
+    "--allow-net",
+    "--allow-env",
+    "--allow-read=/opt/keys",
+  ]);
+  const args = compileArgs(users, "dist/users");
+  assertEquals(args.slice(0, 1), ["compile"]);
+  assertOk(
+    !args.includes("-A") && !args.some((a) => a.startsWith("--allow-run")),
+  );
+  assertEquals(args.slice(-3), [
+    "--output",
+    "dist/users/users",
+    "dist/users/entry.ts",
+  ]);
+  const file = dockerfile(users);
+  assertStringIncludes(file, "FROM gcr.io/distroless/cc-debian12:nonroot");
+  assertStringIncludes(file, "USER nonroot");
+  assertStringIncludes(file, 'ENTRYPOINT ["/app/users"]');
+  assertEquals(
+    versionFile(users, { version: "v2.3-4-gabcdef0", commit: "f".repeat(40) })
+      .image,
+    "users_server:v2.3-4-gabcdef0",
+  );
+});
+
+Deno.test("deno task build --test stamps a module the service runs from and reports", async () => {
+  const run = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "build.ts", "users", "--test", "--no-compile"],
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${root}/dist/users/version.json`),
+  );
+  await using db = await serviceDatabase();
+  await using service = await startService(`${root}/dist/users/entry.ts`, {
+    APP_ENV: "test",
+    ...db.env,
+  });
+  const version = await (await fetch(`${service.url}/admin/version/`)).json();
+  assertEquals([version.version, version.commit, version.source], [
+    meta.version,
+    meta.commit,
+    "stamped",
+  ]);
+});

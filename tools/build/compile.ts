@@ -1,0 +1,75 @@
+/**
+ * `deno compile` of a stamped entry module.
+ *
+ * @module
+ */
+
+import { permissionFlags, type ServiceSpec } from "./services.ts";
+import { BuildError } from "./version.ts";
+
+/**
+ * The arguments of `deno compile` for a service.
+ *
+ * @param service The service.
+ * @param outDir `dist/<service>`, holding `entry.ts`.
+ * @returns The arguments after `deno`.
+ * @example Usage
+ * ```ts
+ * import { compileArgs } from "./compile.ts";
+ *
+ * compileArgs(service, "dist/users").at(-1); // "dist/users/entry.ts"
+ * ```
+ */
+export function compileArgs(service: ServiceSpec, outDir: string): string[] {
+  return [
+    "compile",
+    ...permissionFlags(service),
+    "--output",
+    `${outDir}/${service.name}`,
+    `${outDir}/entry.ts`,
+  ];
+}
+
+/**
+ * Compiles a service. `deno compile` needs the Deno runtime `denort`: it
+ * downloads it, or uses the file `DENORT_BIN` names.
+ *
+ * @param service The service.
+ * @param outDir `dist/<service>`, holding `entry.ts`.
+ * @param deno The Deno binary.
+ * @returns The binary's path.
+ * @throws {BuildError} When the runtime cannot be had, naming `DENORT_BIN`, or the compile fails.
+ * @example Usage
+ * ```ts
+ * import { compile } from "./compile.ts";
+ *
+ * await compile(service, "dist/users");
+ * ```
+ */
+export async function compile(
+  service: ServiceSpec,
+  outDir: string,
+  deno = Deno.execPath(),
+): Promise<string> {
+  const out = await new Deno.Command(deno, {
+    args: compileArgs(service, outDir),
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  if (out.success) return `${outDir}/${service.name}`;
+  const stderr = new TextDecoder().decode(out.stderr);
+  const denortBin = Deno.env.get("DENORT_BIN");
+  if (/denort|dl\.deno\.land|base binary/i.test(stderr)) {
+    throw new BuildError(
+      denortBin
+        ? `Cannot use the Deno runtime at DENORT_BIN='${denortBin}' to compile ${service.name}: ` +
+          "point DENORT_BIN at the denort binary of this Deno version"
+        : `Cannot download the Deno runtime (denort) to compile ${service.name}: ` +
+          "set DENORT_BIN to a denort binary of this Deno version (from the Deno release archive), or build on a machine with internet access",
+    );
+  }
+  throw new BuildError(
+    `deno compile of ${service.name} failed:\n${stderr.trim()}`,
+  );
+}

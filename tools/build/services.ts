@@ -1,0 +1,90 @@
+/**
+ * The services `build.ts` knows: folders, images and run-time permissions.
+ *
+ * @module
+ */
+
+/** A buildable service. */
+export interface ServiceSpec {
+  /** Folder and tag prefix. */
+  name: "users" | "thoughts" | "frontend";
+  /** The image name, tagged with the version. */
+  image: string;
+  /** The synthetic version of `--test` builds. */
+  testVersion: string;
+  /** Whether it owns a database (PGlite needs a writable data folder). */
+  database: boolean;
+}
+
+/** Every service, in safe deployment order. */
+export const SERVICES: readonly ServiceSpec[] = [
+  { name: "users", image: "users_server", testVersion: "v2.3", database: true },
+  {
+    name: "thoughts",
+    image: "thoughts_server",
+    testVersion: "v1.6",
+    database: true,
+  },
+  {
+    name: "frontend",
+    image: "thoughts_frontend",
+    testVersion: "v3.7",
+    database: false,
+  },
+];
+
+/** Where secrets are mounted in the image. */
+export const IMAGE_SECRETS_DIR = "/opt/keys";
+/** Where the embedded engine may keep data in the image. */
+export const IMAGE_DATA_DIR = "/var/lib/thoughts";
+
+/**
+ * The narrowest Deno permissions a compiled service runs with: the network,
+ * the environment, reading its secrets (and data folder), writing its data.
+ * No subprocesses: a stamped binary never asks git.
+ *
+ * @param service The service.
+ * @returns The permission flags.
+ * @example Usage
+ * ```ts
+ * import { permissionFlags, SERVICES } from "./services.ts";
+ *
+ * permissionFlags(SERVICES[2]!); // ["--allow-net", "--allow-env", "--allow-read=/opt/keys"]
+ * ```
+ */
+export function permissionFlags(service: ServiceSpec): string[] {
+  const read = service.database
+    ? `${IMAGE_SECRETS_DIR},${IMAGE_DATA_DIR}`
+    : IMAGE_SECRETS_DIR;
+  return [
+    "--allow-net",
+    "--allow-env",
+    `--allow-read=${read}`,
+    ...(service.database ? [`--allow-write=${IMAGE_DATA_DIR}`] : []),
+  ];
+}
+
+/**
+ * Finds services by name.
+ *
+ * @param names Names from the command line; all services when empty.
+ * @returns The services, in deployment order.
+ * @throws {Error} Naming an unknown service.
+ * @example Usage
+ * ```ts
+ * import { selectServices } from "./services.ts";
+ *
+ * selectServices(["users"]).map((s) => s.image); // ["users_server"]
+ * ```
+ */
+export function selectServices(names: readonly string[]): ServiceSpec[] {
+  const unknown = names.filter((n) => !SERVICES.some((s) => s.name === n));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown service: ${
+        unknown.map((n) => `'${n}'`).join(", ")
+      } (expected users, thoughts or frontend)`,
+    );
+  }
+  return SERVICES.filter((s) => names.length === 0 || names.includes(s.name));
+}

@@ -1,0 +1,94 @@
+/**
+ * The version and commit a build stamps.
+ *
+ * @module
+ */
+
+import {
+  describeService,
+  headCommit,
+  parseVersion,
+  runGit,
+  VersionError,
+} from "@thoughts/shared";
+import type { BuildStamp, GitRunner } from "@thoughts/shared";
+import type { ServiceSpec } from "./services.ts";
+
+/** How the version is chosen. */
+export type VersionMode =
+  | { kind: "git" }
+  | { kind: "explicit"; version: string }
+  | { kind: "test" };
+
+/** The error of a build that cannot be stamped; the message says how to fix it. */
+export class BuildError extends Error {
+  /** @param message What is wrong and what to do. */
+  constructor(message: string) {
+    super(message);
+    this.name = "BuildError";
+  }
+}
+
+/** Inputs of {@linkcode deriveStamp}. */
+export interface DeriveStampOptions {
+  service: ServiceSpec;
+  /** The release in the service's `deno.json`, e.g. `v2.3`. */
+  declared: string;
+  mode: VersionMode;
+  /** A folder in the repository. */
+  cwd: string;
+  git?: GitRunner;
+}
+
+/**
+ * Derives what to stamp: from `git describe --tags --dirty --match
+ * '<service>/v*'`, an explicit version, or the fixed test versions. The
+ * commit always comes from git.
+ *
+ * @param options The service, declared release, mode and repository.
+ * @returns The version and commit.
+ * @throws {BuildError} Without a matching tag, outside git, or when the tag disagrees with the declared release.
+ * @example Usage
+ * ```ts
+ * import { deriveStamp } from "./version.ts";
+ *
+ * const stamp = await deriveStamp({ service, declared: "v2.3", mode: { kind: "git" }, cwd: "." });
+ * ```
+ */
+export async function deriveStamp(
+  options: DeriveStampOptions,
+): Promise<BuildStamp> {
+  const { service, declared, mode, cwd, git = runGit } = options;
+  const commit = await headCommit(cwd, git);
+  if (!commit) {
+    throw new BuildError(`Not a git repository with a commit: '${cwd}'`);
+  }
+  if (mode.kind === "test") return { version: service.testVersion, commit };
+  let version: string;
+  if (mode.kind === "explicit") {
+    version = mode.version;
+  } else {
+    const described = await describeService(service.name, cwd, git);
+    if (described === undefined) {
+      throw new BuildError(
+        `No tag matches '${service.name}/v*': tag the release with ` +
+          `'git tag ${service.name}/${declared}', or pass '--version ${declared}'`,
+      );
+    }
+    version = described;
+  }
+  let release: string;
+  try {
+    release = parseVersion(version).release;
+  } catch (error) {
+    if (error instanceof VersionError) throw new BuildError(error.message);
+    throw error;
+  }
+  if (release !== parseVersion(declared).release) {
+    throw new BuildError(
+      `Version '${version}' of ${service.name} disagrees with the declared release '${declared}' ` +
+        `in ${service.name}/deno.json: change one of them so they match`,
+    );
+  }
+  return { version, commit };
+}
