@@ -92,6 +92,7 @@ export async function serviceDatabase(): Promise<
  * @param entry The entry module path, e.g. `users/main.ts`.
  * @param env The service's environment.
  * @param timeoutMs How long to wait for readiness.
+ * @param permissions Deno permission flags; all (`-A`) by default.
  * @returns The running process.
  * @throws {Error} With the process output when it exits or never gets ready.
  * @example Usage
@@ -105,10 +106,11 @@ export async function startService(
   entry: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  permissions: string[] = ["-A"],
 ): Promise<ServiceProcess> {
   const port = env.PORT ? Number(env.PORT) : freePort();
   const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry],
+    args: ["run", ...permissions, entry],
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "",

@@ -7,6 +7,7 @@ import {
   createTempRepo,
   serviceDatabase,
   startService,
+  testEngine,
 } from "@thoughts/shared/testing";
 import { build } from "../../build.ts";
 import { compileArgs } from "./compile.ts";
@@ -184,10 +185,15 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
     await Deno.readTextFile(`${root}/dist/users/version.json`),
   );
   await using db = await serviceDatabase();
-  await using service = await startService(`${root}/dist/users/entry.ts`, {
-    APP_ENV: "test",
-    ...db.env,
-  });
+  // On PostgreSQL the service runs with exactly the compiled binary's
+  // permissions; PGlite would also need to read its files in the npm cache.
+  const flags = testEngine() === "POSTGRES" ? permissionFlags(users) : ["-A"];
+  await using service = await startService(
+    `${root}/dist/users/entry.ts`,
+    { APP_ENV: "test", ...db.env },
+    60_000,
+    flags,
+  );
   const version = await (await fetch(`${service.url}/admin/version/`)).json();
   assertEquals([version.version, version.commit, version.source], [
     meta.version,
