@@ -31,3 +31,4 @@ export * from "./retry.ts";
 export * from "./serve.ts";
 export * from "./http/auth.ts";
 export * from "./backend.ts";
+export * from "./deps_check.ts";

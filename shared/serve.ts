@@ -6,6 +6,7 @@
  */
 
 import { ConfigError } from "./config.ts";
+import { DependencyError } from "./deps_check.ts";
 import type { Logger } from "./http/log.ts";
 import { KeyError } from "./key_set.ts";
 import { StoreError } from "./store/database.ts";
@@ -93,9 +94,13 @@ export async function runMain(
   try {
     await start();
   } catch (error) {
-    const known = [ConfigError, KeyError, VersionError, StoreError].some((t) =>
-      error instanceof t
-    );
+    const known = [
+      ConfigError,
+      KeyError,
+      VersionError,
+      StoreError,
+      DependencyError,
+    ].some((t) => error instanceof t);
     console.error(
       `${service}: cannot start: ${
         known ? (error as Error).message : String(error)

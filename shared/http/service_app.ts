@@ -10,7 +10,8 @@ import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
 import type { BuildInfo } from "../build_info.ts";
 import { errorBody, HttpError } from "../errors.ts";
-import { describeError } from "./errors.ts";
+import type { Context } from "hono";
+import { describeError, type ErrorResponse } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
 import { REQUEST_ID_HEADER, requestId } from "./request_id.ts";
@@ -33,6 +34,11 @@ export interface ServiceAppOptions {
   versionExtras?: () => Record<string, unknown>;
   /** Whether the process is shutting down: `/readyz` then fails first. */
   lifecycle?: { draining: boolean };
+  /** Renders an error for clients that want something else than JSON (web pages). */
+  renderError?: (
+    c: Context,
+    error: ErrorResponse,
+  ) => Response | Promise<Response> | undefined;
   /** The largest request body, in bytes; 64 KiB by default. */
   maxBodyBytes?: number;
 }
@@ -101,8 +107,9 @@ export function createServiceApp(
     },
   }));
 
-  app.onError((error, c) => {
-    const { status, code, message, unexpected } = describeError(error);
+  app.onError(async (error, c) => {
+    const described = describeError(error);
+    const { status, code, message, unexpected } = described;
     if (unexpected) {
       const cause = error instanceof Error ? (error.cause ?? error) : error;
       logger("error", "Request failed", {
@@ -113,9 +120,19 @@ export function createServiceApp(
         stack: cause instanceof Error ? cause.stack : undefined,
       });
     }
-    return c.json(errorBody(code, message), status as 400);
+    return (await options.renderError?.(c, described)) ??
+      c.json(errorBody(code, message), status as 400);
   });
-  app.notFound((c) => c.json(errorBody("not_found", "Route not found"), 404));
+  app.notFound(async (c) => {
+    const notFound = {
+      status: 404,
+      code: "not_found",
+      message: "Route not found",
+      unexpected: false,
+    } as const;
+    return (await options.renderError?.(c, notFound)) ??
+      c.json(errorBody(notFound.code, notFound.message), 404);
+  });
 
   const lifecycle = options.lifecycle;
   const readiness = {

@@ -1,0 +1,230 @@
+/**
+ * The web front end as a Hono app: server-rendered pages over the backends.
+ *
+ * @module
+ */
+
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import {
+  type BuildInfo,
+  createServiceApp,
+  type Dependency,
+  HttpError,
+  type KeySet,
+  type Logger,
+  verifyToken,
+} from "@thoughts/shared";
+import type { Backends } from "./backends.ts";
+import {
+  endSession,
+  readSession,
+  type Session,
+  startSession,
+} from "./session.ts";
+import { collectVersions } from "./versions.ts";
+import { Layout } from "./views/layout.tsx";
+import {
+  ErrorPage,
+  LoginPage,
+  SearchPage,
+  ThoughtsPage,
+  VersionsPage,
+} from "./views/pages.tsx";
+import { STYLE } from "./views/style.ts";
+
+/** Everything the frontend needs from outside. */
+export interface FrontendDeps {
+  backends: Backends;
+  /** The accepted public keys, to verify sessions locally. */
+  keys: () => KeySet;
+  /** The backends and their minimum versions. */
+  dependencies: readonly Dependency[];
+  info: BuildInfo;
+  logger: Logger;
+  now: () => Date;
+  lifecycle?: { draining: boolean };
+}
+
+type FrontendEnv = {
+  Variables: { requestId: string; session: Session | null };
+};
+
+const wantsHtml = (c: Context) =>
+  (c.req.header("Accept") ?? "").includes("text/html");
+
+// Browsers send Origin (or Sec-Fetch-Site) on form posts; a post from another
+// site, or one that says nothing of where it comes from, is refused.
+function assertSameOrigin(c: Context): void {
+  if (c.req.header("Sec-Fetch-Site") === "same-origin") return;
+  const origin = c.req.header("Origin");
+  const host = c.req.header("X-Forwarded-Host") ?? c.req.header("Host") ??
+    new URL(c.req.url).host;
+  if (!origin || !URL.canParse(origin) || new URL(origin).host !== host) {
+    throw new HttpError(403, "Cross-site form posts are refused");
+  }
+}
+
+async function formField(c: Context, name: string): Promise<string> {
+  const type = c.req.header("Content-Type") ?? "";
+  if (
+    !/^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)
+  ) {
+    throw new HttpError(415, "Expected a form");
+  }
+  const value = (await c.req.parseBody())[name];
+  return typeof value === "string" ? value : "";
+}
+
+/**
+ * Creates the frontend app.
+ *
+ * @param deps The backends, keys, dependencies, clock and build info.
+ * @returns The Hono app.
+ * @example Usage
+ * ```ts
+ * import { createApp } from "./app.tsx";
+ *
+ * const res = await createApp(deps).request("/search?search=hello");
+ * ```
+ */
+export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
+  const { backends } = deps;
+  const page = (c: Context, title: string, body: Child, status = 200) => {
+    const session = c.get("session") as Session | null;
+    return c.html(
+      <Layout title={title} path={c.req.path} username={session?.username}>
+        {body}
+      </Layout>,
+      status as 200,
+    );
+  };
+  const app = createServiceApp({
+    info: deps.info,
+    logger: deps.logger,
+    title: "Thoughts Frontend",
+    lifecycle: deps.lifecycle,
+    readiness: { backends: () => backends.ping() },
+    renderError: (c, error) =>
+      wantsHtml(c)
+        ? page(
+          c,
+          "Error",
+          <ErrorPage status={error.status} message={error.message} />,
+          error.status,
+        )
+        : undefined,
+  }) as unknown as OpenAPIHono<FrontendEnv>;
+
+  app.use(async (c, next) => {
+    const session = await readSession(c, deps.keys(), deps.now());
+    c.set("session", session === "invalid" ? null : session);
+    if (session === "invalid") endSession(c);
+    if (c.req.method === "POST") assertSameOrigin(c);
+    await next();
+  });
+  app.get("/static/style.css", (c) => {
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(STYLE, 200, { "Content-Type": "text/css; charset=utf-8" });
+  });
+
+  const myThoughts = async (c: Context) => {
+    const session = c.get("session") as Session | null;
+    if (!session) return c.redirect("/login/", 303);
+    const thoughts = await backends.myThoughts(
+      session.token,
+      c.get("requestId"),
+    );
+    if (thoughts === null) {
+      endSession(c);
+      return c.redirect("/login/", 303);
+    }
+    return page(
+      c,
+      "My thoughts",
+      <ThoughtsPage thoughts={[...thoughts].reverse()} />,
+    );
+  };
+  for (const path of ["/", "/thoughts/", "/thoughts"]) {
+    app.get(path, myThoughts);
+  }
+
+  app.post("/thoughts/new", async (c) => {
+    const session = c.get("session") as Session | null;
+    if (!session) return c.redirect("/login/", 303);
+    const text = await formField(c, "text");
+    const result = await backends.post(session.token, text, c.get("requestId"));
+    if (result.ok) return c.redirect("/thoughts/", 303);
+    if (result.status === 401) {
+      endSession(c);
+      return c.redirect("/login/", 303);
+    }
+    const thoughts =
+      (await backends.myThoughts(session.token, c.get("requestId"))) ?? [];
+    return page(
+      c,
+      "My thoughts",
+      <ThoughtsPage
+        thoughts={[...thoughts].reverse()}
+        error={result.message}
+        text={text}
+      />,
+      400,
+    );
+  });
+
+  for (const path of ["/login/", "/login"]) {
+    app.get(path, (c) => page(c, "Log in", <LoginPage />));
+    app.post(path, async (c) => {
+      const username = (await formField(c, "username")).trim();
+      const password = await formField(c, "password");
+      const token = username && password
+        ? await backends.login(username, password, c.get("requestId"))
+        : null;
+      if (!token) {
+        return page(
+          c,
+          "Log in",
+          <LoginPage username={username} error="Wrong username or password" />,
+          401,
+        );
+      }
+      const claims = await verifyToken(deps.keys(), token, deps.now());
+      startSession(c, token, claims.exp, deps.now());
+      return c.redirect("/thoughts/", 303);
+    });
+  }
+  for (const path of ["/logout/", "/logout"]) {
+    app.on(["GET", "POST"], path, (c) => {
+      endSession(c);
+      return c.redirect("/login/", 303);
+    });
+  }
+
+  app.get("/search", async (c) => {
+    const search = (c.req.query("search") ?? "").slice(0, 200);
+    const thoughts = await backends.search(search, c.get("requestId"));
+    return page(
+      c,
+      "Search",
+      <SearchPage search={search} thoughts={thoughts} />,
+    );
+  });
+
+  for (const path of ["/admin/versions/", "/admin/versions"]) {
+    app.get(path, async (c) => {
+      const services = await collectVersions(
+        deps.info,
+        deps.dependencies,
+        backends,
+        c.get("requestId"),
+      );
+      if ((c.req.header("Accept") ?? "").includes("application/json")) {
+        return c.json({ services });
+      }
+      return page(c, "Versions", <VersionsPage services={services} />);
+    });
+  }
+  return app;
+}

@@ -1,0 +1,323 @@
+import { memoryLogger } from "@thoughts/shared";
+import {
+  assertEquals,
+  assertMatch,
+  assertOk,
+  assertStringIncludes,
+} from "@thoughts/shared/testing";
+import { createApp } from "./app.tsx";
+import { createBackends } from "./backends.ts";
+import { dependencies } from "./dependencies.ts";
+import { testBackends, testKeys } from "./test_backends.ts";
+
+const info = {
+  service: "frontend",
+  version: "v3.7",
+  commit: "f".repeat(40),
+  source: "stamped",
+} as const;
+const ORIGIN = "http://localhost";
+
+async function setup(versions?: { users: string; thoughts: string }) {
+  const b = await testBackends(versions);
+  const app = createApp({
+    backends: createBackends({
+      usersUrl: b.usersUrl,
+      thoughtsUrl: b.thoughtsUrl,
+      fetch: b.fetch,
+      timeoutMs: 300,
+    }),
+    keys: () => testKeys,
+    dependencies: dependencies({
+      THOUGHTS_BACKEND_URL: b.thoughtsUrl,
+      USER_BACKEND_URL: b.usersUrl,
+    }),
+    info,
+    logger: memoryLogger().logger,
+    now: () => new Date(),
+  });
+  const get = (path: string, cookie?: string, accept = "text/html") =>
+    app.request(`${ORIGIN}${path}`, {
+      headers: { Accept: accept, ...(cookie && { Cookie: cookie }) },
+    });
+  const post = (
+    path: string,
+    form: Record<string, string>,
+    cookie?: string,
+    origin: string | null = ORIGIN,
+  ) =>
+    app.request(`${ORIGIN}${path}`, {
+      method: "POST",
+      body: new URLSearchParams(form),
+      headers: {
+        Accept: "text/html",
+        ...(origin && { Origin: origin }),
+        ...(cookie && { Cookie: cookie }),
+      },
+    });
+  const login = async (username = "ada", password = "correct horse") => {
+    const res = await post("/login/", { username, password });
+    return /session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
+  };
+  return { ...b, app, get, post, login, backends: b };
+}
+
+Deno.test("pages that need a login redirect to /login/", async (t) => {
+  await using s = await setup();
+  for (const path of ["/", "/thoughts/", "/thoughts"]) {
+    await t.step(path, async () => {
+      const res = await s.get(path);
+      assertEquals([res.status, res.headers.get("location")], [303, "/login/"]);
+    });
+  }
+  const res = await s.post("/thoughts/new", { text: "x" });
+  assertEquals([res.status, res.headers.get("location")], [303, "/login/"]);
+});
+
+Deno.test("GET /login/ renders the form; a wrong password re-renders it with 401", async () => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const form = await s.get("/login/");
+  assertEquals(form.status, 200);
+  const html = await form.text();
+  assertStringIncludes(
+    html,
+    '<form class="card stack" method="post" action="/login/">',
+  );
+  assertStringIncludes(html, '<link rel="stylesheet" href="/static/style.css"');
+  const wrong = await s.post("/login/", {
+    username: "ada",
+    password: "wrong horse",
+  });
+  assertEquals(wrong.status, 401);
+  assertStringIncludes(await wrong.text(), "Wrong username or password");
+  assertEquals(wrong.headers.get("set-cookie"), null);
+});
+
+Deno.test("POST /login/ sets an HttpOnly, SameSite=Lax session cookie no longer than the token", async (t) => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const res = await s.post("/login/", {
+    username: "ada",
+    password: "correct horse",
+  });
+  assertEquals([res.status, res.headers.get("location")], [303, "/thoughts/"]);
+  const cookie = res.headers.get("set-cookie") ?? "";
+  assertMatch(cookie, /^session=[\w-]+\.[\w-]+\.[\w-]+;/);
+  assertStringIncludes(cookie, "HttpOnly");
+  assertStringIncludes(cookie, "SameSite=Lax");
+  assertStringIncludes(cookie, "Path=/");
+  const maxAge = Number(/Max-Age=(\d+)/.exec(cookie)?.[1]);
+  assertOk(maxAge > 3500 && maxAge <= 3600, `Max-Age ${maxAge}`);
+  assertOk(!cookie.includes("Secure"));
+  await t.step("Secure when served over https", async () => {
+    const https = await s.app.request(`${ORIGIN}/login/`, {
+      method: "POST",
+      body: new URLSearchParams({ username: "ada", password: "correct horse" }),
+      headers: { Origin: ORIGIN, "X-Forwarded-Proto": "https" },
+    });
+    assertStringIncludes(https.headers.get("set-cookie") ?? "", "Secure");
+  });
+});
+
+Deno.test("a cross-site or origin-less form post is refused", async () => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = await s.login();
+  for (const origin of ["http://evil.example", null, "null"]) {
+    const res = await s.post(
+      "/thoughts/new",
+      { text: "forged" },
+      cookie,
+      origin,
+    );
+    assertEquals(res.status, 403);
+    assertStringIncludes(await res.text(), "Cross-site form posts are refused");
+  }
+  const mine = await (await s.get("/thoughts/", cookie)).text();
+  assertOk(!mine.includes("forged"));
+});
+
+Deno.test("posting, listing newest first, searching, escaping and logging out", async (t) => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = await s.login();
+  assertOk(cookie);
+  for (
+    const text of [
+      "first thought",
+      "<script>alert('x')</script>",
+      "third & last",
+    ]
+  ) {
+    const res = await s.post("/thoughts/new", { text }, cookie);
+    assertEquals([res.status, res.headers.get("location")], [
+      303,
+      "/thoughts/",
+    ]);
+  }
+  await t.step("my thoughts, newest first, escaped", async () => {
+    const html = await (await s.get("/thoughts/", cookie)).text();
+    assertOk(!html.includes("<script>alert"));
+    assertStringIncludes(
+      html,
+      "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
+    );
+    assertOk(html.indexOf("third &amp; last") < html.indexOf("first thought"));
+    assertStringIncludes(html, "ada");
+  });
+  await t.step(
+    "an empty thought re-renders the form with the backend's reason",
+    async () => {
+      const res = await s.post("/thoughts/new", { text: "   " }, cookie);
+      assertEquals(res.status, 400);
+      assertStringIncludes(await res.text(), 'role="alert"');
+    },
+  );
+  await t.step("search is public and escaped", async () => {
+    const res = await s.get(`/search?search=${encodeURIComponent("<SCRIPT>")}`);
+    const html = await res.text();
+    assertEquals(res.status, 200);
+    assertOk(
+      !html.includes("<script>alert") && !html.includes('value="<SCRIPT>"'),
+    );
+    assertStringIncludes(html, "&lt;script&gt;alert");
+    assertOk(!html.includes("first thought"));
+  });
+  await t.step("logout clears the cookie", async () => {
+    const res = await s.get("/logout/", cookie);
+    assertEquals([res.status, res.headers.get("location")], [303, "/login/"]);
+    assertMatch(res.headers.get("set-cookie") ?? "", /^session=; Max-Age=0/);
+  });
+});
+
+Deno.test("a forged or expired session cookie sends the browser to /login/ and clears it", async (t) => {
+  await using s = await setup();
+  const expired = await s.token("ada", new Date(Date.now() - 7_200_000), 3600);
+  const valid = await s.token("ada");
+  const [head, body] = valid.split(".");
+  const forgedBody = btoa(
+    JSON.stringify({ username: "root", iat: 1, exp: 9999999999 }),
+  ).replace(/=+$/, "");
+  const cases: [string, string][] = [
+    ["expired", expired],
+    ["tampered claims", `${head}.${forgedBody}.${valid.split(".")[2]}`],
+    ["garbage", "not-a-token"],
+    ["alg none", `${btoa('{"alg":"none"}').replace(/=+$/, "")}.${body}.`],
+  ];
+  for (const [name, token] of cases) {
+    await t.step(name, async () => {
+      const res = await s.get("/thoughts/", `session=${token}`);
+      assertEquals([res.status, res.headers.get("location")], [303, "/login/"]);
+      assertMatch(res.headers.get("set-cookie") ?? "", /^session=; Max-Age=0/);
+    });
+  }
+});
+
+Deno.test("a failing backend gives a readable error page, never a stack trace", async (t) => {
+  await using s = await setup();
+  const cases: ["down" | "error" | "hang", number, string][] = [
+    ["down", 503, "The thoughts service is unavailable"],
+    ["error", 502, "The thoughts service failed"],
+    ["hang", 503, "The thoughts service is unavailable"],
+  ];
+  for (const [fault, status, message] of cases) {
+    await t.step(fault, async () => {
+      s.faults.thoughts = fault;
+      const res = await s.get("/search?search=x");
+      assertEquals(res.status, status);
+      const html = await res.text();
+      assertStringIncludes(html, message);
+      assertOk(
+        !html.includes("boom at line") && !html.includes(" at "),
+        "no internals",
+      );
+      const json = await s.get(
+        "/search?search=x",
+        undefined,
+        "application/json",
+      );
+      assertEquals((await json.json()).error.message, message);
+    });
+  }
+  s.faults.thoughts = "down";
+  assertEquals(
+    (await s.get("/readyz", undefined, "application/json")).status,
+    503,
+  );
+  s.faults.thoughts = undefined;
+  assertEquals(
+    (await s.get("/readyz", undefined, "application/json")).status,
+    200,
+  );
+});
+
+Deno.test("GET /admin/versions/ shows every service and whether each minimum holds", async (t) => {
+  await using s = await setup({ users: "v2.3-4-gabcdef0", thoughts: "v1.5" });
+  await t.step("JSON", async () => {
+    const { services } =
+      await (await s.get("/admin/versions/", undefined, "application/json"))
+        .json();
+    assertEquals(services.map((x: { service: string }) => x.service), [
+      "frontend",
+      "thoughts_backend",
+      "users_backend",
+    ]);
+    assertEquals(services[0].version, "v3.7");
+    assertEquals([
+      services[1].version,
+      services[1].minimum,
+      services[1].satisfied,
+    ], ["v1.5", "v1.6", false]);
+    assertEquals([
+      services[2].version,
+      services[2].satisfied,
+      services[2].commit,
+    ], ["v2.3-4-gabcdef0", true, "a".repeat(40)]);
+  });
+  await t.step("HTML, with short commits and the full SHA", async () => {
+    const html = await (await s.get("/admin/versions")).text();
+    assertStringIncludes(
+      html,
+      `<code title="${"a".repeat(40)}">aaaaaaa</code>`,
+    );
+    assertStringIncludes(html, "v1.6: not met");
+    assertStringIncludes(html, "v2.3: holds");
+  });
+  await t.step("an unreachable backend is shown as such", async () => {
+    s.faults.users = "down";
+    const { services } =
+      await (await s.get("/admin/versions/", undefined, "application/json"))
+        .json();
+    assertEquals([services[2].reachable, services[2].satisfied], [
+      false,
+      false,
+    ]);
+  });
+});
+
+Deno.test("backend calls carry the page's request ID", async () => {
+  await using s = await setup();
+  await s.app.request(`${ORIGIN}/search?search=a`, {
+    headers: { "X-Request-ID": "trace-42" },
+  });
+  assertEquals(s.seen.at(-1)?.headers.get("X-Request-ID"), "trace-42");
+});
+
+Deno.test("system routes and the stylesheet", async () => {
+  await using s = await setup();
+  assertEquals(
+    (await (await s.get("/admin/version/", undefined, "application/json"))
+      .json()).version,
+    "v3.7",
+  );
+  assertEquals(
+    (await s.get("/healthz", undefined, "application/json")).status,
+    200,
+  );
+  const css = await s.get("/static/style.css");
+  assertEquals(css.headers.get("content-type"), "text/css; charset=utf-8");
+  const missing = await s.get("/nope");
+  assertEquals(missing.status, 404);
+  assertStringIncludes(await missing.text(), "Route not found");
+});

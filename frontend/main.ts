@@ -1,0 +1,86 @@
+/**
+ * Starts the frontend: `deno run -A frontend/main.ts`, configured by the
+ * environment. Before listening it checks each backend's minimum version.
+ *
+ * @module
+ */
+
+import {
+  type BuildStamp,
+  checkDependencies,
+  dirSecretReader,
+  jsonLogger,
+  loadKeySet,
+  resolveBuildInfo,
+  runMain,
+  serve,
+} from "@thoughts/shared";
+import manifest from "./deno.json" with { type: "json" };
+import { createApp } from "./app.tsx";
+import { createBackends } from "./backends.ts";
+import { loadFrontendConfig } from "./config.ts";
+import { dependencies } from "./dependencies.ts";
+
+/** The service name: tag prefix, log field, build info. */
+export const SERVICE = "frontend";
+
+/**
+ * Reads the configuration, checks the dependencies and serves.
+ *
+ * @param stamp The version stamped by `build.ts`; `null` when running from source.
+ * @returns The running server.
+ * @throws {DependencyError} When a backend is too old or stays unreachable; likewise ConfigError, KeyError.
+ * @example Usage
+ * ```ts
+ * import { main } from "./main.ts";
+ *
+ * await main(null);
+ * ```
+ */
+export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
+  const config = loadFrontendConfig(Deno.env.toObject());
+  const logger = jsonLogger(SERVICE);
+  const info = await resolveBuildInfo({
+    service: SERVICE,
+    declared: manifest.version,
+    stamp,
+    cwd: import.meta.dirname ?? ".",
+  });
+  const keySet = await loadKeySet({
+    reader: dirSecretReader(config.SECRETS_DIR),
+    appEnv: config.APP_ENV,
+    signs: false,
+  });
+  if (keySet.isTestKeys) {
+    logger("warn", "Using the built-in test keys", { appEnv: config.APP_ENV });
+  }
+  const deps = dependencies(config);
+  await checkDependencies(deps, {
+    timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
+  });
+  const lifecycle = { draining: false };
+  const app = createApp({
+    backends: createBackends({
+      usersUrl: config.USER_BACKEND_URL,
+      thoughtsUrl: config.THOUGHTS_BACKEND_URL,
+      fetch: (request) => fetch(request),
+      timeoutMs: config.BACKEND_TIMEOUT_MS,
+    }),
+    keys: () => keySet,
+    dependencies: deps,
+    info,
+    logger,
+    now: () => new Date(),
+    lifecycle,
+  });
+  logger("info", "Starting", { version: info.version, commit: info.commit });
+  return serve({
+    fetch: app.fetch,
+    port: config.PORT,
+    hostname: config.HOST,
+    logger,
+    lifecycle,
+  });
+}
+
+if (import.meta.main) await runMain(SERVICE, () => main(null));

@@ -1,0 +1,129 @@
+/**
+ * The real users and thoughts apps behind an in-process `fetch`, for the
+ * frontend's tests, with switches to make a backend fail.
+ *
+ * @module
+ */
+
+import {
+  loadKeySet,
+  memoryLogger,
+  memorySecretReader,
+  signToken,
+} from "@thoughts/shared";
+import { openTestDatabase } from "@thoughts/shared/testing";
+import { createApp as createUsersApp } from "../users/app.ts";
+import { pbkdf2Hasher } from "../users/password.ts";
+import { createUsersStore } from "../users/store.ts";
+import { createApp as createThoughtsApp } from "../thoughts/app.ts";
+import { createThoughtsStore } from "../thoughts/store.ts";
+import type { Fetch } from "./backends.ts";
+
+/** How a backend misbehaves. */
+export type Fault = "down" | "error" | "hang" | undefined;
+
+/** The test keys, signing and verifying. */
+export const testKeys = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+
+/**
+ * Starts both backends on fresh test databases.
+ *
+ * @param versions The versions the backends report.
+ * @returns The fetch, fault switches, a user maker and a disposer.
+ * @example Usage
+ * ```ts
+ * await using backends = await testBackends();
+ * ```
+ */
+export async function testBackends(
+  versions = { users: "v2.3", thoughts: "v1.6" },
+) {
+  const [usersDb, thoughtsDb] = await Promise.all([
+    openTestDatabase(),
+    openTestDatabase(),
+  ]);
+  const common = {
+    keys: () => testKeys,
+    logger: memoryLogger().logger,
+    now: () => new Date(),
+  };
+  const users = createUsersApp({
+    ...common,
+    store: await createUsersStore(usersDb),
+    hasher: pbkdf2Hasher(1000),
+    info: {
+      service: "users",
+      version: versions.users,
+      commit: "a".repeat(40),
+      source: "stamped",
+    },
+    tokenLifetime: 3600,
+    ping: () => usersDb.ping(),
+  });
+  const thoughts = createThoughtsApp({
+    ...common,
+    store: await createThoughtsStore(thoughtsDb),
+    info: {
+      service: "thoughts",
+      version: versions.thoughts,
+      commit: "b".repeat(40),
+      source: "stamped",
+    },
+    ping: () => thoughtsDb.ping(),
+  });
+  const faults: Record<"users" | "thoughts", Fault> = {
+    users: undefined,
+    thoughts: undefined,
+  };
+  const seen: Request[] = [];
+  const fetch: Fetch = (request) => {
+    seen.push(request);
+    const host = new URL(request.url).hostname as "users" | "thoughts";
+    const app = host === "users" ? users : thoughts;
+    switch (faults[host]) {
+      case "down":
+        return Promise.reject(new TypeError("Connection refused"));
+      case "error":
+        return Promise.resolve(
+          new Response("boom at line 12", { status: 500 }),
+        );
+      case "hang":
+        return new Promise((_, reject) =>
+          request.signal.addEventListener(
+            "abort",
+            () => reject(request.signal.reason),
+          )
+        );
+    }
+    return Promise.resolve(app.request(request));
+  };
+  return {
+    fetch,
+    faults,
+    seen,
+    usersUrl: "http://users",
+    thoughtsUrl: "http://thoughts",
+    async createUser(username: string, password: string) {
+      const res = await users.request("/admin/users/", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ username, password }),
+      });
+      if (res.status !== 201) {
+        throw new Error(`Cannot create ${username}: ${res.status}`);
+      }
+    },
+    token: (username: string, now = new Date(), lifetime = 3600) =>
+      signToken(testKeys, username, { lifetime, now }),
+    async [Symbol.asyncDispose]() {
+      await Promise.all([
+        usersDb[Symbol.asyncDispose](),
+        thoughtsDb[Symbol.asyncDispose](),
+      ]);
+    },
+  };
+}
