@@ -1,0 +1,119 @@
+import { chromium } from "playwright-core";
+import {
+  assertEquals,
+  assertOk,
+  assertStringIncludes,
+  serviceDatabase,
+  startService,
+} from "@thoughts/shared/testing";
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+Deno.test("a browser logs in, posts, sees, searches and logs out against the three real services", async () => {
+  await using usersDb = await serviceDatabase();
+  await using thoughtsDb = await serviceDatabase();
+  const [users, thoughts] = await Promise.all([
+    startService("users/main.ts", { APP_ENV: "test", ...usersDb.env }),
+    startService("thoughts/main.ts", { APP_ENV: "test", ...thoughtsDb.env }),
+  ]);
+  await using _users = users;
+  await using _thoughts = thoughts;
+  await using frontend = await startService("frontend/main.ts", {
+    APP_ENV: "test",
+    THOUGHTS_BACKEND_URL: thoughts.url,
+    USER_BACKEND_URL: users.url,
+  });
+  const created = await fetch(`${users.url}/admin/users/`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ username: "ada", password: "correct horse" }),
+  });
+  assertEquals(created.status, 201);
+  await created.body?.cancel();
+
+  const dir = await Deno.makeTempDir({ prefix: "thoughts_browser_" });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: CHROMIUM_FLAGS,
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${frontend.url}/`);
+    assertEquals(new URL(page.url()).pathname, "/login/");
+
+    await page.fill("#username", "ada");
+    await page.fill("#password", "correct horse");
+    await Promise.all([
+      page.waitForURL("**/thoughts/"),
+      page.click("button[type=submit]"),
+    ]);
+    const cookie = (await page.context().cookies()).find((c) =>
+      c.name === "session"
+    );
+    assertEquals([cookie?.httpOnly, cookie?.sameSite], [true, "Lax"]);
+
+    const text = `Browsers are <b>people</b> too ${
+      crypto.randomUUID().slice(0, 8)
+    }`;
+    await page.fill("#text", text);
+    await Promise.all([
+      page.waitForURL("**/thoughts/"),
+      page.click("button[type=submit]"),
+    ]);
+    assertEquals(
+      await page.locator("ul.thoughts li .text").first().textContent(),
+      text,
+    );
+    assertEquals(
+      await page.locator("ul.thoughts li b").count(),
+      0,
+      "markup is shown as text",
+    );
+    const screenshot = `${dir}/thoughts.png`;
+    await page.screenshot({ path: screenshot, fullPage: true });
+    assertOk((await Deno.stat(screenshot)).size > 5000);
+
+    await page.goto(`${frontend.url}/search`);
+    await page.fill("input[name=search]", "PEOPLE");
+    await Promise.all([
+      page.waitForURL("**/search?search=PEOPLE"),
+      page.click("button[type=submit]"),
+    ]);
+    assertEquals(await page.locator("ul.thoughts li .text").allTextContents(), [
+      text,
+    ]);
+
+    await page.goto(`${frontend.url}/admin/versions/`);
+    const versions = await page.locator("table").textContent() ?? "";
+    for (
+      const part of [
+        "thoughts_backend",
+        "users_backend",
+        "v1.6: holds",
+        "v2.3: holds",
+      ]
+    ) {
+      assertStringIncludes(versions, part);
+    }
+
+    await page.click("text=Log out");
+    await page.waitForURL("**/login/");
+    assertEquals(
+      (await page.context().cookies()).some((c) => c.name === "session"),
+      false,
+    );
+    await page.goto(`${frontend.url}/thoughts/`);
+    assertEquals(new URL(page.url()).pathname, "/login/");
+  } finally {
+    await browser.close();
+  }
+  console.log(`Screenshot: ${dir}/thoughts.png`);
+});
