@@ -104,6 +104,23 @@ Deno.test("a browser logs in, posts, sees, searches and logs out against the thr
       assertStringIncludes(versions, part);
     }
 
+    const docs = await browser.newPage();
+    const requested: string[] = [];
+    docs.on("request", (request) => requested.push(request.url()));
+    await docs.goto(`${users.url}/docs/`);
+    await docs.waitForSelector(".swagger-ui .info .title");
+    assertStringIncludes(
+      await docs.locator(".swagger-ui .info .title").textContent() ?? "",
+      "Users Backend API",
+    );
+    assertEquals(
+      requested.filter((u) =>
+        !u.startsWith(users.url) && !u.startsWith("data:")
+      ),
+      [],
+      "nothing from outside",
+    );
+
     await page.click("text=Log out");
     await page.waitForURL("**/login/");
     assertEquals(

@@ -32,3 +32,4 @@ export * from "./serve.ts";
 export * from "./http/auth.ts";
 export * from "./backend.ts";
 export * from "./deps_check.ts";
+export * from "./http/docs.ts";

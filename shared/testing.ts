@@ -9,3 +9,5 @@ export * from "./assert.ts";
 export * from "./temp_repo.ts";
 export * from "./test_db.ts";
 export * from "./test_services.ts";
+export * from "./openapi_check.ts";
+export * from "./docs_check.ts";

@@ -45,83 +45,80 @@ type ThoughtsEnv = { Variables: { requestId: string; username: string } };
 const form = "application/x-www-form-urlencoded";
 const bearer = [{ bearer: [] }];
 
-function routes(auth: ReturnType<typeof bearerAuth>) {
-  return {
-    list: createRoute({
-      method: "get",
-      path: "/api/thoughts/",
-      tags: ["Thoughts"],
-      summary: "List or search all thoughts, ordered by id",
-      request: { query: ListQuery },
-      responses: {
-        200: jsonResponse(ThoughtListSchema, "The thoughts"),
-        ...errorResponses({ 400: "Bad query" }),
-      },
-    }),
-    get: createRoute({
-      method: "get",
-      path: "/api/thoughts/{id}/",
-      tags: ["Thoughts"],
-      summary: "One thought",
-      request: { params: IdParam },
-      responses: {
-        200: jsonResponse(ThoughtSchema, "The thought"),
-        ...errorResponses({ 400: "Not a valid id", 404: "No such thought" }),
-      },
-    }),
-    mine: createRoute({
-      method: "get",
-      path: "/api/me/thoughts/",
-      tags: ["My thoughts"],
-      summary: "The caller's thoughts",
-      security: bearer,
-      middleware: auth,
-      request: { query: ListQuery },
-      responses: {
-        200: jsonResponse(ThoughtListSchema, "The caller's thoughts"),
-        ...errorResponses({
-          400: "Bad query",
-          401: "Missing or invalid token",
-        }),
-      },
-    }),
-    post: createRoute({
-      method: "post",
-      path: "/api/me/thoughts/",
-      tags: ["My thoughts"],
-      summary: "Post a thought as the caller",
-      security: bearer,
-      middleware: auth,
-      request: {
-        body: {
-          content: {
-            "application/json": { schema: NewThoughtBody },
-            [form]: { schema: NewThoughtBody },
-          },
+/** The thoughts API's routes; the bearer middleware is added by `createApp`. */
+export const routes = {
+  list: createRoute({
+    method: "get",
+    path: "/api/thoughts/",
+    tags: ["Thoughts"],
+    summary: "List or search all thoughts, ordered by id",
+    request: { query: ListQuery },
+    responses: {
+      200: jsonResponse(ThoughtListSchema, "The thoughts"),
+      ...errorResponses({ 400: "Bad query" }),
+    },
+  }),
+  get: createRoute({
+    method: "get",
+    path: "/api/thoughts/{id}/",
+    tags: ["Thoughts"],
+    summary: "One thought",
+    request: { params: IdParam },
+    responses: {
+      200: jsonResponse(ThoughtSchema, "The thought"),
+      ...errorResponses({ 400: "Not a valid id", 404: "No such thought" }),
+    },
+  }),
+  mine: createRoute({
+    method: "get",
+    path: "/api/me/thoughts/",
+    tags: ["My thoughts"],
+    summary: "The caller's thoughts",
+    security: bearer,
+    request: { query: ListQuery },
+    responses: {
+      200: jsonResponse(ThoughtListSchema, "The caller's thoughts"),
+      ...errorResponses({
+        400: "Bad query",
+        401: "Missing or invalid token",
+      }),
+    },
+  }),
+  post: createRoute({
+    method: "post",
+    path: "/api/me/thoughts/",
+    tags: ["My thoughts"],
+    summary: "Post a thought as the caller",
+    security: bearer,
+    request: {
+      body: {
+        content: {
+          "application/json": { schema: NewThoughtBody },
+          [form]: { schema: NewThoughtBody },
         },
       },
-      responses: {
-        201: jsonResponse(ThoughtSchema, "The new thought"),
-        ...errorResponses({
-          400: "Invalid text",
-          401: "Missing or invalid token",
-          413: "Body too large",
-        }),
-      },
-    }),
-    remove: createRoute({
-      method: "delete",
-      path: "/admin/thoughts/{id}/",
-      tags: ["Admin"],
-      summary: "Delete a thought (also when already gone)",
-      request: { params: IdParam },
-      responses: {
-        204: { description: "Deleted" },
-        ...errorResponses({ 400: "Not a valid id" }),
-      },
-    }),
-  };
-}
+    },
+    responses: {
+      201: jsonResponse(ThoughtSchema, "The new thought"),
+      ...errorResponses({
+        400: "Invalid text",
+        401: "Missing or invalid token",
+        413: "Body too large",
+      }),
+    },
+  }),
+  remove: createRoute({
+    method: "delete",
+    path: "/admin/thoughts/{id}/",
+    tags: ["Admin"],
+    summary: "Delete a thought (also when already gone)",
+    request: { params: IdParam },
+    responses: {
+      204: { description: "Deleted" },
+      ...errorResponses({ 400: "Not a valid id" }),
+    },
+  }),
+};
 
 const toJson = (t: Thought) => ({
   id: t.id,
@@ -147,11 +144,17 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     info: deps.info,
     logger: deps.logger,
     title: "Thoughts Backend API",
+    docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
     versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
   }) as unknown as OpenAPIHono<ThoughtsEnv>;
-  const r = routes(bearerAuth(deps.keys, deps.now));
+  const auth = bearerAuth(deps.keys, deps.now);
+  const r = {
+    ...routes,
+    mine: { ...routes.mine, middleware: auth },
+    post: { ...routes.post, middleware: auth },
+  };
 
   defineRoute(app, r.list, async (c) => {
     const thoughts = await deps.store.list(c.req.valid("query"));

@@ -48,7 +48,8 @@ export interface UsersDeps {
 
 const form = "application/x-www-form-urlencoded";
 
-const routes = {
+/** The users API's routes. */
+export const routes = {
   createUser: createRoute({
     method: "post",
     path: "/admin/users/",
@@ -125,6 +126,7 @@ export function createApp(
     info: deps.info,
     logger: deps.logger,
     title: "Users Backend API",
+    docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
     versionExtras: () => ({

@@ -11,6 +11,7 @@ import { routePath } from "hono/route";
 import type { BuildInfo } from "../build_info.ts";
 import { errorBody, HttpError } from "../errors.ts";
 import type { Context } from "hono";
+import { registerDocs } from "./docs.ts";
 import { describeError, type ErrorResponse } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import { createMetrics } from "./metrics.ts";
@@ -39,6 +40,8 @@ export interface ServiceAppOptions {
     c: Context,
     error: ErrorResponse,
   ) => Response | Promise<Response> | undefined;
+  /** Whether to serve the interactive API page at `/docs/`. */
+  docs?: boolean;
   /** The largest request body, in bytes; 64 KiB by default. */
   maxBodyBytes?: number;
 }
@@ -154,6 +157,7 @@ export function createServiceApp(
     scheme: "bearer",
     bearerFormat: "JWT",
   });
+  if (options.docs) registerDocs(app as never, options.title);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: options.title, version: info.version },

@@ -1,0 +1,81 @@
+/**
+ * Checks that an app's OpenAPI document is valid and describes exactly the
+ * routes the app serves, for the backends' tests.
+ *
+ * @module
+ */
+
+import { Validator } from "@seriousme/openapi-schema-validator";
+import type { Hono } from "hono";
+import { assertEquals, assertOk } from "./assert.ts";
+import { slashTwin } from "./http/route.ts";
+
+/** An OpenAPI document, loosely typed for tests. */
+// deno-lint-ignore no-explicit-any
+export type OpenApiDocument = Record<string, any>;
+
+// Served on purpose outside the API document: the document itself and its page.
+const UNDOCUMENTED = /^\/(openapi\.json|docs(\/.*)?)$/;
+
+/**
+ * Fetches `/openapi.json`, validates it as OpenAPI 3.1, and compares its
+ * paths with the app's routes both ways.
+ *
+ * @param app The app.
+ * @param title The expected `info.title`.
+ * @returns The document.
+ * @throws {AssertionError} On an invalid document or a route mismatch.
+ * @example Usage
+ * ```ts
+ * import { checkOpenApi } from "@thoughts/shared/testing";
+ *
+ * const doc = await checkOpenApi(app, "Users Backend API");
+ * ```
+ */
+export async function checkOpenApi(
+  app: Hono<never>,
+  title: string,
+): Promise<OpenApiDocument> {
+  const doc: OpenApiDocument = await (await app.request("/openapi.json"))
+    .json();
+  const validator = new Validator();
+  const result = await validator.validate(doc);
+  assertOk(
+    result.valid,
+    `Invalid OpenAPI document: ${JSON.stringify(result.errors)}`,
+  );
+  assertEquals([validator.version, doc.openapi, doc.info.title], [
+    "3.1",
+    "3.1.0",
+    title,
+  ]);
+  const version = await (await app.request("/admin/version/")).json();
+  assertEquals(doc.info.version, version.version);
+  assertEquals(doc.servers, undefined, "servers stay relative");
+
+  const documented = new Set<string>();
+  for (
+    const [path, item] of Object.entries(doc.paths as Record<string, object>)
+  ) {
+    for (const method of Object.keys(item)) {
+      documented.add(
+        `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ":$1")}`,
+      );
+    }
+  }
+  const served = new Set(
+    app.routes.filter((r) => r.method !== "ALL" && !UNDOCUMENTED.test(r.path))
+      .map((r) => `${r.method} ${r.path}`),
+  );
+  for (const route of served) {
+    const [method, path] = route.split(" ") as [string, string];
+    assertOk(
+      documented.has(route) || documented.has(`${method} ${slashTwin(path)}`),
+      `Served but not documented: ${route}`,
+    );
+  }
+  for (const route of documented) {
+    assertOk(served.has(route), `Documented but not served: ${route}`);
+  }
+  return doc;
+}

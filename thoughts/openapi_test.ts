@@ -1,0 +1,113 @@
+import {
+  loadKeySet,
+  memoryLogger,
+  memorySecretReader,
+  signToken,
+} from "@thoughts/shared";
+import {
+  assertEquals,
+  checkDocsPage,
+  checkOpenApi,
+  openTestDatabase,
+} from "@thoughts/shared/testing";
+import type { z } from "@hono/zod-openapi";
+import { createApp, routes } from "./app.ts";
+import { createThoughtsStore } from "./store.ts";
+
+const keys = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+
+async function setup() {
+  const db = await openTestDatabase();
+  const app = createApp({
+    store: await createThoughtsStore(db),
+    keys: () => keys,
+    info: {
+      service: "thoughts",
+      version: "v1.6",
+      commit: "e".repeat(40),
+      source: "stamped",
+    },
+    logger: memoryLogger().logger,
+    now: () => new Date(),
+    ping: () => db.ping(),
+  });
+  return { app, [Symbol.asyncDispose]: () => db[Symbol.asyncDispose]() };
+}
+
+Deno.test("GET /openapi.json documents exactly the served routes, with bearer security", async () => {
+  await using s = await setup();
+  const doc = await checkOpenApi(s.app as never, "Thoughts Backend API");
+  assertEquals(doc.info.version, "v1.6");
+  assertEquals(doc.paths["/api/me/thoughts/"].get.security, [{ bearer: [] }]);
+  assertEquals(doc.paths["/api/me/thoughts/"].post.security, [{ bearer: [] }]);
+  assertEquals(doc.paths["/api/thoughts/"].get.security, undefined);
+  const params = doc.paths["/api/thoughts/{id}/"].get.parameters;
+  assertEquals(
+    params.map((p: { name: string; in: string }) => `${p.in}:${p.name}`),
+    ["path:id"],
+  );
+  assertEquals(
+    Object.keys(doc.paths["/admin/thoughts/{id}/"].delete.responses).sort(),
+    ["204", "400"],
+  );
+});
+
+Deno.test("sample responses match their documented schemas", async (t) => {
+  await using s = await setup();
+  const token = await signToken(keys, "ada", { lifetime: 60, now: new Date() });
+  const auth = { Authorization: `Bearer ${token}` };
+  const schemaOf = (
+    route: { responses: Record<number, unknown> },
+    status: number,
+  ) =>
+    (route.responses[status] as {
+      content: { "application/json": { schema: z.ZodType } };
+    }).content["application/json"]
+      .schema;
+  const samples: [
+    string,
+    { responses: Record<number, unknown> },
+    string,
+    RequestInit,
+    number,
+  ][] = [
+    ["post", routes.post, "/api/me/thoughts/", {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "hello" }),
+    }, 201],
+    [
+      "post without token",
+      routes.post,
+      "/api/me/thoughts/",
+      { method: "POST" },
+      401,
+    ],
+    ["mine", routes.mine, "/api/me/thoughts/", { headers: auth }, 200],
+    ["list", routes.list, "/api/thoughts/?search=HELLO", {}, 200],
+    ["bad list query", routes.list, "/api/thoughts/?limit=0", {}, 400],
+    ["get", routes.get, "/api/thoughts/1/", {}, 200],
+    ["get absent", routes.get, "/api/thoughts/2/", {}, 404],
+  ];
+  for (const [name, route, path, init, status] of samples) {
+    await t.step(name, async () => {
+      const res = await s.app.request(path, init);
+      assertEquals(res.status, status);
+      const parsed = schemaOf(route, status).safeParse(await res.json());
+      assertEquals(parsed.error?.issues, undefined);
+    });
+  }
+  assertEquals(
+    (await s.app.request("/admin/thoughts/1/", { method: "DELETE" })).status,
+    204,
+  );
+});
+
+Deno.test("GET /docs/ loads with every asset served by the service", async () => {
+  await using s = await setup();
+  await checkDocsPage(s.app as never, "Thoughts Backend API");
+});

@@ -1,0 +1,137 @@
+import { loadKeySet, memoryLogger, memorySecretReader } from "@thoughts/shared";
+import {
+  assertEquals,
+  checkDocsPage,
+  checkOpenApi,
+  openTestDatabase,
+} from "@thoughts/shared/testing";
+import type { z } from "@hono/zod-openapi";
+import { createApp, routes } from "./app.ts";
+import { pbkdf2Hasher } from "./password.ts";
+import { createUsersStore } from "./store.ts";
+
+const keys = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+
+async function setup() {
+  const db = await openTestDatabase();
+  const app = createApp({
+    store: await createUsersStore(db),
+    hasher: pbkdf2Hasher(1000),
+    keys: () => keys,
+    info: {
+      service: "users",
+      version: "v2.3-5-gabcdef0",
+      commit: "e".repeat(40),
+      source: "stamped",
+    },
+    logger: memoryLogger().logger,
+    tokenLifetime: 3600,
+    now: () => new Date(),
+    ping: () => db.ping(),
+  });
+  return { app, [Symbol.asyncDispose]: () => db[Symbol.asyncDispose]() };
+}
+
+Deno.test("GET /openapi.json documents exactly the served routes, at the stamped version", async () => {
+  await using s = await setup();
+  const doc = await checkOpenApi(s.app as never, "Users Backend API");
+  assertEquals(doc.info.version, "v2.3-5-gabcdef0");
+  assertEquals(doc.components.securitySchemes.bearer, {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+  });
+  const login = doc.paths["/api/login/"].post;
+  assertEquals(Object.keys(login.requestBody.content).sort(), [
+    "application/json",
+    "application/x-www-form-urlencoded",
+  ]);
+  assertEquals(Object.keys(login.responses).sort(), ["200", "400", "401"]);
+  assertEquals(
+    login.responses["401"].content["application/json"].schema.$ref,
+    "#/components/schemas/Error",
+  );
+});
+
+Deno.test("sample responses match their documented schemas", async (t) => {
+  await using s = await setup();
+  const json = (body: unknown) => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const schemaOf = (
+    route: { responses: Record<number, unknown> },
+    status: number,
+  ) =>
+    (route.responses[status] as {
+      content: { "application/json": { schema: z.ZodType } };
+    }).content["application/json"]
+      .schema;
+  const samples: [
+    string,
+    { responses: Record<number, unknown> },
+    string,
+    RequestInit,
+    number,
+  ][] = [
+    [
+      "create",
+      routes.createUser,
+      "/admin/users/",
+      json({ username: "ada", password: "correct horse" }),
+      201,
+    ],
+    [
+      "duplicate",
+      routes.createUser,
+      "/admin/users/",
+      json({ username: "ada", password: "correct horse" }),
+      409,
+    ],
+    [
+      "invalid",
+      routes.createUser,
+      "/admin/users/",
+      json({ username: "" }),
+      400,
+    ],
+    [
+      "login",
+      routes.login,
+      "/api/login/",
+      json({ username: "ada", password: "correct horse" }),
+      200,
+    ],
+    [
+      "wrong login",
+      routes.login,
+      "/api/login/",
+      json({ username: "ada", password: "nope" }),
+      401,
+    ],
+    ["jwks", routes.jwks, "/.well-known/jwks.json", {}, 200],
+  ];
+  for (const [name, route, path, init, status] of samples) {
+    await t.step(name, async () => {
+      const res = await s.app.request(path, init);
+      assertEquals(res.status, status);
+      const parsed = schemaOf(route, status).safeParse(await res.json());
+      assertEquals(parsed.error?.issues, undefined);
+    });
+  }
+});
+
+Deno.test("GET /docs/ loads with every asset served by the service", async () => {
+  await using s = await setup();
+  const assets = await checkDocsPage(s.app as never, "Users Backend API");
+  assertEquals(assets, [
+    "swagger-ui.css",
+    "swagger-ui-bundle.js",
+    "docs-init.js",
+  ]);
+});
