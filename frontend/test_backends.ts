@@ -22,6 +22,19 @@ import type { Fetch } from "./backends.ts";
 /** How a backend misbehaves. */
 export type Fault = "down" | "error" | "hang" | undefined;
 
+/** The in-process backends of a frontend test. */
+export interface TestBackends extends AsyncDisposable {
+  fetch: Fetch;
+  /** Set a backend's fault to make it fail. */
+  faults: Record<"users" | "thoughts", Fault>;
+  /** Every request the frontend sent. */
+  seen: Request[];
+  usersUrl: string;
+  thoughtsUrl: string;
+  createUser(username: string, password: string): Promise<void>;
+  token(username: string, now?: Date, lifetime?: number): Promise<string>;
+}
+
 /** The test keys, signing and verifying. */
 export const testKeys = await loadKeySet({
   reader: memorySecretReader({}),
