@@ -54,7 +54,7 @@ export const testKeys = await loadKeySet({
  */
 export async function testBackends(
   versions = { users: "v2.3", thoughts: "v1.6" },
-) {
+): Promise<TestBackends> {
   const [usersDb, thoughtsDb] = await Promise.all([
     openTestDatabase(),
     openTestDatabase(),
