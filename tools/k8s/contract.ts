@@ -1,0 +1,310 @@
+/**
+ * The config contract between the code and the manifests: every variable a
+ * service requires is provided, none twice, no secret in a ConfigMap, the
+ * private key only in users, image tags at the declared releases, and the
+ * production settings every Deployment must have.
+ *
+ * @module
+ */
+
+import {
+  ConfigError,
+  type Env,
+  loadConfig,
+  type Variable,
+} from "@thoughts/shared";
+import { frontendVariables } from "../../frontend/config.ts";
+import { thoughtsVariables } from "../../thoughts/config.ts";
+import { usersVariables } from "../../users/config.ts";
+import { SERVICES } from "../build/services.ts";
+import { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
+import { label, type Manifest } from "./load.ts";
+
+/** What the code of one service expects of its Deployment. */
+export interface ServiceContract {
+  name: string;
+  image: string;
+  /** The declared release: the image tag. */
+  version: string;
+  variables: Record<string, Variable<unknown>>;
+  /** Only the signer may see the private key. */
+  signs: boolean;
+}
+
+/**
+ * The contracts of the three services, from their code and `deno.json`.
+ *
+ * @param root The repository root.
+ * @returns One contract per service.
+ * @example Usage
+ * ```ts
+ * import { serviceContracts } from "./contract.ts";
+ *
+ * const contracts = await serviceContracts(".");
+ * ```
+ */
+export async function serviceContracts(
+  root: string,
+): Promise<ServiceContract[]> {
+  const variables = {
+    users: usersVariables,
+    thoughts: thoughtsVariables,
+    frontend: frontendVariables,
+  };
+  return await Promise.all(SERVICES.map(async (s) => ({
+    name: s.name,
+    image: s.image,
+    version: JSON.parse(await Deno.readTextFile(`${root}/${s.name}/deno.json`))
+      .version,
+    variables: variables[s.name] as Record<string, Variable<unknown>>,
+    signs: s.name === "users",
+  })));
+}
+
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|PRIVATE|(^|_)KEY$/i;
+const SECRET_PLACEHOLDER = "secret-from-kubernetes";
+
+/**
+ * Checks the manifests against the services' contracts.
+ *
+ * @param manifests Every manifest.
+ * @param contracts The services' contracts.
+ * @returns Problems, each naming the file and object.
+ * @example Usage
+ * ```ts
+ * import { checkContract, serviceContracts } from "./contract.ts";
+ *
+ * const problems = await checkContract(manifests, await serviceContracts("."));
+ * ```
+ */
+export async function checkContract(
+  manifests: Manifest[],
+  contracts: ServiceContract[],
+): Promise<string[]> {
+  const problems: string[] = [];
+  const configMaps = new Map(
+    manifests.filter((m) => m.doc.kind === "ConfigMap").map((
+      m,
+    ) => [m.doc.metadata?.name, m]),
+  );
+  const secretVariables = new Set(
+    contracts.flatMap((c) =>
+      Object.entries(c.variables).filter(([, v]) => v.secret).map(([n]) => n)
+    ),
+  );
+  for (const m of configMaps.values()) {
+    for (const [key, value] of Object.entries(m.doc.data ?? {})) {
+      if (
+        secretVariables.has(key) || SECRET_NAME.test(key) ||
+        String(value).includes("-----BEGIN")
+      ) {
+        problems.push(
+          `${
+            label(m)
+          }: holds a secret value '${key}': secrets belong in Secret thoughts-secrets`,
+        );
+      }
+    }
+  }
+  const deployments = manifests.filter((m) => m.doc.kind === "Deployment");
+  for (const contract of contracts) {
+    const matching = deployments.filter((m) =>
+      (m.doc.spec?.template?.spec?.containers ?? []).some((
+        c: { image?: string },
+      ) => String(c.image).split(":")[0] === contract.image)
+    );
+    if (matching.length !== 1) {
+      problems.push(
+        `k8s: expected one Deployment running image '${contract.image}', found ${matching.length}`,
+      );
+      continue;
+    }
+    problems.push(
+      ...await checkDeployment(matching[0]!, contract, configMaps, manifests),
+    );
+  }
+  return problems;
+}
+
+async function checkDeployment(
+  m: Manifest,
+  contract: ServiceContract,
+  configMaps: Map<string, Manifest>,
+  manifests: Manifest[],
+): Promise<string[]> {
+  const where = label(m);
+  const problems: string[] = [];
+  const pod = m.doc.spec?.template?.spec ?? {};
+  // deno-lint-ignore no-explicit-any
+  const container: any = pod.containers.find((c: { image: string }) =>
+    c.image.split(":")[0] === contract.image
+  );
+  if (container.image !== `${contract.image}:${contract.version}`) {
+    problems.push(
+      `${where}: image '${container.image}' does not match the declared release: expected '${contract.image}:${contract.version}'`,
+    );
+  }
+
+  const env: Record<string, string> = {};
+  const origin: Record<string, string> = {};
+  const define = (name: string, value: string, from: string) => {
+    if (name in origin) {
+      problems.push(
+        `${where}: ${name} is defined twice (${origin[name]} and ${from})`,
+      );
+    }
+    env[name] = value;
+    origin[name] = from;
+  };
+  const usedConfigMaps: Record<string, string>[] = [];
+  for (const source of container.envFrom ?? []) {
+    const name = source.configMapRef?.name;
+    const cm = configMaps.get(name);
+    if (!cm) {
+      problems.push(
+        `${where}: envFrom references ConfigMap '${name}', which no manifest defines`,
+      );
+      continue;
+    }
+    usedConfigMaps.push(cm.doc.data ?? {});
+    for (const [key, value] of Object.entries(cm.doc.data ?? {})) {
+      define(key, String(value), `ConfigMap ${name}`);
+    }
+  }
+  for (const variable of container.env ?? []) {
+    const secretRef = variable.valueFrom?.secretKeyRef;
+    const cmRef = variable.valueFrom?.configMapKeyRef;
+    const value = secretRef
+      ? SECRET_PLACEHOLDER
+      : cmRef
+      ? String(configMaps.get(cmRef.name)?.doc.data?.[cmRef.key] ?? "")
+      : String(variable.value ?? "");
+    define(
+      variable.name,
+      value,
+      secretRef ? `Secret ${secretRef.name}` : "env",
+    );
+    const declared = contract.variables[variable.name];
+    if (declared?.secret && !secretRef) {
+      problems.push(
+        `${where}: ${variable.name} is a secret and must come from a Secret (secretKeyRef)`,
+      );
+    }
+  }
+  for (const [name, variable] of Object.entries(contract.variables)) {
+    if (
+      (env[name] === undefined || env[name] === "") &&
+      variable.isRequired(env as Env)
+    ) {
+      problems.push(
+        `${where}: ${name} is required by ${contract.name} but not provided`,
+      );
+    }
+  }
+  try {
+    loadConfig(contract.variables, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const p of error.problems) {
+      if (!p.includes("is required")) problems.push(`${where}: ${p}`);
+    }
+  }
+
+  const secretsDir = env.SECRETS_DIR ?? "/opt/keys";
+  // deno-lint-ignore no-explicit-any
+  for (const volume of (pod.volumes ?? []).filter((v: any) => v.secret)) {
+    const keys: string[] = volume.secret.items?.map((i: { key: string }) =>
+      i.key
+    ) ?? ["(every key)"];
+    const hasPrivate = keys.includes("private_key.pem") || !volume.secret.items;
+    if (hasPrivate && !contract.signs) {
+      problems.push(
+        `${where}: mounts the private key (Secret ${volume.secret.secretName}: ${
+          keys.join(", ")
+        }); only users may`,
+      );
+    }
+    // deno-lint-ignore no-explicit-any
+    const mount = (container.volumeMounts ?? []).find((vm: any) =>
+      vm.name === volume.name
+    );
+    if (
+      mount &&
+      mount.mountPath.replace(/\/$/, "") !== secretsDir.replace(/\/$/, "")
+    ) {
+      problems.push(
+        `${where}: keys mounted at '${mount.mountPath}' but SECRETS_DIR is '${secretsDir}'`,
+      );
+    }
+  }
+  if (
+    contract.signs &&
+    !(pod.volumes ?? []).some((v: { secret?: { items?: { key: string }[] } }) =>
+      v.secret?.items?.some((i) => i.key === "private_key.pem")
+    )
+  ) {
+    problems.push(
+      `${where}: ${contract.name} signs tokens but does not mount private_key.pem`,
+    );
+  }
+
+  problems.push(...hygiene(m, container, manifests));
+  const expected = await configChecksum(Object.assign({}, ...usedConfigMaps));
+  const actual = m.doc.spec?.template?.metadata?.annotations
+    ?.[CHECKSUM_ANNOTATION];
+  if (actual !== expected) {
+    problems.push(
+      `${where}: annotation ${CHECKSUM_ANNOTATION} is stale (run 'deno task k8s:check --fix')`,
+    );
+  }
+  return problems;
+}
+
+// deno-lint-ignore no-explicit-any
+function hygiene(m: Manifest, container: any, manifests: Manifest[]): string[] {
+  const where = label(m);
+  const problems: string[] = [];
+  const pod = m.doc.spec.template.spec;
+  const expect = (ok: unknown, what: string) =>
+    ok || problems.push(`${where}: ${what}`);
+  expect(
+    container.readinessProbe?.httpGet?.path === "/readyz",
+    "readiness probe must be GET /readyz",
+  );
+  expect(
+    container.livenessProbe?.httpGet?.path === "/healthz",
+    "liveness probe must be GET /healthz",
+  );
+  for (const kind of ["requests", "limits"]) {
+    expect(
+      container.resources?.[kind]?.cpu && container.resources?.[kind]?.memory,
+      `resources.${kind} need cpu and memory`,
+    );
+  }
+  expect(
+    pod.securityContext?.runAsNonRoot === true,
+    "pod must set runAsNonRoot: true",
+  );
+  expect(
+    container.securityContext?.readOnlyRootFilesystem === true,
+    "container needs readOnlyRootFilesystem: true",
+  );
+  expect(
+    container.securityContext?.allowPrivilegeEscalation === false,
+    "container needs allowPrivilegeEscalation: false",
+  );
+  const rolling = m.doc.spec.strategy?.rollingUpdate;
+  expect(
+    String(rolling?.maxUnavailable) === "0",
+    "rolling update needs maxUnavailable: 0",
+  );
+  const app = m.doc.spec.selector?.matchLabels?.app;
+  expect(
+    manifests.some((p) =>
+      p.doc.kind === "PodDisruptionBudget" &&
+      p.doc.spec?.selector?.matchLabels?.app === app
+    ),
+    `no PodDisruptionBudget selects app '${app}'`,
+  );
+  return problems;
+}

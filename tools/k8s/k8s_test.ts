@@ -1,0 +1,209 @@
+import { loadKeySet, memorySecretReader } from "@thoughts/shared";
+import {
+  assertEquals,
+  assertOk,
+  assertStringIncludes,
+} from "@thoughts/shared/testing";
+import { parse } from "yaml";
+import { parseEnvFile } from "../dev/env_file.ts";
+import { checkManifests } from "./mod.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+async function copyK8s(): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "thoughts_k8s_" });
+  const out = await new Deno.Command("cp", {
+    args: ["-r", `${root}/k8s/.`, dir],
+  }).output();
+  assertOk(out.success);
+  return dir;
+}
+
+async function mutate(
+  dir: string,
+  file: string,
+  from: string | RegExp,
+  to: string,
+): Promise<void> {
+  const text = await Deno.readTextFile(`${dir}/${file}`);
+  const changed = text.replace(from, to);
+  assertOk(changed !== text, `mutation of ${file} did not apply`);
+  await Deno.writeTextFile(`${dir}/${file}`, changed);
+}
+
+async function run(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("deno task k8s:check passes on the manifests", async () => {
+  const result = await run(["task", "-q", "k8s:check"]);
+  assertEquals(result.code, 0, result.stderr);
+  assertStringIncludes(result.stdout, "is valid");
+});
+
+Deno.test("k8s:check fails on mutated copies, naming the file and the problem", async (t) => {
+  const cases: [string, string, string | RegExp, string, string][] = [
+    [
+      "a missing variable",
+      "users/deployment.yaml",
+      /            - name: POSTGRES_DB\n              value: users\n/,
+      "",
+      "users/deployment.yaml: Deployment/users: POSTGRES_DB is required by users but not provided",
+    ],
+    [
+      "the private key mounted into thoughts",
+      "thoughts/deployment.yaml",
+      "              - key: public_key.pub",
+      "              - key: private_key.pem\n                path: private_key.pem\n              - key: public_key.pub",
+      "thoughts/deployment.yaml: Deployment/thoughts: mounts the private key",
+    ],
+    [
+      "a wrong image tag",
+      "users/deployment.yaml",
+      "image: users_server:v2.3",
+      "image: users_server:v2.2",
+      "users/deployment.yaml: Deployment/users: image 'users_server:v2.2' does not match the declared release",
+    ],
+    [
+      "a secret value in the ConfigMap",
+      "configuration.yaml",
+      "  USER_BACKEND_URL:",
+      "  POSTGRES_PASSWORD: hunter2\n  USER_BACKEND_URL:",
+      "configuration.yaml: ConfigMap/shared-config: holds a secret value 'POSTGRES_PASSWORD'",
+    ],
+    [
+      "a schema error",
+      "frontend/deployment.yaml",
+      "replicas: 2",
+      "replicas: two",
+      "frontend/deployment.yaml: Deployment/frontend: schema: /spec/replicas type",
+    ],
+    [
+      "a typo the schema lets through",
+      "thoughts/deployment.yaml",
+      "imagePullPolicy:",
+      "imagePullPolicyy:",
+      "thoughts/deployment.yaml: Deployment/thoughts: unknown field '/spec/template/spec/containers/0/imagePullPolicyy'",
+    ],
+    [
+      "a malformed value",
+      "configuration.yaml",
+      "DATABASE_ENGINE: POSTGRES",
+      "DATABASE_ENGINE: MYSQL",
+      "users/deployment.yaml: Deployment/users: DATABASE_ENGINE must be one of 'POSTGRES', 'PGLITE', got 'MYSQL'",
+    ],
+    [
+      "a variable defined twice",
+      "thoughts/deployment.yaml",
+      "            - name: POSTGRES_DB\n",
+      "            - name: POSTGRES_HOST\n              value: elsewhere\n            - name: POSTGRES_DB\n",
+      "thoughts/deployment.yaml: Deployment/thoughts: POSTGRES_HOST is defined twice (ConfigMap shared-config and env)",
+    ],
+    [
+      "a ConfigMap change without the checksum",
+      "configuration.yaml",
+      'POSTGRES_PORT: "5432"',
+      'POSTGRES_PORT: "5433"',
+      "frontend/deployment.yaml: Deployment/frontend: annotation checksum/shared-config is stale",
+    ],
+    [
+      "a missing readiness probe path",
+      "frontend/deployment.yaml",
+      "path: /readyz",
+      "path: /healthz",
+      "frontend/deployment.yaml: Deployment/frontend: readiness probe must be GET /readyz",
+    ],
+  ];
+  for (const [name, file, from, to, expected] of cases) {
+    await t.step(name, async () => {
+      const dir = await copyK8s();
+      try {
+        await mutate(dir, file, from, to);
+        const problems = await checkManifests(dir, root);
+        assertOk(
+          problems.some((p) => p.includes(expected)),
+          `expected '${expected}' in:\n${problems.join("\n")}`,
+        );
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
+  await t.step("the command exits 1 and prints the problem", async () => {
+    const dir = await copyK8s();
+    try {
+      await mutate(
+        dir,
+        "users/deployment.yaml",
+        "image: users_server:v2.3",
+        "image: users_server:latest",
+      );
+      const result = await run(["task", "-q", "k8s:check", dir]);
+      assertEquals(result.code, 1);
+      assertStringIncludes(
+        result.stderr,
+        "users/deployment.yaml: Deployment/users: image 'users_server:latest'",
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("dev.env mirrors the keys of the shared-config ConfigMap", async () => {
+  const configMap = parse(
+    await Deno.readTextFile(`${root}/k8s/configuration.yaml`),
+  );
+  const dev = parseEnvFile(await Deno.readTextFile(`${root}/dev.env`));
+  assertEquals(Object.keys(dev).sort(), Object.keys(configMap.data).sort());
+});
+
+Deno.test("deno task secrets generates keys and a password, printing no secret value", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thoughts_secrets_" });
+  const out = `${dir}/out`;
+  try {
+    const result = await run(["task", "-q", "secrets", "--out", out]);
+    assertEquals(result.code, 0, result.stderr);
+    const files: Record<string, string> = Object.fromEntries(
+      await Promise.all(
+        ["postgres-password", "private_key.pem", "public_key.pub"].map(
+          async (f) => {
+            assertEquals((await Deno.stat(`${out}/${f}`)).mode! & 0o777, 0o600);
+            return [f, await Deno.readTextFile(`${out}/${f}`)];
+          },
+        ),
+      ),
+    );
+    assertOk(files["postgres-password"]!.length >= 24);
+    assertStringIncludes(
+      result.stdout,
+      "kubectl create secret generic thoughts-secrets --namespace example",
+    );
+    assertStringIncludes(
+      result.stdout,
+      `--from-file=private_key.pem=${out}/private_key.pem`,
+    );
+    for (const value of Object.values(files)) {
+      assertOk(!result.stdout.includes(value.trim().slice(30, 60)));
+    }
+    // The pair is fresh, not the test keys, and production accepts it.
+    const keys = await loadKeySet({
+      reader: memorySecretReader(files),
+      appEnv: "production",
+      signs: true,
+    });
+    assertOk(keys.signer && !keys.isTestKeys);
+    const again = await run(["task", "-q", "secrets", "--out", out]);
+    assertEquals(again.code, 1);
+    assertStringIncludes(again.stderr, "already holds secrets");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

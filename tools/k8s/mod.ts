@@ -1,0 +1,37 @@
+/**
+ * Offline checks of the Kubernetes manifests: schema and contract.
+ *
+ * @module
+ */
+
+import { checkContract, serviceContracts } from "./contract.ts";
+import { loadManifests } from "./load.ts";
+import { validateSchema } from "./schema.ts";
+
+export { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
+export { loadManifests } from "./load.ts";
+
+/**
+ * Runs every check on a folder of manifests.
+ *
+ * @param dir The manifests folder.
+ * @param root The repository root, for the services' contracts.
+ * @returns The problems; none when the manifests are good.
+ * @example Usage
+ * ```ts
+ * import { checkManifests } from "./mod.ts";
+ *
+ * const problems = await checkManifests("k8s", ".");
+ * ```
+ */
+export async function checkManifests(
+  dir: string,
+  root: string,
+): Promise<string[]> {
+  const { manifests, problems } = await loadManifests(dir);
+  for (const m of manifests) problems.push(...validateSchema(m));
+  problems.push(
+    ...await checkContract(manifests, await serviceContracts(root)),
+  );
+  return problems;
+}
