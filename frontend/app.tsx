@@ -106,6 +106,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     title: "Thoughts Frontend",
     lifecycle: deps.lifecycle,
     readiness: { backends: () => backends.ping() },
+    versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
     renderError: (c, error) =>
       wantsHtml(c)
         ? page(

@@ -10,10 +10,10 @@ import {
   checkDependencies,
   dirSecretReader,
   jsonLogger,
-  loadKeySet,
   resolveBuildInfo,
   runMain,
   serve,
+  startKeyRing,
 } from "@thoughts/shared";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.tsx";
@@ -46,14 +46,12 @@ export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
     stamp,
     cwd: import.meta.dirname ?? ".",
   });
-  const keySet = await loadKeySet({
+  const ring = await startKeyRing({
     reader: dirSecretReader(config.SECRETS_DIR),
     appEnv: config.APP_ENV,
     signs: false,
+    logger,
   });
-  if (keySet.isTestKeys) {
-    logger("warn", "Using the built-in test keys", { appEnv: config.APP_ENV });
-  }
   const deps = dependencies(config);
   await checkDependencies(deps, {
     timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
@@ -66,7 +64,7 @@ export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
       fetch: (request) => fetch(request),
       timeoutMs: config.BACKEND_TIMEOUT_MS,
     }),
-    keys: () => keySet,
+    keys: () => ring.current(),
     dependencies: deps,
     info,
     logger,

@@ -12,7 +12,8 @@ import {
 } from "./build_info.ts";
 import type { Config } from "./config.ts";
 import { jsonLogger, type Logger } from "./http/log.ts";
-import { type KeySet, loadKeySet } from "./key_set.ts";
+import { startKeyRing } from "./key_ring.ts";
+import type { KeySet } from "./key_set.ts";
 import { retry } from "./retry.ts";
 import { dirSecretReader } from "./secrets.ts";
 import { type Lifecycle, serve } from "./serve.ts";
@@ -81,14 +82,12 @@ export async function startBackend<S>(
     stamp: options.stamp,
     cwd: options.cwd,
   });
-  const keySet = await loadKeySet({
+  const ring = await startKeyRing({
     reader: dirSecretReader(config.SECRETS_DIR),
     appEnv: config.APP_ENV,
     signs: options.signs,
+    logger,
   });
-  if (keySet.isTestKeys) {
-    logger("warn", "Using the built-in test keys", { appEnv: config.APP_ENV });
-  }
   const db = await openDatabase(databaseConfig(config));
   const store = await retry(() => options.openStore(db), {
     timeoutMs: 30_000,
@@ -100,7 +99,7 @@ export async function startBackend<S>(
   const lifecycle = { draining: false };
   const app = options.createApp({
     store,
-    keys: () => keySet,
+    keys: () => ring.current(),
     info,
     logger,
     now: () => new Date(),
@@ -118,6 +117,6 @@ export async function startBackend<S>(
     hostname: config.HOST,
     logger,
     lifecycle,
-    close: () => db.close(),
+    close: () => (ring.stop(), db.close()),
   });
 }

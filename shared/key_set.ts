@@ -131,12 +131,59 @@ async function fromFiles(
  * ```
  */
 export async function loadKeySet(options: LoadKeySetOptions): Promise<KeySet> {
-  const { reader, appEnv, signs } = options;
+  return await keySetFromFiles(
+    await readKeyFiles(options.reader, options.signs),
+    options,
+  );
+}
+
+/**
+ * Reads the key files a service uses: every `*.pub`, and `private_key.pem`
+ * when it signs. A verifier never reads the private key.
+ *
+ * @param reader The secrets folder.
+ * @param signs Whether the service signs.
+ * @returns File names to contents.
+ * @example Usage
+ * ```ts
+ * import { dirSecretReader, readKeyFiles } from "@thoughts/shared";
+ *
+ * const files = await readKeyFiles(dirSecretReader("/opt/keys"), false);
+ * ```
+ */
+export async function readKeyFiles(
+  reader: SecretReader,
+  signs: boolean,
+): Promise<Map<string, string>> {
   const names = (await reader.list()).filter((name) =>
     name.endsWith(".pub") || (signs && name === PRIVATE_KEY_FILE)
   );
   const files = new Map<string, string>();
   for (const name of names) files.set(name, await reader.read(name));
+  return files;
+}
+
+/**
+ * Builds the key set from key files already read, with the same rules as
+ * {@linkcode loadKeySet}.
+ *
+ * @param files File names to contents.
+ * @param options The folder (for messages), the environment and whether the service signs.
+ * @returns The key set.
+ * @throws {KeyError} When keys are missing, unreadable, or test keys in production.
+ * @example Usage
+ * ```ts
+ * import { keySetFromFiles, memorySecretReader } from "@thoughts/shared";
+ *
+ * await keySetFromFiles(new Map(), { reader: memorySecretReader({}), appEnv: "test", signs: true });
+ * ```
+ */
+export async function keySetFromFiles(
+  files: ReadonlyMap<string, string>,
+  options: LoadKeySetOptions,
+): Promise<KeySet> {
+  const { reader, appEnv, signs } = options;
+  const names = [...files.keys()];
   const hasPublic = names.some((name) => name.endsWith(".pub"));
   const complete = hasPublic && (!signs || files.has(PRIVATE_KEY_FILE));
   if (!complete) {

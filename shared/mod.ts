@@ -33,3 +33,4 @@ export * from "./http/auth.ts";
 export * from "./backend.ts";
 export * from "./deps_check.ts";
 export * from "./http/docs.ts";
+export * from "./key_ring.ts";

@@ -11,3 +11,4 @@ export * from "./test_db.ts";
 export * from "./test_services.ts";
 export * from "./openapi_check.ts";
 export * from "./docs_check.ts";
+export * from "./secret_dir.ts";

@@ -25,18 +25,18 @@ export const SECRET_KEYS = [
 ] as const;
 
 /**
- * The command that creates Secret `thoughts-secrets` from the files.
+ * The command that creates Secret `thoughts-secrets` from files.
  *
- * @param dir The folder holding the files.
+ * @param files Secret keys to file paths.
  * @returns The `kubectl` arguments.
  * @example Usage
  * ```ts
  * import { kubectlArgs } from "./secrets.ts";
  *
- * kubectlArgs(".secrets")[0]; // "create"
+ * kubectlArgs({ "public_key.pub": ".secrets/public_key.pub" })[0]; // "create"
  * ```
  */
-export function kubectlArgs(dir: string): string[] {
+export function kubectlArgs(files: Record<string, string>): string[] {
   return [
     "create",
     "secret",
@@ -44,7 +44,7 @@ export function kubectlArgs(dir: string): string[] {
     "thoughts-secrets",
     "--namespace",
     "example",
-    ...SECRET_KEYS.map((key) => `--from-file=${key}=${dir}/${key}`),
+    ...Object.entries(files).map(([key, path]) => `--from-file=${key}=${path}`),
   ];
 }
 
@@ -96,7 +96,9 @@ export async function secrets(args: string[]): Promise<number> {
   await write("postgres-password", password);
   await write(PRIVATE_KEY_FILE, privatePem);
   await write("public_key.pub", publicPem);
-  const command = kubectlArgs(dir);
+  const command = kubectlArgs(
+    Object.fromEntries(SECRET_KEYS.map((key) => [key, `${dir}/${key}`])),
+  );
   console.log(`Generated ${SECRET_KEYS.join(", ")} in ${dir}`);
   if (!values.apply) {
     const head = command.slice(0, 6).join(" ");
