@@ -105,6 +105,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     logger: deps.logger,
     title: "Thoughts Frontend",
     lifecycle: deps.lifecycle,
+    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
     readiness: { backends: () => backends.ping() },
     versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
     renderError: (c, error) =>

@@ -4,6 +4,7 @@ import {
   assertMatch,
   assertOk,
   assertStringIncludes,
+  checkBuildInfoMetric,
 } from "@thoughts/shared/testing";
 import { createApp } from "./app.tsx";
 import { createBackends } from "./backends.ts";
@@ -306,6 +307,7 @@ Deno.test("backend calls carry the page's request ID", async () => {
 
 Deno.test("system routes and the stylesheet", async () => {
   await using s = await setup();
+  await checkBuildInfoMetric(s.app as never);
   assertEquals(
     (await (await s.get("/admin/version/", undefined, "application/json"))
       .json()).version,

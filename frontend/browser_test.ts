@@ -91,7 +91,21 @@ Deno.test("a browser logs in, posts, sees, searches and logs out against the thr
       text,
     ]);
 
+    // One page view with a request ID: it must show in all three services' logs.
+    const trace = `trace-${crypto.randomUUID()}`;
+    await page.setExtraHTTPHeaders({ "X-Request-ID": trace });
     await page.goto(`${frontend.url}/admin/versions/`);
+    await page.setExtraHTTPHeaders({});
+    for (const service of [frontend, users, thoughts]) {
+      const lines = service.output().split("\n").filter((l) =>
+        l.includes(trace)
+      );
+      assertOk(lines.length > 0, `request ID missing from ${service.url}`);
+      assertOk(
+        lines.every((l) => JSON.parse(l).requestId === trace),
+        "JSON log lines with the ID",
+      );
+    }
     const versions = await page.locator("table").textContent() ?? "";
     for (
       const part of [

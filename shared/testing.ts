@@ -12,3 +12,4 @@ export * from "./test_services.ts";
 export * from "./openapi_check.ts";
 export * from "./docs_check.ts";
 export * from "./secret_dir.ts";
+export * from "./metrics_check.ts";

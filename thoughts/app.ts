@@ -147,6 +147,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
+    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
     versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
   }) as unknown as OpenAPIHono<ThoughtsEnv>;
   const auth = bearerAuth(deps.keys, deps.now);

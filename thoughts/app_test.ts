@@ -10,6 +10,8 @@ import {
 import {
   assertEquals,
   assertOk,
+  assertStringIncludes,
+  checkBuildInfoMetric,
   openTestDatabase,
 } from "@thoughts/shared/testing";
 import { createApp, type ThoughtsDeps } from "./app.ts";
@@ -311,6 +313,26 @@ Deno.test("DELETE /admin/thoughts/{id}/ answers 204, also when already gone", as
     assertEquals(res.status, 204);
   }
   assertEquals(await s.count(), 0);
+});
+
+Deno.test("GET /metrics labels routes by pattern and agrees with /admin/version/", async () => {
+  await using s = await setup();
+  await s.post("ada", "one");
+  for (const id of [1, 2, 3]) await s.app.request(`/api/thoughts/${id}/`);
+  const metrics = await checkBuildInfoMetric(s.app as never);
+  assertStringIncludes(
+    metrics,
+    'http_requests_total{method="GET",route="/api/thoughts/:id",status="200"} 1',
+  );
+  assertStringIncludes(
+    metrics,
+    'http_requests_total{method="GET",route="/api/thoughts/:id",status="404"} 2',
+  );
+  assertStringIncludes(
+    metrics,
+    'http_request_duration_seconds_count{method="POST",route="/api/me/thoughts",status="201"} 1',
+  );
+  assertOk(!metrics.includes("/api/thoughts/1"), "no raw ids in labels");
 });
 
 Deno.test("system routes report version, keys and readiness", async () => {

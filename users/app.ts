@@ -129,6 +129,7 @@ export function createApp(
     docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
+    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
     versionExtras: () => ({
       kids: [...deps.keys().verifiers.keys()].sort(),
       signingKid: deps.keys().signer?.kid ?? null,

@@ -16,6 +16,7 @@ import {
   assertOk,
   assertRejects,
   assertStringIncludes,
+  checkBuildInfoMetric,
   openTestDatabase,
 } from "@thoughts/shared/testing";
 import { createApp, type UsersDeps } from "./app.ts";
@@ -286,6 +287,7 @@ Deno.test("system routes report version, keys, readiness and metrics", async () 
     metrics,
     'http_requests_total{method="POST",route="/api/login",status="401"} 1',
   );
+  await checkBuildInfoMetric(s.app as never);
   await s.db.close();
   assertEquals((await s.app.request("/readyz")).status, 503);
 });

@@ -28,6 +28,7 @@ export interface ServiceMetrics {
  * global one, so that apps in one test process stay apart).
  *
  * @param info The build info exported as the `build_info` gauge.
+ * @param keyIds The kids the service accepts, exported as the `token_keys` gauge.
  * @returns The metrics.
  * @example Usage
  * ```ts
@@ -37,7 +38,10 @@ export interface ServiceMetrics {
  * metrics.observe("GET", "/healthz", 200, 0.001);
  * ```
  */
-export function createMetrics(info: BuildInfo): ServiceMetrics {
+export function createMetrics(
+  info: BuildInfo,
+  keyIds?: () => string[],
+): ServiceMetrics {
   const registry = new Registry();
   const labelNames = ["method", "route", "status"] as const;
   const requests = new Counter({
@@ -75,6 +79,19 @@ export function createMetrics(info: BuildInfo): ServiceMetrics {
     { service: info.service, version: info.version, commit: info.commit },
     1,
   );
+  if (keyIds) {
+    new Gauge({
+      name: "token_keys",
+      help: "Always 1 for each token key id (kid) the service accepts now",
+      labelNames: ["kid"],
+      registers: [registry],
+      // Read at scrape time, so a key rotation shows without a restart.
+      collect() {
+        this.reset();
+        for (const kid of keyIds()) this.set({ kid }, 1);
+      },
+    });
+  }
   return {
     registry,
     observe(method, route, status, seconds) {

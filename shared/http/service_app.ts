@@ -40,6 +40,8 @@ export interface ServiceAppOptions {
     c: Context,
     error: ErrorResponse,
   ) => Response | Promise<Response> | undefined;
+  /** The token key ids the service accepts, for the `token_keys` gauge. */
+  keyIds?: () => string[];
   /** Whether to serve the interactive API page at `/docs/`. */
   docs?: boolean;
   /** The largest request body, in bytes; 64 KiB by default. */
@@ -64,7 +66,7 @@ export function createServiceApp(
   options: ServiceAppOptions,
 ): OpenAPIHono<ServiceEnv> {
   const { info, logger } = options;
-  const metrics = createMetrics(info);
+  const metrics = createMetrics(info, options.keyIds);
   const app = new OpenAPIHono<ServiceEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
