@@ -78,6 +78,8 @@ export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
     hostname: config.HOST,
     logger,
     lifecycle,
+    close: () => Promise.resolve(ring.stop()),
+    drainDelayMs: config.SHUTDOWN_DELAY_SECONDS * 1000,
   });
 }
 

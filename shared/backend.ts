@@ -118,5 +118,6 @@ export async function startBackend<S>(
     logger,
     lifecycle,
     close: () => (ring.stop(), db.close()),
+    drainDelayMs: config.SHUTDOWN_DELAY_SECONDS * 1000,
   });
 }

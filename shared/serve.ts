@@ -28,10 +28,14 @@ export interface ServeOptions {
   close?: () => Promise<void>;
   /** How long in-flight requests may take to finish; 10 s by default. */
   graceMs?: number;
+  /** How long to keep serving, not ready, before closing the listener. */
+  drainDelayMs?: number;
 }
 
 /**
- * Starts the HTTP server and wires graceful shutdown to SIGTERM and SIGINT.
+ * Starts the HTTP server and wires graceful shutdown to SIGTERM and SIGINT:
+ * readiness fails at once, the server keeps serving for the drain delay,
+ * then stops accepting and finishes the requests in flight.
  *
  * @param options The handler, address, logger and cleanup.
  * @returns The server.
@@ -53,7 +57,14 @@ export function serve(options: ServeOptions): Deno.HttpServer {
   const stop = async (signal: string) => {
     if (lifecycle.draining) return;
     lifecycle.draining = true;
-    logger("info", "Shutting down", { signal });
+    logger("info", "Shutting down", {
+      signal,
+      drainDelayMs: options.drainDelayMs ?? 0,
+    });
+    // Readiness already fails; keep serving while load balancers notice.
+    await new Promise((resolve) =>
+      setTimeout(resolve, options.drainDelayMs ?? 0)
+    );
     const grace = setTimeout(() => {
       logger(
         "warn",

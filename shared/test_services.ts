@@ -116,6 +116,7 @@ export async function startService(
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",
       HOST: "127.0.0.1",
+      SHUTDOWN_DELAY_SECONDS: "0",
       ...env,
       PORT: String(port),
     },

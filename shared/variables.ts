@@ -19,6 +19,8 @@ export const commonVariables = {
   /** The listen address; tests and local runs bind 127.0.0.1. */
   HOST: text({ default: "0.0.0.0" }),
   SECRETS_DIR: text({ default: "/opt/keys" }),
+  /** After SIGTERM, how long to keep serving with /readyz failing, so load balancers stop sending first. */
+  SHUTDOWN_DELAY_SECONDS: integer({ default: 2, min: 0, max: 60 }),
 };
 
 const postgresSelected = {

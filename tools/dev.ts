@@ -57,6 +57,7 @@ export async function dev(args: string[]): Promise<number> {
   };
   const common = {
     APP_ENV: "development",
+    SHUTDOWN_DELAY_SECONDS: "0",
     HOST: "127.0.0.1",
     SECRETS_DIR: values.keys,
     THOUGHTS_BACKEND_URL: urls.thoughts,
