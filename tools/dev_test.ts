@@ -44,6 +44,9 @@ Deno.test("deno task dev runs the system, logs a sample user in, and stops all t
       keys,
     ],
     cwd: root,
+    // As on a newcomer's machine: none of the test run's database settings.
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -136,6 +139,9 @@ Deno.test("deno task dev stops the others with a non-zero exit when one service 
       keys,
     ],
     cwd: root,
+    // As on a newcomer's machine: none of the test run's database settings.
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -155,6 +161,13 @@ Deno.test("deno task dev stops the others with a non-zero exit when one service 
       m,
     ) => [m[1], Number(m[2])]),
   );
+  if (!output.includes("Press Ctrl-C")) {
+    process.kill("SIGKILL");
+    throw new Error(
+      `deno task dev did not get ready:\n${output}\n${await stderr}`,
+    );
+  }
+  assertEquals(Object.keys(pids).sort(), ["frontend", "thoughts", "users"]);
   Deno.kill(pids.thoughts!, "SIGKILL");
   const status = await process.status;
   await reader;
