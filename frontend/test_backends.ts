@@ -33,6 +33,8 @@ export interface TestBackends extends AsyncDisposable {
   thoughtsUrl: string;
   createUser(username: string, password: string): Promise<void>;
   token(username: string, now?: Date, lifetime?: number): Promise<string>;
+  /** Rows in the users and thoughts tables. */
+  counts(): Promise<{ users: number; thoughts: number }>;
 }
 
 /** The test keys, signing and verifying. */
@@ -129,6 +131,16 @@ export async function testBackends(
       if (res.status !== 201) {
         throw new Error(`Cannot create ${username}: ${res.status}`);
       }
+    },
+    async counts() {
+      const count = async (db: typeof usersDb, table: string) =>
+        (await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM ${table}`,
+        ))[0]!.n;
+      return {
+        users: await count(usersDb, "users"),
+        thoughts: await count(thoughtsDb, "thoughts"),
+      };
     },
     token: (username: string, now = new Date(), lifetime = 3600) =>
       signToken(testKeys, username, { lifetime, now }),
