@@ -1,0 +1,86 @@
+/**
+ * The floor of the benchmark: a bare `Deno.serve` handler running the
+ * services' own store functions (the same SQL through the same driver) and
+ * the same token code, with no framework, validation or middleware.
+ *
+ * @module
+ */
+
+import {
+  bearerToken,
+  databaseConfig,
+  dirSecretReader,
+  loadConfig,
+  openDatabase,
+  signToken,
+  startKeyRing,
+  verifyToken,
+} from "@thoughts/shared";
+import { thoughtsVariables } from "../../thoughts/config.ts";
+import { createThoughtsStore } from "../../thoughts/store.ts";
+import { createUsersStore } from "../../users/store.ts";
+import { pbkdf2Hasher } from "../../users/password.ts";
+
+if (import.meta.main) {
+  const env = Deno.env.toObject();
+  const config = loadConfig(thoughtsVariables, env);
+  const thoughtsDb = await openDatabase(databaseConfig(config));
+  const usersDb = await openDatabase(
+    databaseConfig(
+      loadConfig(thoughtsVariables, { ...env, POSTGRES_DB: env.USERS_DB }),
+    ),
+  );
+  const thoughts = await createThoughtsStore(thoughtsDb);
+  const users = await createUsersStore(usersDb);
+  const hasher = pbkdf2Hasher();
+  const ring = await startKeyRing({
+    reader: dirSecretReader("/nonexistent"),
+    appEnv: "test",
+    signs: true,
+    logger: () => {},
+  });
+  const iso = (t: { timestamp: Date }) => ({
+    ...t,
+    timestamp: t.timestamp.toISOString(),
+  });
+  Deno.serve({
+    hostname: "127.0.0.1",
+    port: config.PORT,
+    onListen: () => console.log("floor ready"),
+  }, async (req) => {
+    const url = new URL(req.url);
+    if (url.pathname === "/readyz") return new Response("ok");
+    if (url.pathname === "/list") {
+      return Response.json(
+        (await thoughts.list({ limit: 20, offset: 0 })).map(iso),
+      );
+    }
+    if (url.pathname === "/one") {
+      return Response.json(iso((await thoughts.get(1))!));
+    }
+    if (url.pathname === "/mine") {
+      const { username } = await verifyToken(
+        ring.current(),
+        bearerToken(req.headers.get("Authorization")),
+        new Date(),
+      );
+      return Response.json(
+        (await thoughts.list({ username, limit: 20, offset: 0 })).map(iso),
+      );
+    }
+    if (url.pathname === "/login") {
+      const { username, password } = await req.json();
+      const user = await users.findByUsername(username);
+      if (!user || !(await hasher.verify(password, user.passwordHash))) {
+        return new Response(null, { status: 401 });
+      }
+      return Response.json({
+        Authorized: `Bearer ${await signToken(ring.current(), username, {
+          lifetime: 3600,
+          now: new Date(),
+        })}`,
+      });
+    }
+    return new Response(null, { status: 404 });
+  });
+}
