@@ -93,6 +93,8 @@ export async function serviceDatabase(): Promise<
  * @param env The service's environment.
  * @param timeoutMs How long to wait for readiness.
  * @param permissions Deno permission flags; all (`-A`) by default.
+ * @param stdout `"collect"` keeps it for `output()`; `"discard"` spares the
+ *   collecting (benchmarks), keeping only stderr.
  * @returns The running process.
  * @throws {Error} With the process output when it exits or never gets ready.
  * @example Usage
@@ -107,6 +109,7 @@ export async function startService(
   env: Record<string, string>,
   timeoutMs = 60_000,
   permissions: string[] = ["-A"],
+  stdout: "collect" | "discard" = "collect",
 ): Promise<ServiceProcess> {
   const port = env.PORT ? Number(env.PORT) : freePort();
   const process = new Deno.Command(Deno.execPath(), {
@@ -120,7 +123,7 @@ export async function startService(
       ...env,
       PORT: String(port),
     },
-    stdout: "piped",
+    stdout: stdout === "collect" ? "piped" : "null",
     stderr: "piped",
   }).spawn();
   const chunks: string[] = [];

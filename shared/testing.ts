@@ -13,3 +13,4 @@ export * from "./openapi_check.ts";
 export * from "./docs_check.ts";
 export * from "./secret_dir.ts";
 export * from "./metrics_check.ts";
+export * from "./test_postgres.ts";

@@ -94,6 +94,30 @@ export async function verifyToken(
   token: string,
   now: Date,
 ): Promise<TokenClaims> {
+  const cache = verified.get(keySet) ?? new Map<string, TokenClaims>();
+  const hit = cache.get(token);
+  if (hit && hit.exp > now.getTime() / 1000) return hit;
+  cache.delete(token);
+  const claims = await verifyUncached(keySet, token, now);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(token, claims);
+  verified.set(keySet, cache);
+  return claims;
+}
+
+// A client sends the same token with every request, and a full RS256 check
+// costs about 0.3 ms, so verified tokens are remembered until they expire.
+// The cache belongs to one key set: after a rotation the new set starts
+// empty, so a retired key's tokens are refused at once. The key is the whole
+// token, signature included, so a forged token never matches.
+const verified = new WeakMap<KeySet, Map<string, TokenClaims>>();
+const CACHE_LIMIT = 10_000;
+
+async function verifyUncached(
+  keySet: KeySet,
+  token: string,
+  now: Date,
+): Promise<TokenClaims> {
   let kid = "";
   try {
     const { payload } = await jwtVerify(token, (header) => {

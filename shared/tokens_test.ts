@@ -117,3 +117,30 @@ Deno.test("bearerToken() accepts only 'Bearer <jwt>'", async (t) => {
     });
   }
 });
+
+Deno.test("verifyToken() remembers a verified token only until it expires and only for its key set", async () => {
+  const token = await signToken(keys, "ada", { lifetime: 60, now });
+  assertEquals((await verifyToken(keys, token, now)).username, "ada");
+  assertEquals(
+    (await verifyToken(keys, token, new Date(now.getTime() + 30_000))).username,
+    "ada",
+  );
+  const later = new Date(now.getTime() + 61_000);
+  assertEquals(
+    (await assertRejects(() => verifyToken(keys, token, later), TokenError))
+      .code,
+    "expired",
+  );
+  // Another key set (after a rotation) does not inherit what this one verified.
+  const other = await generateKeyPairPem();
+  const rotated = await loadKeySet({
+    reader: memorySecretReader({ "k.pub": other.publicPem }),
+    appEnv: "test",
+    signs: false,
+  });
+  assertEquals(
+    (await assertRejects(() => verifyToken(rotated, token, now), TokenError))
+      .code,
+    "unknown_kid",
+  );
+});

@@ -17,7 +17,11 @@ import {
   signToken,
   verifyToken,
 } from "@thoughts/shared";
-import { freePort, startService } from "@thoughts/shared/testing";
+import {
+  freePort,
+  startService,
+  startThrowawayPostgres,
+} from "@thoughts/shared/testing";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const seconds = Deno.env.get("BENCH_SECONDS") ?? "5";
@@ -38,42 +42,8 @@ async function postgresSettings(): Promise<
       stop: () => Promise.resolve(),
     };
   }
-  const dir = await Deno.makeTempDir({ prefix: "thoughts_bench_pg_" });
-  await Deno.chmod(dir, 0o755);
-  const out = await new Deno.Command(`${root}/.ci/start_postgres`, {
-    args: [`${dir}/pg`],
-    stdout: "piped",
-  }).output();
-  if (!out.success) {
-    throw new Error(
-      "Cannot start PostgreSQL: install it (apt-get install postgresql) or set POSTGRES_*",
-    );
-  }
-  const env = Object.fromEntries(
-    [...new TextDecoder().decode(out.stdout).matchAll(/(\w+)=(\S+)/g)].map((
-      m,
-    ) => [m[1]!, m[2]!]),
-  );
-  return {
-    env: Object.fromEntries(names.map((n) => [n, env[n]!])),
-    stop: async () => {
-      await new Deno.Command("runuser", {
-        args: [
-          "-u",
-          "postgres",
-          "--",
-          `${env.PG_BIN}/pg_ctl`,
-          "-D",
-          env.PG_DATA!,
-          "-m",
-          "immediate",
-          "stop",
-        ],
-        stdout: "null",
-      }).output();
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+  const pg = await startThrowawayPostgres();
+  return { env: pg.env, stop: async () => await pg[Symbol.asyncDispose]() };
 }
 
 async function load(

@@ -3,9 +3,9 @@ import {
   assertOk,
   serviceDatabase,
   startService,
+  startThrowawayPostgres,
 } from "@thoughts/shared/testing";
 
-const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const json = { "Content-Type": "application/json" };
 
 async function tokenFor(usersUrl: string): Promise<string> {
@@ -72,91 +72,46 @@ Deno.test("SIGTERM: readiness fails first, in-flight requests finish, exit 0", a
 });
 
 Deno.test("a PostgreSQL outage answers 503 and the service recovers without a restart", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "thoughts_outage_" });
-  await Deno.chmod(dir, 0o755);
-  const started = await new Deno.Command(`${root}/.ci/start_postgres`, {
-    args: [`${dir}/pg`],
-    stdout: "piped",
-    stderr: "piped",
-  })
-    .output();
-  assertOk(started.success, new TextDecoder().decode(started.stderr));
-  const env = Object.fromEntries(
-    [...new TextDecoder().decode(started.stdout).matchAll(/(\w+)=(\S+)/g)].map((
-      m,
-    ) => [m[1]!, m[2]!]),
-  );
-  const pgCtl = (...args: string[]) =>
-    new Deno.Command("runuser", {
-      args: [
-        "-u",
-        "postgres",
-        "--",
-        `${env.PG_BIN}/pg_ctl`,
-        "-D",
-        env.PG_DATA!,
-        ...args,
-      ],
-      stdout: "null",
-      stderr: "null",
-    })
-      .output();
-  try {
-    await using thoughts = await startService("thoughts/main.ts", {
-      APP_ENV: "test",
-      DATABASE_ENGINE: "POSTGRES",
-      POSTGRES_HOST: env.POSTGRES_HOST!,
-      POSTGRES_PORT: env.POSTGRES_PORT!,
-      POSTGRES_USER: env.POSTGRES_USER!,
-      POSTGRES_PASSWORD: env.POSTGRES_PASSWORD!,
-      POSTGRES_DB: "postgres",
-    });
-    const list = () => fetch(`${thoughts.url}/api/thoughts/`);
-    assertEquals((await list()).status, 200);
+  await using pg = await startThrowawayPostgres();
+  await using thoughts = await startService("thoughts/main.ts", {
+    APP_ENV: "test",
+    DATABASE_ENGINE: "POSTGRES",
+    POSTGRES_DB: "postgres",
+    ...pg.env,
+  });
+  const list = () => fetch(`${thoughts.url}/api/thoughts/`);
+  assertEquals((await list()).status, 200);
 
-    assertOk((await pgCtl("-m", "fast", "-w", "stop")).success);
-    const down = await list();
-    assertEquals(down.status, 503);
-    assertEquals(await down.json(), {
-      error: { code: "unavailable", message: "Database unavailable" },
-    });
-    const ready = await fetch(`${thoughts.url}/readyz`);
-    assertEquals(ready.status, 503);
-    assertEquals((await ready.json()).checks.database, "Database unavailable");
+  await pg.stop();
+  const down = await list();
+  assertEquals(down.status, 503);
+  assertEquals(await down.json(), {
+    error: { code: "unavailable", message: "Database unavailable" },
+  });
+  const ready = await fetch(`${thoughts.url}/readyz`);
+  assertEquals(ready.status, 503);
+  assertEquals((await ready.json()).checks.database, "Database unavailable");
 
-    assertOk(
-      (await pgCtl(
-        "-w",
-        "-l",
-        `${dir}/pg/server.log`,
-        "-o",
-        `-p ${env.POSTGRES_PORT} -k ${dir}/pg -c listen_addresses=127.0.0.1`,
-        "start",
-      )).success,
-    );
-    const deadline = Date.now() + 15_000;
-    let status = 0;
-    while (Date.now() < deadline && status !== 200) {
-      const res = await list();
-      await res.body?.cancel();
-      status = res.status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 200));
-    }
-    assertEquals(status, 200, "recovered without a restart");
-    assertEquals(
-      await fetch(`${thoughts.url}/readyz`).then((
-        r,
-      ) => (r.body?.cancel(), r.status)),
-      200,
-    );
-    assertOk(
-      !thoughts.output().includes(env.POSTGRES_PASSWORD!),
-      "the password never reaches a log",
-    );
-  } finally {
-    await pgCtl("-m", "immediate", "stop");
-    await Deno.remove(dir, { recursive: true });
+  await pg.start();
+  const deadline = Date.now() + 15_000;
+  let status = 0;
+  while (Date.now() < deadline && status !== 200) {
+    const res = await list();
+    await res.body?.cancel();
+    status = res.status;
+    if (status !== 200) await new Promise((r) => setTimeout(r, 200));
   }
+  assertEquals(status, 200, "recovered without a restart");
+  assertEquals(
+    await fetch(`${thoughts.url}/readyz`).then((
+      r,
+    ) => (r.body?.cancel(), r.status)),
+    200,
+  );
+  assertOk(
+    !thoughts.output().includes(pg.env.POSTGRES_PASSWORD!),
+    "the password never reaches a log",
+  );
 });
 
 Deno.test("30 s at 50 connections, reads and writes: no error, every acknowledged write kept", async () => {
