@@ -5,18 +5,9 @@
  * @module
  */
 
-import {
-  loadKeySet,
-  memoryLogger,
-  memorySecretReader,
-  signToken,
-} from "@thoughts/shared";
-import { openTestDatabase } from "@thoughts/shared/testing";
-import { createApp as createUsersApp } from "../users/app.ts";
-import { pbkdf2Hasher } from "../users/password.ts";
-import { createUsersStore } from "../users/store.ts";
-import { createApp as createThoughtsApp } from "../thoughts/app.ts";
-import { createThoughtsStore } from "../thoughts/store.ts";
+import { signToken } from "@thoughts/shared";
+import { testThoughtsApp } from "../thoughts/testing.ts";
+import { testKeys, testUsersApp } from "../users/testing.ts";
 import type { Fetch } from "./backends.ts";
 
 /** How a backend misbehaves. */
@@ -38,11 +29,7 @@ export interface TestBackends extends AsyncDisposable {
 }
 
 /** The test keys, signing and verifying. */
-export const testKeys = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
+export { testKeys };
 
 /**
  * Starts both backends on fresh test databases.
@@ -57,39 +44,29 @@ export const testKeys = await loadKeySet({
 export async function testBackends(
   versions = { users: "v2.3", thoughts: "v1.6" },
 ): Promise<TestBackends> {
-  const [usersDb, thoughtsDb] = await Promise.all([
-    openTestDatabase(),
-    openTestDatabase(),
+  const now = () => new Date();
+  const [usersApp, thoughtsApp] = await Promise.all([
+    testUsersApp({
+      now,
+      info: {
+        service: "users",
+        version: versions.users,
+        commit: "a".repeat(40),
+        source: "stamped",
+      },
+    }),
+    testThoughtsApp({
+      now,
+      keys: () => testKeys,
+      info: {
+        service: "thoughts",
+        version: versions.thoughts,
+        commit: "b".repeat(40),
+        source: "stamped",
+      },
+    }),
   ]);
-  const common = {
-    keys: () => testKeys,
-    logger: memoryLogger().logger,
-    now: () => new Date(),
-  };
-  const users = createUsersApp({
-    ...common,
-    store: await createUsersStore(usersDb),
-    hasher: pbkdf2Hasher(1000),
-    info: {
-      service: "users",
-      version: versions.users,
-      commit: "a".repeat(40),
-      source: "stamped",
-    },
-    tokenLifetime: 3600,
-    ping: () => usersDb.ping(),
-  });
-  const thoughts = createThoughtsApp({
-    ...common,
-    store: await createThoughtsStore(thoughtsDb),
-    info: {
-      service: "thoughts",
-      version: versions.thoughts,
-      commit: "b".repeat(40),
-      source: "stamped",
-    },
-    ping: () => thoughtsDb.ping(),
-  });
+  const [users, thoughts] = [usersApp.app, thoughtsApp.app];
   const faults: Record<"users" | "thoughts", Fault> = {
     users: undefined,
     thoughts: undefined,
@@ -133,21 +110,17 @@ export async function testBackends(
       }
     },
     async counts() {
-      const count = async (db: typeof usersDb, table: string) =>
-        (await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM ${table}`,
-        ))[0]!.n;
       return {
-        users: await count(usersDb, "users"),
-        thoughts: await count(thoughtsDb, "thoughts"),
+        users: await usersApp.count(),
+        thoughts: await thoughtsApp.count(),
       };
     },
     token: (username: string, now = new Date(), lifetime = 3600) =>
       signToken(testKeys, username, { lifetime, now }),
     async [Symbol.asyncDispose]() {
       await Promise.all([
-        usersDb[Symbol.asyncDispose](),
-        thoughtsDb[Symbol.asyncDispose](),
+        usersApp[Symbol.asyncDispose](),
+        thoughtsApp[Symbol.asyncDispose](),
       ]);
     },
   };

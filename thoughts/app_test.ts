@@ -2,7 +2,6 @@ import { SignJWT, UnsecuredJWT } from "jose";
 import {
   generateKeyPairPem,
   loadKeySet,
-  memoryLogger,
   memorySecretReader,
   signToken,
   TEST_PUBLIC_KEY_PEM,
@@ -12,21 +11,13 @@ import {
   assertOk,
   assertStringIncludes,
   checkBuildInfoMetric,
-  openTestDatabase,
 } from "@thoughts/shared/testing";
-import { createApp, type ThoughtsDeps } from "./app.ts";
-import { createThoughtsStore } from "./store.ts";
+import { testThoughtsApp } from "./testing.ts";
 
 const signer = await loadKeySet({
   reader: memorySecretReader({}),
   appEnv: "test",
   signs: true,
-});
-// The thoughts service holds public keys only.
-const verifier = await loadKeySet({
-  reader: memorySecretReader({ "public_key.pub": TEST_PUBLIC_KEY_PEM }),
-  appEnv: "test",
-  signs: false,
 });
 const info = {
   service: "thoughts",
@@ -37,24 +28,10 @@ const info = {
 const now = new Date("2026-11-25T12:00:00.000Z");
 const seconds = now.getTime() / 1000;
 
-async function setup(overrides: Partial<ThoughtsDeps> = {}) {
-  const db = await openTestDatabase();
-  const deps: ThoughtsDeps = {
-    store: await createThoughtsStore(db),
-    keys: () => verifier,
-    info,
-    logger: memoryLogger().logger,
-    now: () => now,
-    ping: () => db.ping(),
-    ...overrides,
-  };
-  const app = createApp(deps);
-  const count = async () =>
-    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM thoughts"))[
-      0
-    ]!.n;
+async function setup() {
+  const t = await testThoughtsApp();
   const post = async (username: string, text: string) =>
-    await app.request("/api/me/thoughts/", {
+    await t.app.request("/api/me/thoughts/", {
       method: "POST",
       headers: {
         Authorization: `Bearer ${await token(username)}`,
@@ -62,13 +39,7 @@ async function setup(overrides: Partial<ThoughtsDeps> = {}) {
       },
       body: JSON.stringify({ text }),
     });
-  return {
-    app,
-    db,
-    count,
-    post,
-    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
-  };
+  return { ...t, post };
 }
 
 const token = (username: string) =>

@@ -1,18 +1,12 @@
-import {
-  loadKeySet,
-  memoryLogger,
-  memorySecretReader,
-  signToken,
-} from "@thoughts/shared";
+import { loadKeySet, memorySecretReader, signToken } from "@thoughts/shared";
 import {
   assertEquals,
   checkDocsPage,
   checkOpenApi,
-  openTestDatabase,
 } from "@thoughts/shared/testing";
 import type { z } from "@hono/zod-openapi";
-import { createApp, routes } from "./app.ts";
-import { createThoughtsStore } from "./store.ts";
+import { routes } from "./app.ts";
+import { testThoughtsApp } from "./testing.ts";
 
 const keys = await loadKeySet({
   reader: memorySecretReader({}),
@@ -20,23 +14,8 @@ const keys = await loadKeySet({
   signs: true,
 });
 
-async function setup() {
-  const db = await openTestDatabase();
-  const app = createApp({
-    store: await createThoughtsStore(db),
-    keys: () => keys,
-    info: {
-      service: "thoughts",
-      version: "v1.6",
-      commit: "e".repeat(40),
-      source: "stamped",
-    },
-    logger: memoryLogger().logger,
-    now: () => new Date(),
-    ping: () => db.ping(),
-  });
-  return { app, [Symbol.asyncDispose]: () => db[Symbol.asyncDispose]() };
-}
+const setup = () =>
+  testThoughtsApp({ keys: () => keys, now: () => new Date() });
 
 Deno.test("GET /openapi.json documents exactly the served routes, with bearer security", async () => {
   await using s = await setup();

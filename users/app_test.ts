@@ -3,7 +3,6 @@ import {
   generateKeyPairPem,
   keyId,
   loadKeySet,
-  memoryLogger,
   memorySecretReader,
   signToken,
   StoreError,
@@ -17,50 +16,20 @@ import {
   assertRejects,
   assertStringIncludes,
   checkBuildInfoMetric,
-  openTestDatabase,
 } from "@thoughts/shared/testing";
-import { createApp, type UsersDeps } from "./app.ts";
 import { DEFAULT_ITERATIONS, pbkdf2Hasher } from "./password.ts";
-import { createUsersStore, type UsersStore } from "./store.ts";
+import type { UsersStore } from "./store.ts";
+import { TEST_NOW, testKeys, testUsersApp } from "./testing.ts";
 
-const keys = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
+const keys = testKeys;
+const now = TEST_NOW;
 const info = {
   service: "users",
   version: "v2.3",
   commit: "c".repeat(40),
   source: "stamped",
 } as const;
-const now = new Date("2026-11-25T12:00:00.000Z");
-
-async function setup(overrides: Partial<UsersDeps> = {}) {
-  const db = await openTestDatabase();
-  const { logger, records } = memoryLogger();
-  const deps: UsersDeps = {
-    store: await createUsersStore(db),
-    hasher: pbkdf2Hasher(1000),
-    keys: () => keys,
-    info,
-    logger,
-    tokenLifetime: 3600,
-    now: () => now,
-    ping: () => db.ping(),
-    ...overrides,
-  };
-  const count = async () =>
-    (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[0]!
-      .n;
-  return {
-    app: createApp(deps),
-    db,
-    records,
-    count,
-    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
-  };
-}
+const setup = testUsersApp;
 
 const json = (body: unknown, method = "POST") => ({
   method,

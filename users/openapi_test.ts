@@ -1,40 +1,21 @@
-import { loadKeySet, memoryLogger, memorySecretReader } from "@thoughts/shared";
 import {
   assertEquals,
   checkDocsPage,
   checkOpenApi,
-  openTestDatabase,
 } from "@thoughts/shared/testing";
 import type { z } from "@hono/zod-openapi";
-import { createApp, routes } from "./app.ts";
-import { pbkdf2Hasher } from "./password.ts";
-import { createUsersStore } from "./store.ts";
+import { routes } from "./app.ts";
+import { testUsersApp } from "./testing.ts";
 
-const keys = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
-
-async function setup() {
-  const db = await openTestDatabase();
-  const app = createApp({
-    store: await createUsersStore(db),
-    hasher: pbkdf2Hasher(1000),
-    keys: () => keys,
+const setup = () =>
+  testUsersApp({
     info: {
       service: "users",
       version: "v2.3-5-gabcdef0",
       commit: "e".repeat(40),
       source: "stamped",
     },
-    logger: memoryLogger().logger,
-    tokenLifetime: 3600,
-    now: () => new Date(),
-    ping: () => db.ping(),
   });
-  return { app, [Symbol.asyncDispose]: () => db[Symbol.asyncDispose]() };
-}
 
 Deno.test("GET /openapi.json documents exactly the served routes, at the stamped version", async () => {
   await using s = await setup();

@@ -1,0 +1,84 @@
+/**
+ * The users app on a fresh test database, for this service's tests and the
+ * frontend's.
+ *
+ * @module
+ */
+
+import {
+  loadKeySet,
+  type LogRecord,
+  memoryLogger,
+  memorySecretReader,
+} from "@thoughts/shared";
+import { openTestDatabase, type TestDatabase } from "@thoughts/shared/testing";
+import { createApp, type UsersDeps } from "./app.ts";
+import { pbkdf2Hasher } from "./password.ts";
+import { createUsersStore } from "./store.ts";
+
+/** The built-in test keys, signing. */
+export const testKeys = await loadKeySet({
+  reader: memorySecretReader({}),
+  appEnv: "test",
+  signs: true,
+});
+
+/** The fixed time of the tests. */
+export const TEST_NOW = new Date("2026-11-25T12:00:00.000Z");
+
+/** A users app under test. */
+export interface TestUsersApp extends AsyncDisposable {
+  app: ReturnType<typeof createApp>;
+  db: TestDatabase;
+  /** What the app logged. */
+  records: LogRecord[];
+  /** Rows in the users table. */
+  count(): Promise<number>;
+}
+
+/**
+ * Builds the users app with test keys, a cheap hasher, a fixed clock and a
+ * fresh database; any dependency can be replaced.
+ *
+ * @param overrides Dependencies to replace.
+ * @returns The app and its database.
+ * @example Usage
+ * ```ts
+ * import { testUsersApp } from "./testing.ts";
+ *
+ * await using t = await testUsersApp();
+ * await t.app.request("/healthz");
+ * ```
+ */
+export async function testUsersApp(
+  overrides: Partial<UsersDeps> = {},
+): Promise<TestUsersApp> {
+  const db = await openTestDatabase();
+  const { logger, records } = memoryLogger();
+  const deps: UsersDeps = {
+    store: await createUsersStore(db),
+    hasher: pbkdf2Hasher(1000),
+    keys: () => testKeys,
+    info: {
+      service: "users",
+      version: "v2.3",
+      commit: "c".repeat(40),
+      source: "stamped",
+    },
+    logger,
+    tokenLifetime: 3600,
+    now: () => TEST_NOW,
+    ping: () => db.ping(),
+    ...overrides,
+  };
+  return {
+    app: createApp(deps),
+    db,
+    records,
+    count: async () =>
+      (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[
+        0
+      ]!.n,
+    [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
+  };
+}
