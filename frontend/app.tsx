@@ -105,9 +105,8 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     logger: deps.logger,
     title: "Thoughts Frontend",
     lifecycle: deps.lifecycle,
-    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
+    keys: deps.keys,
     readiness: { backends: () => backends.ping() },
-    versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
     renderError: (c, error) =>
       wantsHtml(c)
         ? page(

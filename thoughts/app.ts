@@ -147,8 +147,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
-    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
-    versionExtras: () => ({ kids: [...deps.keys().verifiers.keys()].sort() }),
+    keys: deps.keys,
   }) as unknown as OpenAPIHono<ThoughtsEnv>;
   const auth = bearerAuth(deps.keys, deps.now);
   const r = {

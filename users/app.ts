@@ -129,9 +129,8 @@ export function createApp(
     docs: true,
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
-    keyIds: () => [...deps.keys().verifiers.keys()].sort(),
+    keys: deps.keys,
     versionExtras: () => ({
-      kids: [...deps.keys().verifiers.keys()].sort(),
       signingKid: deps.keys().signer?.kid ?? null,
     }),
   });

@@ -9,6 +9,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { routePath } from "hono/route";
 import type { BuildInfo } from "../build_info.ts";
+import type { KeySet } from "../key_set.ts";
 import { errorBody, HttpError } from "../errors.ts";
 import type { Context } from "hono";
 import { registerDocs } from "./docs.ts";
@@ -40,8 +41,8 @@ export interface ServiceAppOptions {
     c: Context,
     error: ErrorResponse,
   ) => Response | Promise<Response> | undefined;
-  /** The token key ids the service accepts, for the `token_keys` gauge. */
-  keyIds?: () => string[];
+  /** The current token keys: their kids go to `/admin/version/` and the `token_keys` gauge. */
+  keys?: () => KeySet;
   /** Whether to serve the interactive API page at `/docs/`. */
   docs?: boolean;
   /** The largest request body, in bytes; 64 KiB by default. */
@@ -66,7 +67,9 @@ export function createServiceApp(
   options: ServiceAppOptions,
 ): OpenAPIHono<ServiceEnv> {
   const { info, logger } = options;
-  const metrics = createMetrics(info, options.keyIds);
+  const keys = options.keys;
+  const keyIds = keys && (() => [...keys().verifiers.keys()].sort());
+  const metrics = createMetrics(info, keyIds);
   const app = new OpenAPIHono<ServiceEnv>({
     defaultHook: (result, c) => {
       if (result.success) return;
@@ -149,9 +152,14 @@ export function createServiceApp(
     }),
     ...options.readiness,
   };
+  const versionExtras = () => ({
+    ...(keyIds && { kids: keyIds() }),
+    ...options.versionExtras?.(),
+  });
   registerSystemRoutes(app, {
     ...options,
     readiness,
+    versionExtras,
     registry: metrics.registry,
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {

@@ -17,7 +17,11 @@ async function exportedMetrics(): Promise<Set<string>> {
     info: { service: "users", version: "v2.3", commit: "c", source: "stamped" },
     logger: memoryLogger().logger,
     title: "T",
-    keyIds: () => ["k1"],
+    keys: () => ({
+      verifiers: new Map([["k1", {} as CryptoKey]]),
+      jwks: { keys: [] },
+      isTestKeys: true,
+    }),
   });
   await app.request("/healthz");
   const text = await (await app.request("/metrics")).text();
