@@ -11,7 +11,7 @@ import {
 } from "@thoughts/shared/testing";
 import { build } from "../../build.ts";
 import { compileArgs } from "./compile.ts";
-import { dockerfile } from "./image.ts";
+import { dockerfile, findImageTool } from "./image.ts";
 import { permissionFlags, selectServices, SERVICES } from "./services.ts";
 import { entryModule, versionFile } from "./stamp.ts";
 import { BuildError, deriveStamp } from "./version.ts";
@@ -200,4 +200,44 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
     meta.commit,
     "stamped",
   ]);
+});
+
+async function buildCli(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "build.ts", ...args],
+    cwd: root,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("the compile step fails clearly when the Deno runtime cannot be had", async () => {
+  const result = await buildCli(["frontend", "--test"], {
+    DENORT_BIN: "/nonexistent/denort",
+  });
+  assertEquals(result.code, 1);
+  assertStringIncludes(
+    result.stderr,
+    "Cannot use the Deno runtime at DENORT_BIN='/nonexistent/denort' to compile frontend",
+  );
+});
+
+Deno.test({
+  name: "the image step says so when no image builder works",
+  ignore: await findImageTool() !== undefined,
+  async fn() {
+    const result = await buildCli([
+      "frontend",
+      "--test",
+      "--no-compile",
+      "--image",
+    ]);
+    assertEquals(result.code, 1);
+    assertStringIncludes(
+      result.stderr,
+      "No image builder: neither a Docker engine nor podman answers 'info'",
+    );
+  },
 });
