@@ -79,3 +79,52 @@ export async function checkOpenApi(
   }
   return doc;
 }
+
+/** A sample request and the status its documented response has. */
+export type ResponseSample = [
+  name: string,
+  route: { responses: Record<number, unknown> },
+  path: string,
+  init: RequestInit,
+  status: number,
+];
+
+/**
+ * Sends each sample request and checks the response against the schema the
+ * route documents for that status: the same zod schema the document is
+ * generated from.
+ *
+ * @param t The test context, one step per sample.
+ * @param app The app.
+ * @param samples Name, route, path, request and expected status.
+ * @throws {AssertionError} On another status or a body off its schema.
+ * @example Usage
+ * ```ts
+ * import { checkDocumentedResponses } from "@thoughts/shared/testing";
+ *
+ * await checkDocumentedResponses(t, app, [["jwks", routes.jwks, "/.well-known/jwks.json", {}, 200]]);
+ * ```
+ */
+export async function checkDocumentedResponses(
+  t: Deno.TestContext,
+  app: Hono<never>,
+  samples: ResponseSample[],
+): Promise<void> {
+  for (const [name, route, path, init, status] of samples) {
+    await t.step(name, async () => {
+      const res = await app.request(path, init);
+      assertEquals(res.status, status);
+      const documented = route.responses[status] as {
+        content: {
+          "application/json": {
+            schema: { safeParse(v: unknown): { error?: { issues: unknown } } };
+          };
+        };
+      };
+      const parsed = documented.content["application/json"].schema.safeParse(
+        await res.json(),
+      );
+      assertEquals(parsed.error?.issues, undefined);
+    });
+  }
+}

@@ -13,6 +13,7 @@ import {
   errorResponses,
   HttpError,
   jsonOrForm,
+  jsonOrFormBody,
   jsonResponse,
   type KeySet,
   type Logger,
@@ -42,7 +43,6 @@ export interface ThoughtsDeps {
 
 type ThoughtsEnv = { Variables: { requestId: string; username: string } };
 
-const form = "application/x-www-form-urlencoded";
 const bearer = [{ bearer: [] }];
 
 /** The thoughts API's routes; the bearer middleware is added by `createApp`. */
@@ -91,12 +91,7 @@ export const routes = {
     summary: "Post a thought as the caller",
     security: bearer,
     request: {
-      body: {
-        content: {
-          "application/json": { schema: NewThoughtBody },
-          [form]: { schema: NewThoughtBody },
-        },
-      },
+      body: jsonOrFormBody(NewThoughtBody),
     },
     responses: {
       201: jsonResponse(ThoughtSchema, "The new thought"),

@@ -2,9 +2,10 @@ import { loadKeySet, memorySecretReader, signToken } from "@thoughts/shared";
 import {
   assertEquals,
   checkDocsPage,
+  checkDocumentedResponses,
   checkOpenApi,
+  type ResponseSample,
 } from "@thoughts/shared/testing";
-import type { z } from "@hono/zod-openapi";
 import { routes } from "./app.ts";
 import { testThoughtsApp } from "./testing.ts";
 
@@ -39,21 +40,7 @@ Deno.test("sample responses match their documented schemas", async (t) => {
   await using s = await setup();
   const token = await signToken(keys, "ada", { lifetime: 60, now: new Date() });
   const auth = { Authorization: `Bearer ${token}` };
-  const schemaOf = (
-    route: { responses: Record<number, unknown> },
-    status: number,
-  ) =>
-    (route.responses[status] as {
-      content: { "application/json": { schema: z.ZodType } };
-    }).content["application/json"]
-      .schema;
-  const samples: [
-    string,
-    { responses: Record<number, unknown> },
-    string,
-    RequestInit,
-    number,
-  ][] = [
+  const samples: ResponseSample[] = [
     ["post", routes.post, "/api/me/thoughts/", {
       method: "POST",
       headers: { ...auth, "Content-Type": "application/json" },
@@ -72,14 +59,7 @@ Deno.test("sample responses match their documented schemas", async (t) => {
     ["get", routes.get, "/api/thoughts/1/", {}, 200],
     ["get absent", routes.get, "/api/thoughts/2/", {}, 404],
   ];
-  for (const [name, route, path, init, status] of samples) {
-    await t.step(name, async () => {
-      const res = await s.app.request(path, init);
-      assertEquals(res.status, status);
-      const parsed = schemaOf(route, status).safeParse(await res.json());
-      assertEquals(parsed.error?.issues, undefined);
-    });
-  }
+  await checkDocumentedResponses(t, s.app as never, samples);
   assertEquals(
     (await s.app.request("/admin/thoughts/1/", { method: "DELETE" })).status,
     204,

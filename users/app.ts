@@ -12,6 +12,7 @@ import {
   errorResponses,
   HttpError,
   jsonOrForm,
+  jsonOrFormBody,
   jsonResponse,
   type KeySet,
   type Logger,
@@ -46,8 +47,6 @@ export interface UsersDeps {
   lifecycle?: { draining: boolean };
 }
 
-const form = "application/x-www-form-urlencoded";
-
 /** The users API's routes. */
 export const routes = {
   createUser: createRoute({
@@ -77,12 +76,7 @@ export const routes = {
     tags: ["Users"],
     summary: "Log in and get a bearer token",
     request: {
-      body: {
-        content: {
-          "application/json": { schema: LoginBody },
-          [form]: { schema: LoginBody },
-        },
-      },
+      body: jsonOrFormBody(LoginBody),
     },
     responses: {
       200: jsonResponse(LoginResponse, "Logged in"),

@@ -1,9 +1,10 @@
 import {
   assertEquals,
   checkDocsPage,
+  checkDocumentedResponses,
   checkOpenApi,
+  type ResponseSample,
 } from "@thoughts/shared/testing";
-import type { z } from "@hono/zod-openapi";
 import { routes } from "./app.ts";
 import { testUsersApp } from "./testing.ts";
 
@@ -45,21 +46,7 @@ Deno.test("sample responses match their documented schemas", async (t) => {
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body),
   });
-  const schemaOf = (
-    route: { responses: Record<number, unknown> },
-    status: number,
-  ) =>
-    (route.responses[status] as {
-      content: { "application/json": { schema: z.ZodType } };
-    }).content["application/json"]
-      .schema;
-  const samples: [
-    string,
-    { responses: Record<number, unknown> },
-    string,
-    RequestInit,
-    number,
-  ][] = [
+  const samples: ResponseSample[] = [
     [
       "create",
       routes.createUser,
@@ -97,14 +84,7 @@ Deno.test("sample responses match their documented schemas", async (t) => {
     ],
     ["jwks", routes.jwks, "/.well-known/jwks.json", {}, 200],
   ];
-  for (const [name, route, path, init, status] of samples) {
-    await t.step(name, async () => {
-      const res = await s.app.request(path, init);
-      assertEquals(res.status, status);
-      const parsed = schemaOf(route, status).safeParse(await res.json());
-      assertEquals(parsed.error?.issues, undefined);
-    });
-  }
+  await checkDocumentedResponses(t, s.app as never, samples);
 });
 
 Deno.test("GET /docs/ loads with every asset served by the service", async () => {

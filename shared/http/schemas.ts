@@ -64,3 +64,31 @@ export function jsonResponse<T extends z.ZodType>(
 ): { description: string; content: { "application/json": { schema: T } } } {
   return { description, content: { "application/json": { schema } } };
 }
+
+/**
+ * A request body accepted as JSON from API clients or as a form from
+ * browsers, validated by one schema; read it with `jsonOrForm()`.
+ *
+ * @param schema The body schema.
+ * @returns The `request.body` of `createRoute`.
+ * @example Usage
+ * ```ts
+ * import { jsonOrFormBody } from "@thoughts/shared";
+ * import { z } from "@hono/zod-openapi";
+ *
+ * const body = jsonOrFormBody(z.object({ text: z.string() }));
+ * ```
+ */
+export function jsonOrFormBody<T extends z.ZodType>(schema: T): {
+  content: {
+    "application/json": { schema: T };
+    "application/x-www-form-urlencoded": { schema: T };
+  };
+} {
+  return {
+    content: {
+      "application/json": { schema },
+      "application/x-www-form-urlencoded": { schema },
+    },
+  };
+}
