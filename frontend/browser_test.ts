@@ -3,6 +3,7 @@ import {
   assertEquals,
   assertOk,
   assertStringIncludes,
+  missing,
   serviceDatabase,
   startService,
 } from "@thoughts/shared/testing";
@@ -17,7 +18,11 @@ const CHROMIUM_FLAGS = [
   "--no-first-run",
 ];
 
-Deno.test("a browser logs in, posts, sees, searches and logs out against the three real services", async () => {
+Deno.test({
+  name:
+    "a browser logs in, posts, sees, searches and logs out against the three real services",
+  ignore: missing("chromium"),
+}, async () => {
   await using usersDb = await serviceDatabase();
   await using thoughtsDb = await serviceDatabase();
   const [users, thoughts] = await Promise.all([

@@ -14,3 +14,4 @@ export * from "./docs_check.ts";
 export * from "./secret_dir.ts";
 export * from "./metrics_check.ts";
 export * from "./test_postgres.ts";
+export * from "./system_deps.ts";

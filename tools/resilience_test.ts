@@ -1,6 +1,7 @@
 import {
   assertEquals,
   assertOk,
+  missing,
   serviceDatabase,
   startService,
   startThrowawayPostgres,
@@ -71,7 +72,11 @@ Deno.test("SIGTERM: readiness fails first, in-flight requests finish, exit 0", a
   assertOk(log.indexOf('"Shutting down"') < log.indexOf('"Stopped"'));
 });
 
-Deno.test("a PostgreSQL outage answers 503 and the service recovers without a restart", async () => {
+Deno.test({
+  name:
+    "a PostgreSQL outage answers 503 and the service recovers without a restart",
+  ignore: missing("postgresql"),
+}, async () => {
   await using pg = await startThrowawayPostgres();
   await using thoughts = await startService("thoughts/main.ts", {
     APP_ENV: "test",
