@@ -4,7 +4,7 @@ import {
   assertOk,
   assertStringIncludes,
   missing,
-  serviceDatabase,
+  startBackends,
   startService,
 } from "@thoughts/shared/testing";
 
@@ -23,26 +23,14 @@ Deno.test({
     "a browser logs in, posts, sees, searches and logs out against the three real services",
   ignore: missing("chromium"),
 }, async () => {
-  await using usersDb = await serviceDatabase();
-  await using thoughtsDb = await serviceDatabase();
-  const [users, thoughts] = await Promise.all([
-    startService("users/main.ts", { APP_ENV: "test", ...usersDb.env }),
-    startService("thoughts/main.ts", { APP_ENV: "test", ...thoughtsDb.env }),
-  ]);
-  await using _users = users;
-  await using _thoughts = thoughts;
+  await using backends = await startBackends();
+  const { users, thoughts } = backends;
   await using frontend = await startService("frontend/main.ts", {
     APP_ENV: "test",
     THOUGHTS_BACKEND_URL: thoughts.url,
     USER_BACKEND_URL: users.url,
   });
-  const created = await fetch(`${users.url}/admin/users/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: "ada", password: "correct horse" }),
-  });
-  assertEquals(created.status, 201);
-  await created.body?.cancel();
+  await backends.createUser("ada", "correct horse");
 
   const dir = await Deno.makeTempDir({ prefix: "thoughts_browser_" });
   const browser = await chromium.launch({

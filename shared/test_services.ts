@@ -180,3 +180,85 @@ export async function startService(
     },
   };
 }
+
+/** Users and thoughts running as real processes, each on its own database. */
+export interface RunningBackends extends AsyncDisposable {
+  users: ServiceProcess;
+  thoughts: ServiceProcess;
+  /** Creates an account through the users API. */
+  createUser(username: string, password: string): Promise<void>;
+  /** Logs in through the users API; returns the `Authorized` value (`Bearer …`). */
+  login(username: string, password: string): Promise<string>;
+}
+
+/**
+ * Starts the users and thoughts services from source, in parallel, each on
+ * a fresh database of the tests' engine.
+ *
+ * @param env Environment for both (`common`) and for each service; `APP_ENV` is `test` unless set.
+ * @returns The running services; dispose them to stop both and drop their databases.
+ * @throws {Error} When a service does not get ready.
+ * @example Usage
+ * ```ts
+ * import { startBackends } from "@thoughts/shared/testing";
+ *
+ * await using backends = await startBackends();
+ * await backends.createUser("ada", "correct horse");
+ * ```
+ */
+export async function startBackends(
+  env: {
+    common?: Record<string, string>;
+    users?: Record<string, string>;
+    thoughts?: Record<string, string>;
+  } = {},
+): Promise<RunningBackends> {
+  const [usersDb, thoughtsDb] = await Promise.all([
+    serviceDatabase(),
+    serviceDatabase(),
+  ]);
+  const entry = (service: string) =>
+    new URL(`../${service}/main.ts`, import.meta.url).pathname;
+  const base = { APP_ENV: "test", ...env.common };
+  const [users, thoughts] = await Promise.all([
+    startService(entry("users"), { ...base, ...usersDb.env, ...env.users }),
+    startService(entry("thoughts"), {
+      ...base,
+      ...thoughtsDb.env,
+      ...env.thoughts,
+    }),
+  ]);
+  const post = (path: string, username: string, password: string) =>
+    fetch(`${users.url}${path}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ username, password }),
+    });
+  return {
+    users,
+    thoughts,
+    async createUser(username, password) {
+      const res = await post("/admin/users/", username, password);
+      if (res.status !== 201) {
+        throw new Error(
+          `Cannot create ${username}: ${res.status} ${await res.text()}`,
+        );
+      }
+      await res.body?.cancel();
+    },
+    async login(username, password) {
+      const res = await post("/api/login/", username, password);
+      if (res.status !== 200) {
+        throw new Error(`Login failed: ${res.status} ${await res.text()}`);
+      }
+      return (await res.json()).Authorized;
+    },
+    async [Symbol.asyncDispose]() {
+      await Promise.all([users.stop("SIGKILL"), thoughts.stop("SIGKILL")]);
+      await Promise.all([
+        usersDb[Symbol.asyncDispose](),
+        thoughtsDb[Symbol.asyncDispose](),
+      ]);
+    },
+  };
+}

@@ -1,28 +1,13 @@
 import {
   assertEquals,
   assertOk,
-  serviceDatabase,
-  startService,
+  startBackends,
 } from "@thoughts/shared/testing";
 
 Deno.test("users and thoughts as real processes: create, log in, post, list", async () => {
-  await using usersDb = await serviceDatabase();
-  await using thoughtsDb = await serviceDatabase();
-  const common = { APP_ENV: "test" };
-  const [users, thoughts] = await Promise.all([
-    startService("users/main.ts", { ...common, ...usersDb.env }),
-    startService("thoughts/main.ts", { ...common, ...thoughtsDb.env }),
-  ]);
-  await using _u = users;
-  await using _t = thoughts;
-
-  const created = await fetch(`${users.url}/admin/users/`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ username: "ada", password: "correct horse" }),
-  });
-  assertEquals(created.status, 201);
-  await created.body?.cancel();
+  await using backends = await startBackends();
+  const { users, thoughts } = backends;
+  await backends.createUser("ada", "correct horse");
   const login = await fetch(`${users.url}/api/login/`, {
     method: "POST",
     body: new URLSearchParams({ username: "ada", password: "correct horse" }),

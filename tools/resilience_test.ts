@@ -3,26 +3,12 @@ import {
   assertOk,
   missing,
   serviceDatabase,
+  startBackends,
   startService,
   startThrowawayPostgres,
 } from "@thoughts/shared/testing";
 
 const json = { "Content-Type": "application/json" };
-
-async function tokenFor(usersUrl: string): Promise<string> {
-  const body = JSON.stringify({ username: "ada", password: "correct horse" });
-  await (await fetch(`${usersUrl}/admin/users/`, {
-    method: "POST",
-    headers: json,
-    body,
-  })).body?.cancel();
-  const login = await fetch(`${usersUrl}/api/login/`, {
-    method: "POST",
-    headers: json,
-    body,
-  });
-  return (await login.json()).Authorized;
-}
 
 Deno.test("SIGTERM: readiness fails first, in-flight requests finish, exit 0", async () => {
   await using db = await serviceDatabase();
@@ -121,15 +107,10 @@ Deno.test({
 
 Deno.test("30 s at 50 connections, reads and writes: no error, every acknowledged write kept", async () => {
   const seconds = Number(Deno.env.get("LOAD_TEST_SECONDS") ?? "30");
-  await using usersDb = await serviceDatabase();
-  await using thoughtsDb = await serviceDatabase();
-  const [users, thoughts] = await Promise.all([
-    startService("users/main.ts", { APP_ENV: "test", ...usersDb.env }),
-    startService("thoughts/main.ts", { APP_ENV: "test", ...thoughtsDb.env }),
-  ]);
-  await using _u = users;
-  await using _t = thoughts;
-  const authorization = await tokenFor(users.url);
+  await using backends = await startBackends();
+  const { thoughts } = backends;
+  await backends.createUser("ada", "correct horse");
+  const authorization = await backends.login("ada", "correct horse");
   const acknowledged: { id: number; text: string }[] = [];
   const errors: string[] = [];
   let requests = 0;

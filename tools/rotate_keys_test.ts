@@ -3,8 +3,7 @@ import {
   assertEquals,
   assertStringIncludes,
   createSecretDir,
-  serviceDatabase,
-  startService,
+  startBackends,
 } from "@thoughts/shared/testing";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -48,22 +47,12 @@ Deno.test("deno task rotate-keys walks the rotation, checking each step against 
   await using thoughtsKeys = await createSecretDir({
     "public_key.pub": oldPublic,
   });
-  await using usersDb = await serviceDatabase();
-  await using thoughtsDb = await serviceDatabase();
-  const [users, thoughts] = await Promise.all([
-    startService("users/main.ts", {
-      APP_ENV: "production",
-      SECRETS_DIR: usersKeys.dir,
-      ...usersDb.env,
-    }),
-    startService("thoughts/main.ts", {
-      APP_ENV: "production",
-      SECRETS_DIR: thoughtsKeys.dir,
-      ...thoughtsDb.env,
-    }),
-  ]);
-  await using _u = users;
-  await using _t = thoughts;
+  await using backends = await startBackends({
+    common: { APP_ENV: "production" },
+    users: { SECRETS_DIR: usersKeys.dir },
+    thoughts: { SECRETS_DIR: thoughtsKeys.dir },
+  });
+  const { users, thoughts } = backends;
   const common = [
     "--secrets",
     secrets,

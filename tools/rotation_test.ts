@@ -4,8 +4,7 @@ import {
   assertEquals,
   assertOk,
   createSecretDir,
-  serviceDatabase,
-  startService,
+  startBackends,
 } from "@thoughts/shared/testing";
 
 async function kidsOf(
@@ -45,44 +44,15 @@ Deno.test("the signing key rotates with no restart and no failed request", async
   await using thoughtsKeys = await createSecretDir({
     "public_key.pub": a.publicPem,
   });
-  await using usersDb = await serviceDatabase();
-  await using thoughtsDb = await serviceDatabase();
-  const [users, thoughts] = await Promise.all([
-    startService("users/main.ts", {
-      APP_ENV: "production",
-      SECRETS_DIR: usersKeys.dir,
-      ...usersDb.env,
-    }),
-    startService("thoughts/main.ts", {
-      APP_ENV: "production",
-      SECRETS_DIR: thoughtsKeys.dir,
-      ...thoughtsDb.env,
-    }),
-  ]);
-  await using _users = users;
-  await using _thoughts = thoughts;
-  const credentials = JSON.stringify({
-    username: "ada",
-    password: "correct horse",
+  await using backends = await startBackends({
+    common: { APP_ENV: "production" },
+    users: { SECRETS_DIR: usersKeys.dir },
+    thoughts: { SECRETS_DIR: thoughtsKeys.dir },
   });
-  const json = { "Content-Type": "application/json" };
-  await (await fetch(`${users.url}/admin/users/`, {
-    method: "POST",
-    headers: json,
-    body: credentials,
-  })).body?.cancel();
-
-  const login = async () => {
-    const res = await fetch(`${users.url}/api/login/`, {
-      method: "POST",
-      headers: json,
-      body: credentials,
-    });
-    if (res.status !== 200) {
-      throw new Error(`Login failed: ${res.status} ${await res.text()}`);
-    }
-    return String((await res.json()).Authorized).slice(7);
-  };
+  const { users, thoughts } = backends;
+  await backends.createUser("ada", "correct horse");
+  const login = async () =>
+    (await backends.login("ada", "correct horse")).slice(7);
   const accepted = async (token: string) => {
     const res = await fetch(`${thoughts.url}/api/me/thoughts/`, {
       headers: { Authorization: `Bearer ${token}` },
