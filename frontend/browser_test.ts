@@ -90,9 +90,13 @@ Deno.test({
     await page.goto(`${frontend.url}/admin/versions/`);
     await page.setExtraHTTPHeaders({});
     for (const service of [frontend, users, thoughts]) {
-      const lines = service.output().split("\n").filter((l) =>
-        l.includes(trace)
-      );
+      // Log lines are written in batches every 20 ms; wait for them, bounded.
+      const traced = () =>
+        service.output().split("\n").filter((l) => l.includes(trace));
+      for (let i = 0; i < 100 && traced().length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const lines = traced();
       assertOk(lines.length > 0, `request ID missing from ${service.url}`);
       assertOk(
         lines.every((l) => JSON.parse(l).requestId === trace),

@@ -12,6 +12,7 @@
  */
 
 import postgres from "postgres";
+import { hasWrk, type LoadResult, runWrk } from "./bench/wrk.ts";
 import {
   loadKeySet,
   memorySecretReader,
@@ -48,12 +49,23 @@ async function postgresSettings(): Promise<
   return { env: pg.env, stop: async () => await pg[Symbol.asyncDispose]() };
 }
 
+const useWrk = await hasWrk();
+
 async function load(
   url: string,
   method = "GET",
   body = "",
   headers: Record<string, string> = {},
-) {
+): Promise<LoadResult> {
+  if (useWrk) {
+    return await runWrk(url, {
+      method,
+      body,
+      headers,
+      connections: Number(connections),
+      seconds: Number(seconds),
+    });
+  }
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -68,12 +80,7 @@ async function load(
     ],
     stdout: "piped",
   }).output();
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as {
-    rps: number;
-    p50: number;
-    p99: number;
-    errors: number;
-  };
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as LoadResult;
 }
 
 function rssMb(pid: number): number {
@@ -232,7 +239,11 @@ if (import.meta.main) {
       thoughts: rssMb(thoughts.process.pid),
     };
     console.log(
-      `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, PostgreSQL, ${navigator.hardwareConcurrency} cores`,
+      `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
+        useWrk
+          ? "wrk"
+          : "a Deno process (install wrk for less load on the cores)"
+      }, PostgreSQL, ${navigator.hardwareConcurrency} cores`,
     );
     console.log(
       `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${

@@ -31,7 +31,7 @@ export type Logger = (
  */
 export function jsonLogger(
   service: string,
-  write: (line: string) => void = console.log,
+  write: (line: string) => void = bufferedStdout(),
   now: () => Date = () => new Date(),
 ): Logger {
   return (level, message, fields = {}) => {
@@ -73,5 +73,42 @@ export function memoryLogger(): { logger: Logger; records: LogRecord[] } {
     records,
     logger: (level, message, fields = {}) =>
       records.push({ ...fields, level, message }),
+  };
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Writes lines to stdout in batches: one write per 20 ms rather than one
+ * per request. Whatever is pending is written when the process exits.
+ *
+ * @returns A function taking one line.
+ * @example Usage
+ * ```ts
+ * import { bufferedStdout } from "@thoughts/shared";
+ *
+ * bufferedStdout()('{"message":"hi"}');
+ * ```
+ */
+export function bufferedStdout(): (line: string) => void {
+  let pending: string[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (pending.length === 0) return;
+    const bytes = encoder.encode(pending.join("\n") + "\n");
+    pending = [];
+    for (let written = 0; written < bytes.length;) {
+      written += Deno.stdout.writeSync(bytes.subarray(written));
+    }
+  };
+  globalThis.addEventListener("unload", flush);
+  return (line) => {
+    pending.push(line);
+    if (timer === undefined) {
+      timer = setTimeout(flush, 20);
+      // Pending lines must not keep a process alive; exit flushes them.
+      Deno.unrefTimer(timer as unknown as number);
+    }
   };
 }

@@ -92,12 +92,26 @@ export function createMetrics(
       },
     });
   }
+  const children = new Map<
+    string,
+    { count: { inc(): void }; latency: { observe(v: number): void } }
+  >();
   return {
     registry,
     observe(method, route, status, seconds) {
-      const labels = { method, route, status: String(status) };
-      requests.inc(labels);
-      duration.observe(labels, seconds);
+      // One child per label set, so prom-client hashes each set once, not per request.
+      const key = `${method} ${status} ${route}`;
+      let child = children.get(key);
+      if (!child) {
+        const labels = { method, route, status: String(status) };
+        child = {
+          count: requests.labels(labels),
+          latency: duration.labels(labels),
+        };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.latency.observe(seconds);
     },
   };
 }

@@ -90,8 +90,9 @@ export function createServiceApp(
     const started = performance.now();
     const id = requestId(c.req.header(REQUEST_ID_HEADER));
     c.set("requestId", id);
-    await next();
+    // Set before the response exists, so no finished response is copied.
     c.header(REQUEST_ID_HEADER, id);
+    await next();
     const matched = routePath(c, -1);
     // Both slash forms of a route count as one.
     const route = matched === "/*" || matched === "*"
@@ -108,12 +109,16 @@ export function createServiceApp(
       ms: Math.round(seconds * 10000) / 10,
     });
   });
-  app.use(bodyLimit({
+  const limit = bodyLimit({
     maxSize: options.maxBodyBytes ?? 64 * 1024,
     onError: () => {
       throw new HttpError(413, "Request body too large");
     },
-  }));
+  });
+  // GET and HEAD carry no body; they skip the layer.
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)
+  );
 
   app.onError(async (error, c) => {
     const described = describeError(error);

@@ -1,0 +1,134 @@
+/**
+ * Load from wrk (Debian's `wrk`), a C load generator that takes far less of
+ * the machine than a generator in Deno would, leaving the cores to the
+ * servers being measured.
+ *
+ * @module
+ */
+
+/** One load run's outcome. */
+export interface LoadResult {
+  rps: number;
+  /** Median latency, ms. */
+  p50: number;
+  /** 99th-percentile latency, ms. */
+  p99: number;
+  /** Non-2xx/3xx responses and socket errors. */
+  errors: number;
+}
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000 };
+
+function ms(text: string | undefined): number {
+  const match = /^([\d.]+)(us|ms|s)$/.exec(text ?? "");
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN;
+}
+
+/**
+ * Reads `wrk --latency` output.
+ *
+ * @param output What wrk printed.
+ * @returns Requests/s, p50, p99 and errors.
+ * @throws {Error} When the output has no `Requests/sec` line.
+ * @example Usage
+ * ```ts
+ * import { parseWrk } from "./wrk.ts";
+ *
+ * parseWrk(output).rps;
+ * ```
+ */
+export function parseWrk(output: string): LoadResult {
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)?.[1];
+  if (rps === undefined) throw new Error(`Cannot read wrk output:\n${output}`);
+  const socket =
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
+      output,
+    );
+  const non2xx = Number(
+    /Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0,
+  );
+  return {
+    rps: Number(rps),
+    p50: ms(/^\s+50%\s+(\S+)/m.exec(output)?.[1]),
+    p99: ms(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),
+    errors: non2xx +
+      (socket ? socket.slice(1).reduce((n, x) => n + Number(x), 0) : 0),
+  };
+}
+
+/**
+ * Whether wrk is installed.
+ *
+ * @returns `true` when `wrk` runs.
+ * @example Usage
+ * ```ts
+ * import { hasWrk } from "./wrk.ts";
+ *
+ * await hasWrk();
+ * ```
+ */
+export async function hasWrk(): Promise<boolean> {
+  try {
+    await new Deno.Command("wrk", {
+      args: ["--version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Loads a URL with wrk (one thread, `connections` connections).
+ *
+ * @param url The URL.
+ * @param options Method, body, headers, connections and seconds.
+ * @returns The outcome.
+ * @example Usage
+ * ```ts
+ * import { runWrk } from "./wrk.ts";
+ *
+ * await runWrk("http://127.0.0.1:8001/api/thoughts/", { connections: 50, seconds: 5 });
+ * ```
+ */
+export async function runWrk(
+  url: string,
+  options: {
+    method?: string;
+    body?: string;
+    headers?: Record<string, string>;
+    connections: number;
+    seconds: number;
+  },
+): Promise<LoadResult> {
+  const script = await Deno.makeTempFile({ suffix: ".lua" });
+  const lua = [
+    `wrk.method = ${JSON.stringify(options.method ?? "GET")}`,
+    ...(options.body ? [`wrk.body = ${JSON.stringify(options.body)}`] : []),
+    ...Object.entries(options.headers ?? {}).map(([k, v]) =>
+      `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
+    ),
+  ].join("\n");
+  await Deno.writeTextFile(script, lua);
+  try {
+    const out = await new Deno.Command("wrk", {
+      args: [
+        "-t1",
+        `-c${options.connections}`,
+        `-d${options.seconds}s`,
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        script,
+        url,
+      ],
+      stdout: "piped",
+    }).output();
+    return parseWrk(new TextDecoder().decode(out.stdout));
+  } finally {
+    await Deno.remove(script);
+  }
+}
