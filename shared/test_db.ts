@@ -54,6 +54,30 @@ export function testPostgresSettings(): {
 }
 
 /**
+ * One connection to the tests' PostgreSQL server, for creating and dropping
+ * the schemas and databases tests run in.
+ *
+ * @returns The connection; end it with `end()`.
+ * @example Usage
+ * ```ts
+ * import { testPostgresAdmin } from "@thoughts/shared/testing";
+ *
+ * const admin = testPostgresAdmin();
+ * await admin.unsafe("SELECT 1");
+ * await admin.end();
+ * ```
+ */
+export function testPostgresAdmin(): postgres.Sql {
+  const settings = testPostgresSettings();
+  return postgres({
+    ...settings,
+    username: settings.user,
+    max: 1,
+    onnotice: () => {},
+  });
+}
+
+/**
  * Opens an empty database: an in-memory PGlite, or a new schema on the
  * PostgreSQL server.
  *
@@ -73,12 +97,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   const settings = testPostgresSettings();
   const schema = `test_${crypto.randomUUID().replaceAll("-", "")}`;
-  const admin = postgres({
-    ...settings,
-    username: settings.user,
-    max: 1,
-    onnotice: () => {},
-  });
+  const admin = testPostgresAdmin();
   await admin.unsafe(`CREATE SCHEMA ${schema}`);
   const db = openPostgres({
     ...settings,

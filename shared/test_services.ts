@@ -5,8 +5,11 @@
  * @module
  */
 
-import postgres from "postgres";
-import { testEngine, testPostgresSettings } from "./test_db.ts";
+import {
+  testEngine,
+  testPostgresAdmin,
+  testPostgresSettings,
+} from "./test_db.ts";
 
 /** A running service process. */
 export interface ServiceProcess extends AsyncDisposable {
@@ -62,12 +65,7 @@ export async function serviceDatabase(): Promise<
   }
   const settings = testPostgresSettings();
   const name = `e2e_${crypto.randomUUID().replaceAll("-", "")}`;
-  const admin = postgres({
-    ...settings,
-    username: settings.user,
-    max: 1,
-    onnotice: () => {},
-  });
+  const admin = testPostgresAdmin();
   await admin.unsafe(`CREATE DATABASE ${name}`);
   return {
     env: {
