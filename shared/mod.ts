@@ -20,6 +20,7 @@ export * from "./tokens.ts";
 export * from "./http/errors.ts";
 export * from "./http/log.ts";
 export * from "./http/metrics.ts";
+export * from "./http/request_metrics.ts";
 export * from "./http/request_id.ts";
 export * from "./http/schemas.ts";
 export * from "./http/service_app.ts";

@@ -5,13 +5,14 @@
  * @module
  */
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Gauge, Registry } from "prom-client";
 import type { BuildInfo } from "../build_info.ts";
+import { createRequestMetrics } from "./request_metrics.ts";
 
 /** The metrics of one service instance. */
 export interface ServiceMetrics {
-  /** The registry `/metrics` renders. */
-  readonly registry: Registry;
+  /** The `Content-Type` of {@linkcode ServiceMetrics.render}'s text. */
+  readonly contentType: string;
   /**
    * Records one finished request.
    *
@@ -21,11 +22,14 @@ export interface ServiceMetrics {
    * @param seconds The duration.
    */
   observe(method: string, route: string, status: number, seconds: number): void;
+  /** Every metric in the Prometheus text format, as `/metrics` serves it. */
+  render(): Promise<string>;
 }
 
 /**
- * Creates the metrics of a service, in a registry of its own (not the
- * global one, so that apps in one test process stay apart).
+ * Creates the metrics of a service: the request counter and histogram, and
+ * the gauges in a prom-client registry of its own (not the global one, so
+ * that apps in one test process stay apart).
  *
  * @param info The build info exported as the `build_info` gauge.
  * @param keyIds The kids the service accepts, exported as the `token_keys` gauge.
@@ -36,6 +40,7 @@ export interface ServiceMetrics {
  *
  * const metrics = createMetrics({ service: "users", version: "v2.3", commit: "abc", source: "git" });
  * metrics.observe("GET", "/healthz", 200, 0.001);
+ * await metrics.render();
  * ```
  */
 export function createMetrics(
@@ -43,33 +48,7 @@ export function createMetrics(
   keyIds?: () => string[],
 ): ServiceMetrics {
   const registry = new Registry();
-  const labelNames = ["method", "route", "status"] as const;
-  const requests = new Counter({
-    name: "http_requests_total",
-    help: "HTTP requests by method, route pattern and status",
-    labelNames,
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "HTTP request latency in seconds by method, route pattern and status",
-    labelNames,
-    buckets: [
-      0.001,
-      0.0025,
-      0.005,
-      0.01,
-      0.025,
-      0.05,
-      0.1,
-      0.25,
-      0.5,
-      1,
-      2.5,
-      5,
-    ],
-    registers: [registry],
-  });
+  const requests = createRequestMetrics();
   new Gauge({
     name: "build_info",
     help: "Always 1; the labels name the running build",
@@ -92,26 +71,9 @@ export function createMetrics(
       },
     });
   }
-  const children = new Map<
-    string,
-    { count: { inc(): void }; latency: { observe(v: number): void } }
-  >();
   return {
-    registry,
-    observe(method, route, status, seconds) {
-      // One child per label set, so prom-client hashes each set once, not per request.
-      const key = `${method} ${status} ${route}`;
-      let child = children.get(key);
-      if (!child) {
-        const labels = { method, route, status: String(status) };
-        child = {
-          count: requests.labels(labels),
-          latency: duration.labels(labels),
-        };
-        children.set(key, child);
-      }
-      child.count.inc();
-      child.latency.observe(seconds);
-    },
+    contentType: registry.contentType,
+    observe: requests.observe,
+    render: async () => requests.render() + "\n" + await registry.metrics(),
   };
 }

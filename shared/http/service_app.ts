@@ -86,6 +86,14 @@ export function createServiceApp(
     },
   });
 
+  const limit = bodyLimit({
+    maxSize: options.maxBodyBytes ?? 64 * 1024,
+    onError: () => {
+      throw new HttpError(413, "Request body too large");
+    },
+  });
+  // Route patterns are few and fixed, so each is named once.
+  const routeNames = new Map<string, string>();
   app.use(async (c, next) => {
     const started = performance.now();
     const id = requestId(c.req.header(REQUEST_ID_HEADER));
@@ -93,29 +101,30 @@ export function createServiceApp(
     // Set before the response exists, so no finished response is copied.
     c.header(REQUEST_ID_HEADER, id);
     await next();
+    const method = c.req.method;
     const matched = routePath(c, -1);
-    // Both slash forms of a route count as one.
-    const route = matched === "/*" || matched === "*"
-      ? "unmatched"
-      : matched.replace(/(.)\/$/, "$1");
+    let route = routeNames.get(matched);
+    if (route === undefined) {
+      // Both slash forms of a route count as one.
+      route = matched === "/*" || matched === "*"
+        ? "unmatched"
+        : matched.replace(/(.)\/$/, "$1");
+      routeNames.set(matched, route);
+    }
+    const status = c.res.status;
     const seconds = (performance.now() - started) / 1000;
-    metrics.observe(c.req.method, route, c.res.status, seconds);
+    metrics.observe(method, route, status, seconds);
     logger("info", "Request", {
       requestId: id,
-      method: c.req.method,
+      method,
       path: c.req.path,
       route,
-      status: c.res.status,
+      status,
       ms: Math.round(seconds * 10000) / 10,
     });
   });
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 64 * 1024,
-    onError: () => {
-      throw new HttpError(413, "Request body too large");
-    },
-  });
-  // GET and HEAD carry no body; they skip the layer.
+  // A layer of its own, so the request layer above sees its 413 as a
+  // response. GET and HEAD carry no body; they skip it.
   app.use((c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)
   );
@@ -165,7 +174,7 @@ export function createServiceApp(
     ...options,
     readiness,
     versionExtras,
-    registry: metrics.registry,
+    metrics,
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",

@@ -193,6 +193,11 @@ Deno.test("errors come out in the JSON error shape", async (t) => {
   }
   const failure = records.find((r) => r.message === "Request failed");
   assertStringIncludes(String(failure?.error), "secret internals");
+  // Failed requests are logged like any other, with their status.
+  assertEquals(
+    records.filter((r) => r.message === "Request").map((r) => r.status),
+    cases.map(([, , status]) => status),
+  );
 });
 
 Deno.test("a request ID is kept when safe and replaced otherwise", async (t) => {

@@ -5,7 +5,7 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { Registry } from "prom-client";
+import type { ServiceMetrics } from "./metrics.ts";
 import type { BuildInfo } from "../build_info.ts";
 import { errorBody } from "../errors.ts";
 import { defineRoute } from "./route.ts";
@@ -78,10 +78,10 @@ const routes = {
  * Adds the system routes to an app.
  *
  * @param app The service app.
- * @param options The build info, readiness checks, version extras and metric registry.
+ * @param options The build info, readiness checks, version extras and metrics.
  * @example Usage
  * ```ts
- * registerSystemRoutes(app, { info, readiness: {}, registry });
+ * registerSystemRoutes(app, { info, readiness: {}, metrics });
  * ```
  */
 export function registerSystemRoutes<E extends object>(
@@ -90,7 +90,7 @@ export function registerSystemRoutes<E extends object>(
     info: BuildInfo;
     readiness?: Record<string, () => Promise<void>>;
     versionExtras?: () => Record<string, unknown>;
-    registry: Registry;
+    metrics: Pick<ServiceMetrics, "contentType" | "render">;
   },
 ): void {
   const checks = Object.entries(options.readiness ?? {});
@@ -116,8 +116,8 @@ export function registerSystemRoutes<E extends object>(
     }, 503);
   });
   defineRoute(app, routes.metrics, async (c) => {
-    c.header("Content-Type", options.registry.contentType);
-    return c.body(await options.registry.metrics(), 200) as never;
+    c.header("Content-Type", options.metrics.contentType);
+    return c.body(await options.metrics.render(), 200) as never;
   });
   defineRoute(
     app,
