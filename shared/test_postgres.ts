@@ -13,6 +13,8 @@ export interface ThrowawayPostgres extends AsyncDisposable {
   stop(): Promise<void>;
   /** Starts it again on the same port. */
   start(): Promise<void>;
+  /** The server's main process (its sessions are children of it). */
+  pid(): Promise<number>;
 }
 
 const script = new URL("../.ci/start_postgres", import.meta.url).pathname;
@@ -74,6 +76,12 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   return {
     env: Object.fromEntries(names.map((n) => [n, vars[n]!])),
     stop: () => pgCtl("-m", "fast", "-w", "stop"),
+    pid: async () =>
+      Number(
+        (await Deno.readTextFile(`${vars.PG_DATA}/postmaster.pid`)).split(
+          "\n",
+        )[0],
+      ),
     start: () =>
       pgCtl(
         "-w",

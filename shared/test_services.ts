@@ -131,7 +131,7 @@ export async function startService(
     }
   };
   const collected = Promise.all([
-    collect(process.stdout),
+    stdout === "collect" ? collect(process.stdout) : undefined,
     collect(process.stderr),
   ]);
   let exited: Deno.CommandStatus | undefined;

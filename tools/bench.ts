@@ -5,20 +5,18 @@
  * of one token verification and the services' memory. Uses the
  * `POSTGRES_*` settings when `DATABASE_ENGINE=POSTGRES`, otherwise starts a
  * throwaway cluster (PostgreSQL from apt, run as root). `BENCH_SECONDS` and
- * `BENCH_CONNECTIONS` set the load (5 s, 50); `BENCH_ROUNDS` (3) how
- * often each pair runs, alternating, reporting medians.
+ * `BENCH_CONNECTIONS` set the load (3 s, 50); `BENCH_ROUNDS` (7) how
+ * often each pair runs, alternating after a warm-up, reporting medians.
+ * With `taskset` and two cores or more, the servers get the first core and
+ * the database and load generator the others.
  *
  * @module
  */
 
 import postgres from "postgres";
+import { cpuSplit, pinProcesses } from "./bench/pin.ts";
+import { timeTokens } from "./bench/tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./bench/wrk.ts";
-import {
-  loadKeySet,
-  memorySecretReader,
-  signToken,
-  verifyToken,
-} from "@thoughts/shared";
 import {
   freePort,
   startService,
@@ -26,12 +24,16 @@ import {
 } from "@thoughts/shared/testing";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
-const seconds = Deno.env.get("BENCH_SECONDS") ?? "5";
+const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";
 const connections = Deno.env.get("BENCH_CONNECTIONS") ?? "50";
-const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "3");
+const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
 
 async function postgresSettings(): Promise<
-  { env: Record<string, string>; stop: () => Promise<void> }
+  {
+    env: Record<string, string>;
+    stop: () => Promise<void>;
+    pid?: () => Promise<number>;
+  }
 > {
   const names = [
     "POSTGRES_HOST",
@@ -46,7 +48,11 @@ async function postgresSettings(): Promise<
     };
   }
   const pg = await startThrowawayPostgres();
-  return { env: pg.env, stop: async () => await pg[Symbol.asyncDispose]() };
+  return {
+    env: pg.env,
+    stop: async () => await pg[Symbol.asyncDispose](),
+    pid: pg.pid,
+  };
 }
 
 const useWrk = await hasWrk();
@@ -56,14 +62,16 @@ async function load(
   method = "GET",
   body = "",
   headers: Record<string, string> = {},
+  duration = seconds,
+  clients = connections,
 ): Promise<LoadResult> {
   if (useWrk) {
     return await runWrk(url, {
       method,
       body,
       headers,
-      connections: Number(connections),
-      seconds: Number(seconds),
+      connections: Number(clients),
+      seconds: Number(duration),
     });
   }
   const out = await new Deno.Command(Deno.execPath(), {
@@ -72,8 +80,8 @@ async function load(
       "-A",
       `${root}/tools/bench/load.ts`,
       url,
-      connections,
-      seconds,
+      clients,
+      duration,
       method,
       body,
       JSON.stringify(headers),
@@ -90,6 +98,10 @@ function rssMb(pid: number): number {
 
 if (import.meta.main) {
   const pg = await postgresSettings();
+  const split = await cpuSplit();
+  // Sessions are forked from the server's main process and inherit its CPUs;
+  // an outside server (DATABASE_ENGINE=POSTGRES) is left alone.
+  if (split && pg.pid) await pinProcesses([await pg.pid()], split.others);
   const suffix = crypto.randomUUID().slice(0, 8);
   const dbs = {
     users: `bench_users_${suffix}`,
@@ -108,14 +120,28 @@ if (import.meta.main) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }
   const common = { APP_ENV: "test", DATABASE_ENGINE: "POSTGRES", ...pg.env };
-  const users = await startService(`${root}/users/main.ts`, {
-    ...common,
-    POSTGRES_DB: dbs.users,
-  });
-  const thoughts = await startService(`${root}/thoughts/main.ts`, {
-    ...common,
-    POSTGRES_DB: dbs.thoughts,
-  });
+  // Their log lines go to /dev/null: collecting them here would take CPU
+  // the floor, which logs nothing, does not pay for.
+  const users = await startService(
+    `${root}/users/main.ts`,
+    {
+      ...common,
+      POSTGRES_DB: dbs.users,
+    },
+    undefined,
+    undefined,
+    "discard",
+  );
+  const thoughts = await startService(
+    `${root}/thoughts/main.ts`,
+    {
+      ...common,
+      POSTGRES_DB: dbs.thoughts,
+    },
+    undefined,
+    undefined,
+    "discard",
+  );
   try {
     const json = { "Content-Type": "application/json" };
     const credentials = JSON.stringify({
@@ -147,93 +173,101 @@ if (import.meta.main) {
       thoughts: rssMb(thoughts.process.pid),
     };
     const floorPort = freePort();
-    const floor = await startService(`${root}/tools/bench/floor.ts`, {
-      ...common,
-      POSTGRES_DB: dbs.thoughts,
-      USERS_DB: dbs.users,
-      PORT: String(floorPort),
-    });
+    const floor = await startService(
+      `${root}/tools/bench/floor.ts`,
+      {
+        ...common,
+        POSTGRES_DB: dbs.thoughts,
+        USERS_DB: dbs.users,
+        PORT: String(floorPort),
+      },
+      undefined,
+      undefined,
+      "discard",
+    );
+    if (split) {
+      // This process first, since that pins its children too; wrk, started
+      // from here later, inherits it.
+      await pinProcesses([Deno.pid], split.others);
+      await pinProcesses(
+        [users, thoughts, floor].map((s) => s.process.pid),
+        split.servers,
+      );
+    }
     const floorUrl = floor.url;
     const auth = { Authorization: Authorized };
-    const scenarios: [
-      string,
-      () => ReturnType<typeof load>,
-      () => ReturnType<typeof load>,
-    ][] = [
+    type Request = [
+      method: string,
+      body: string,
+      headers: Record<string, string>,
+    ];
+    const get: Request = ["GET", "", {}];
+    // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
+    // would queue for seconds; 8 keep the core busy.
+    const scenarios: [string, string, string, Request, string?][] = [
       [
         "list thoughts (20 rows)",
-        () => load(`${thoughts.url}/api/thoughts/?limit=20`),
-        () => load(`${floorUrl}/list`),
+        `${thoughts.url}/api/thoughts/?limit=20`,
+        `${floorUrl}/list`,
+        get,
       ],
       [
         "one thought",
-        () => load(`${thoughts.url}/api/thoughts/1/`),
-        () => load(`${floorUrl}/one`),
+        `${thoughts.url}/api/thoughts/1/`,
+        `${floorUrl}/one`,
+        get,
       ],
       [
         "my thoughts (bearer)",
-        () =>
-          load(`${thoughts.url}/api/me/thoughts/?limit=20`, "GET", "", auth),
-        () => load(`${floorUrl}/mine`, "GET", "", auth),
+        `${thoughts.url}/api/me/thoughts/?limit=20`,
+        `${floorUrl}/mine`,
+        ["GET", "", auth],
       ],
       [
-        "login",
-        () => load(`${users.url}/api/login/`, "POST", credentials, json),
-        () => load(`${floorUrl}/login`, "POST", credentials, json),
+        "login (8 connections)",
+        `${users.url}/api/login/`,
+        `${floorUrl}/login`,
+        ["POST", credentials, json],
+        "8",
       ],
     ];
     const rows: string[] = [];
     const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
-    // Service and floor alternate, and each figure is the median of the
-    // rounds, so a passing burst of noise on the shared cores moves neither.
     const median = (xs: number[]) =>
       [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const summarise = (runs: Awaited<ReturnType<typeof load>>[]) => ({
+    const summarise = (runs: LoadResult[]) => ({
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
       errors: runs.reduce((n, r) => n + r.errors, 0),
     });
-    for (const [name, service, base] of scenarios) {
-      const serviceRuns = [];
-      const floorRuns = [];
+    for (const [name, serviceUrl, floorTarget, request, clients] of scenarios) {
+      // The first seconds of an endpoint compile its code; they count for neither.
+      await load(serviceUrl, ...request, "2", clients);
+      await load(floorTarget, ...request, "2", clients);
+      const serviceRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
       for (let round = 0; round < rounds; round++) {
-        serviceRuns.push(await service());
-        floorRuns.push(await base());
+        serviceRuns.push(await load(serviceUrl, ...request, seconds, clients));
+        floorRuns.push(await load(floorTarget, ...request, seconds, clients));
       }
       const s = summarise(serviceRuns);
       const f = summarise(floorRuns);
+      // Each round's service run is set against the floor run right after
+      // it, and the median of those ratios is kept, so a slow stretch of the
+      // machine, which moves both alike, moves the ratio little.
+      const ratios = serviceRuns.map((r, i) => r.rps / floorRuns[i]!.rps);
       rows.push(
         `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
           fmt(f.rps, 0)
-        }${fmt(f.p50)}${fmt(f.p99)}   |${fmt(s.rps / f.rps, 2)}${
+        }${fmt(f.p50)}${fmt(f.p99)}   |${fmt(median(ratios), 2)}  ${
+          Math.min(...ratios).toFixed(2)
+        }–${Math.max(...ratios).toFixed(2)}${
           s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
         }`,
       );
     }
-    const keys = await loadKeySet({
-      reader: memorySecretReader({}),
-      appEnv: "test",
-      signs: true,
-    });
-    // Distinct tokens measure a full check; the same token again measures
-    // what every further request of a client costs.
-    const tokens = await Promise.all(
-      Array.from(
-        { length: 500 },
-        (_, i) =>
-          signToken(keys, `user${i}`, { lifetime: 3600, now: new Date() }),
-      ),
-    );
-    const time = async (list: string[]) => {
-      const started = performance.now();
-      for (const token of list) await verifyToken(keys, token, new Date());
-      return ((performance.now() - started) * 1000) / list.length;
-    };
-    const firstUs = await time(tokens);
-    const repeatedUs = await time(
-      Array.from({ length: 5000 }, (_, i) => tokens[i % tokens.length]!),
-    );
+    const token = await timeTokens();
     const loaded = {
       users: rssMb(users.process.pid),
       thoughts: rssMb(thoughts.process.pid),
@@ -243,19 +277,26 @@ if (import.meta.main) {
         useWrk
           ? "wrk"
           : "a Deno process (install wrk for less load on the cores)"
-      }, PostgreSQL, ${navigator.hardwareConcurrency} cores`,
+      }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
+        split
+          ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
+          : ""
+      }`,
     );
     console.log(
       `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${
         "floor req/s  p50 ms  p99 ms".padStart(27)
-      }   |   ratio`,
+      }   |   ratio  (range)`,
     );
     for (const row of rows) console.log(row);
     console.log(
       `\ntoken verification (RS256, in process): ${
-        firstUs.toFixed(1)
-      } µs first time, ` +
-        `${repeatedUs.toFixed(1)} µs for a token seen before`,
+        token.firstUs.toFixed(1)
+      } µs first time, ${
+        token.repeatedUs.toFixed(1)
+      } µs for a token seen before; the bare signature check of this runtime (WebCrypto, 2048-bit) takes ${
+        token.signatureUs.toFixed(1)
+      } µs`,
     );
     console.log(
       `RSS MB: users ${idle.users.toFixed(0)} idle / ${

@@ -1,6 +1,7 @@
 import {
   assertEquals,
   assertOk,
+  assertStringIncludes,
   missing,
   serviceDatabase,
   startBackends,
@@ -64,6 +65,9 @@ Deno.test({
   ignore: missing("postgresql"),
 }, async () => {
   await using pg = await startThrowawayPostgres();
+  const server = async () =>
+    await Deno.readTextFile(`/proc/${await pg.pid()}/cmdline`);
+  assertStringIncludes(await server(), "postgres");
   await using thoughts = await startService("thoughts/main.ts", {
     APP_ENV: "test",
     DATABASE_ENGINE: "POSTGRES",
@@ -84,6 +88,7 @@ Deno.test({
   assertEquals((await ready.json()).checks.database, "Database unavailable");
 
   await pg.start();
+  assertStringIncludes(await server(), "postgres");
   const deadline = Date.now() + 15_000;
   let status = 0;
   while (Date.now() < deadline && status !== 200) {

@@ -43,6 +43,8 @@ if (import.meta.main) {
     ...t,
     timestamp: t.timestamp.toISOString(),
   });
+  // Exits cleanly on SIGTERM, so `--cpu-prof` can write its profile.
+  Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
   Deno.serve({
     hostname: "127.0.0.1",
     port: config.PORT,
