@@ -120,28 +120,18 @@ if (import.meta.main) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }
   const common = { APP_ENV: "test", DATABASE_ENGINE: "POSTGRES", ...pg.env };
-  // Their log lines go to /dev/null: collecting them here would take CPU
-  // the floor, which logs nothing, does not pay for.
-  const users = await startService(
-    `${root}/users/main.ts`,
-    {
-      ...common,
-      POSTGRES_DB: dbs.users,
-    },
-    undefined,
-    undefined,
-    "discard",
-  );
-  const thoughts = await startService(
-    `${root}/thoughts/main.ts`,
-    {
-      ...common,
-      POSTGRES_DB: dbs.thoughts,
-    },
-    undefined,
-    undefined,
-    "discard",
-  );
+  // Log lines go to /dev/null: collecting them here would take CPU the
+  // floor, which logs nothing, does not pay for.
+  const start = (entry: string, env: Record<string, string>) =>
+    startService(`${root}/${entry}`, env, undefined, undefined, "discard");
+  const users = await start("users/main.ts", {
+    ...common,
+    POSTGRES_DB: dbs.users,
+  });
+  const thoughts = await start("thoughts/main.ts", {
+    ...common,
+    POSTGRES_DB: dbs.thoughts,
+  });
   try {
     const json = { "Content-Type": "application/json" };
     const credentials = JSON.stringify({
@@ -173,18 +163,12 @@ if (import.meta.main) {
       thoughts: rssMb(thoughts.process.pid),
     };
     const floorPort = freePort();
-    const floor = await startService(
-      `${root}/tools/bench/floor.ts`,
-      {
-        ...common,
-        POSTGRES_DB: dbs.thoughts,
-        USERS_DB: dbs.users,
-        PORT: String(floorPort),
-      },
-      undefined,
-      undefined,
-      "discard",
-    );
+    const floor = await start("tools/bench/floor.ts", {
+      ...common,
+      POSTGRES_DB: dbs.thoughts,
+      USERS_DB: dbs.users,
+      PORT: String(floorPort),
+    });
     if (split) {
       // This process first, since that pins its children too; wrk, started
       // from here later, inherits it.
