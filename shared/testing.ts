@@ -15,3 +15,4 @@ export * from "./secret_dir.ts";
 export * from "./metrics_check.ts";
 export * from "./test_postgres.ts";
 export * from "./system_deps.ts";
+export * from "./fresh_keys.ts";

@@ -1,5 +1,10 @@
 import { SignJWT, UnsecuredJWT } from "jose";
-import { assertEquals, assertRejects, assertThrows } from "./testing.ts";
+import {
+  assertEquals,
+  assertRejects,
+  assertThrows,
+  freshSigningKeys,
+} from "./testing.ts";
 import { generateKeyPairPem } from "./key_gen.ts";
 import { loadKeySet } from "./key_set.ts";
 import { memorySecretReader } from "./secrets.ts";
@@ -26,15 +31,7 @@ Deno.test("signToken() makes a token verifyToken() accepts with the kid", async 
 });
 
 Deno.test("verifyToken() refuses every bad token with its reason", async (t) => {
-  const other = await generateKeyPairPem();
-  const otherKeys = await loadKeySet({
-    reader: memorySecretReader({
-      "private_key.pem": other.privatePem,
-      "k.pub": other.publicPem,
-    }),
-    appEnv: "test",
-    signs: true,
-  });
+  const otherKeys = await freshSigningKeys();
   const kid = keys.signer!.kid;
   const cases: [string, () => Promise<string>, string][] = [
     [

@@ -1,6 +1,5 @@
 import { SignJWT, UnsecuredJWT } from "jose";
 import {
-  generateKeyPairPem,
   loadKeySet,
   memorySecretReader,
   signToken,
@@ -11,6 +10,7 @@ import {
   assertOk,
   assertStringIncludes,
   checkBuildInfoMetric,
+  freshSigningKeys,
 } from "@thoughts/shared/testing";
 import { testThoughtsApp } from "./testing.ts";
 
@@ -78,15 +78,7 @@ Deno.test("POST /api/me/thoughts/ stores a thought as the token's user", async (
 
 Deno.test("the my-thoughts routes answer 401 to every bad token", async (t) => {
   await using s = await setup();
-  const other = await generateKeyPairPem();
-  const otherKeys = await loadKeySet({
-    reader: memorySecretReader({
-      "private_key.pem": other.privatePem,
-      "o.pub": other.publicPem,
-    }),
-    appEnv: "test",
-    signs: true,
-  });
+  const otherKeys = await freshSigningKeys();
   const kid = signer.signer!.kid;
   const claims = (payload: Record<string, unknown>) =>
     new SignJWT(payload).setIssuedAt(seconds).setExpirationTime(seconds + 60);

@@ -1,9 +1,6 @@
 import { createLocalJWKSet, importSPKI, jwtVerify } from "jose";
 import {
-  generateKeyPairPem,
   keyId,
-  loadKeySet,
-  memorySecretReader,
   signToken,
   StoreError,
   TEST_PUBLIC_KEY_PEM,
@@ -16,6 +13,7 @@ import {
   assertRejects,
   assertStringIncludes,
   checkBuildInfoMetric,
+  freshSigningKeys,
 } from "@thoughts/shared/testing";
 import { DEFAULT_ITERATIONS, pbkdf2Hasher } from "./password.ts";
 import type { UsersStore } from "./store.ts";
@@ -223,15 +221,7 @@ Deno.test("GET /.well-known/jwks.json publishes keys that verify issued tokens",
 });
 
 Deno.test("a token signed by another key is refused by the service's verifier", async () => {
-  const other = await generateKeyPairPem();
-  const otherKeys = await loadKeySet({
-    reader: memorySecretReader({
-      "private_key.pem": other.privatePem,
-      "other.pub": other.publicPem,
-    }),
-    appEnv: "test",
-    signs: true,
-  });
+  const otherKeys = await freshSigningKeys();
   const forged = await signToken(otherKeys, "ada", { lifetime: 60, now });
   const error = await assertRejects(
     () => verifyToken(keys, forged, now),
