@@ -27,6 +27,7 @@ export * from "./http/service_app.ts";
 export * from "./http/system_routes.ts";
 export * from "./http/route.ts";
 export * from "./base64.ts";
+export * from "./iso_time.ts";
 export * from "./http/body.ts";
 export * from "./retry.ts";
 export * from "./serve.ts";

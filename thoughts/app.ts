@@ -22,10 +22,11 @@ import {
   IdParam,
   ListQuery,
   NewThoughtBody,
+  thoughtJson,
   ThoughtListSchema,
   ThoughtSchema,
 } from "./schemas.ts";
-import type { Thought, ThoughtsStore } from "./store.ts";
+import type { ThoughtsStore } from "./store.ts";
 
 /** Everything the thoughts app needs from outside. */
 export interface ThoughtsDeps {
@@ -115,13 +116,6 @@ export const routes = {
   }),
 };
 
-const toJson = (t: Thought) => ({
-  id: t.id,
-  username: t.username,
-  text: t.text,
-  timestamp: t.timestamp.toISOString(),
-});
-
 /**
  * Creates the thoughts app.
  *
@@ -153,20 +147,20 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
 
   defineRoute(app, r.list, async (c) => {
     const thoughts = await deps.store.list(c.req.valid("query"));
-    return c.json(thoughts.map(toJson), 200);
+    return c.json(thoughts.map(thoughtJson), 200);
   });
   defineRoute(app, r.get, async (c) => {
     const { id } = c.req.valid("param");
     const thought = await deps.store.get(id);
     if (!thought) throw new HttpError(404, `Thought not found: '${id}'`);
-    return c.json(toJson(thought), 200);
+    return c.json(thoughtJson(thought), 200);
   });
   defineRoute(app, r.mine, async (c) => {
     const thoughts = await deps.store.list({
       ...c.req.valid("query"),
       username: c.get("username"),
     });
-    return c.json(thoughts.map(toJson), 200);
+    return c.json(thoughts.map(thoughtJson), 200);
   });
   defineRoute(app, r.post, async (c) => {
     const { text } = jsonOrForm(
@@ -179,7 +173,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
       text,
       deps.now(),
     );
-    return c.json(toJson(thought), 201);
+    return c.json(thoughtJson(thought), 201);
   });
   defineRoute(app, r.remove, async (c) => {
     await deps.store.remove(c.req.valid("param").id);

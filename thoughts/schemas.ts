@@ -5,6 +5,8 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { isoTime } from "@thoughts/shared";
+import type { Thought } from "./store.ts";
 
 /** A thought as the API shows it. */
 export const ThoughtSchema = z.object({
@@ -18,6 +20,28 @@ export const ThoughtSchema = z.object({
     example: "2026-11-25T12:00:00.000Z",
   }),
 }).openapi("Thought");
+
+/**
+ * A thought as the API shows it.
+ *
+ * @param thought A thought of the store.
+ * @returns Its JSON form, with the time as ISO 8601 text.
+ * @example Usage
+ * ```ts
+ * import { thoughtJson } from "./schemas.ts";
+ *
+ * thoughtJson({ id: 1, username: "ada", text: "Hi", timestamp: new Date(0) });
+ * // { id: 1, username: "ada", text: "Hi", timestamp: "1970-01-01T00:00:00.000Z" }
+ * ```
+ */
+export function thoughtJson(thought: Thought): z.infer<typeof ThoughtSchema> {
+  return {
+    id: thought.id,
+    username: thought.username,
+    text: thought.text,
+    timestamp: isoTime(thought.timestamp),
+  };
+}
 
 /** A list of thoughts. */
 export const ThoughtListSchema = z.array(ThoughtSchema).openapi("ThoughtList");

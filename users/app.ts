@@ -11,6 +11,7 @@ import {
   defineRoute,
   errorResponses,
   HttpError,
+  isoTime,
   jsonOrForm,
   jsonOrFormBody,
   jsonResponse,
@@ -98,7 +99,7 @@ export const routes = {
 const toJson = (user: User) => ({
   id: user.id,
   username: user.username,
-  creation: user.creation.toISOString(),
+  creation: isoTime(user.creation),
 });
 
 /**

@@ -17,6 +17,7 @@ import {
   verifyToken,
 } from "@thoughts/shared";
 import { thoughtsVariables } from "../../thoughts/config.ts";
+import { thoughtJson } from "../../thoughts/schemas.ts";
 import { createThoughtsStore } from "../../thoughts/store.ts";
 import { createUsersStore } from "../../users/store.ts";
 import { pbkdf2Hasher } from "../../users/password.ts";
@@ -39,10 +40,6 @@ if (import.meta.main) {
     signs: true,
     logger: () => {},
   });
-  const iso = (t: { timestamp: Date }) => ({
-    ...t,
-    timestamp: t.timestamp.toISOString(),
-  });
   // Exits cleanly on SIGTERM, so `--cpu-prof` can write its profile.
   Deno.addSignalListener("SIGTERM", () => Deno.exit(0));
   Deno.serve({
@@ -54,11 +51,11 @@ if (import.meta.main) {
     if (url.pathname === "/readyz") return new Response("ok");
     if (url.pathname === "/list") {
       return Response.json(
-        (await thoughts.list({ limit: 20, offset: 0 })).map(iso),
+        (await thoughts.list({ limit: 20, offset: 0 })).map(thoughtJson),
       );
     }
     if (url.pathname === "/one") {
-      return Response.json(iso((await thoughts.get(1))!));
+      return Response.json(thoughtJson((await thoughts.get(1))!));
     }
     if (url.pathname === "/mine") {
       const { username } = await verifyToken(
@@ -67,7 +64,9 @@ if (import.meta.main) {
         new Date(),
       );
       return Response.json(
-        (await thoughts.list({ username, limit: 20, offset: 0 })).map(iso),
+        (await thoughts.list({ username, limit: 20, offset: 0 })).map(
+          thoughtJson,
+        ),
       );
     }
     if (url.pathname === "/login") {
