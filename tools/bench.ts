@@ -14,6 +14,7 @@
  */
 
 import postgres from "postgres";
+import { cpuReader } from "./bench/cpu.ts";
 import { cpuSplit, pinProcesses } from "./bench/pin.ts";
 import { timeTokens } from "./bench/tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./bench/wrk.ts";
@@ -56,6 +57,9 @@ async function postgresSettings(): Promise<
 }
 
 const useWrk = await hasWrk();
+
+/** A load run with the server's CPU time per answered request. */
+type Measured = LoadResult & { cpuUs: number };
 
 async function load(
   url: string,
@@ -215,10 +219,36 @@ if (import.meta.main) {
         "8",
       ],
     ];
+    const cpuSeconds = await cpuReader();
+    const pids = new Map([
+      [thoughts.url, thoughts.process.pid],
+      [users.url, users.process.pid],
+      [floorUrl, floor.process.pid],
+    ]);
+    // The CPU time of the server process per answered request, all its
+    // threads together, next to the run's own figures.
+    const measured = async (
+      url: string,
+      request: Request,
+      clients?: string,
+    ) => {
+      const pid = pids.get(new URL(url).origin)!;
+      const before = cpuSeconds(pid);
+      const result = await load(url, ...request, seconds, clients);
+      return {
+        ...result,
+        cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
+      };
+    };
     const rows: string[] = [];
+    const cpuRows: string[] = [];
     const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
     const median = (xs: number[]) =>
       [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const spread = (xs: number[]) =>
+      `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
+        Math.max(...xs).toFixed(2)
+      }`;
     const summarise = (runs: LoadResult[]) => ({
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
@@ -229,11 +259,11 @@ if (import.meta.main) {
       // The first seconds of an endpoint compile its code; they count for neither.
       await load(serviceUrl, ...request, "2", clients);
       await load(floorTarget, ...request, "2", clients);
-      const serviceRuns: LoadResult[] = [];
-      const floorRuns: LoadResult[] = [];
+      const serviceRuns: Measured[] = [];
+      const floorRuns: Measured[] = [];
       for (let round = 0; round < rounds; round++) {
-        serviceRuns.push(await load(serviceUrl, ...request, seconds, clients));
-        floorRuns.push(await load(floorTarget, ...request, seconds, clients));
+        serviceRuns.push(await measured(serviceUrl, request, clients));
+        floorRuns.push(await measured(floorTarget, request, clients));
       }
       const s = summarise(serviceRuns);
       const f = summarise(floorRuns);
@@ -241,13 +271,21 @@ if (import.meta.main) {
       // it, and the median of those ratios is kept, so a slow stretch of the
       // machine, which moves both alike, moves the ratio little.
       const ratios = serviceRuns.map((r, i) => r.rps / floorRuns[i]!.rps);
+      const cpuRatios = serviceRuns.map((r, i) =>
+        floorRuns[i]!.cpuUs / r.cpuUs
+      );
       rows.push(
         `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
           fmt(f.rps, 0)
-        }${fmt(f.p50)}${fmt(f.p99)}   |${fmt(median(ratios), 2)}  ${
-          Math.min(...ratios).toFixed(2)
-        }–${Math.max(...ratios).toFixed(2)}${
+        }${fmt(f.p50)}${fmt(f.p99)}   |${spread(ratios)}${
           s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
+        }`,
+      );
+      cpuRows.push(
+        `${name.padEnd(24)}${
+          fmt(median(serviceRuns.map((r) => r.cpuUs)), 0).padStart(11)
+        }${fmt(median(floorRuns.map((r) => r.cpuUs)), 0).padStart(10)}   |${
+          spread(cpuRatios)
         }`,
       );
     }
@@ -273,6 +311,12 @@ if (import.meta.main) {
       }   |   ratio  (range)`,
     );
     for (const row of rows) console.log(row);
+    console.log(
+      `\nCPU time per request of the server process (all threads), the same runs; on a core of its own a busy server answers as many requests as this allows, so the ratio is the throughput ratio without the VM's drift from run to run:\n${
+        "".padEnd(24)
+      } service µs  floor µs   |   ratio  (range)`,
+    );
+    for (const row of cpuRows) console.log(row);
     console.log(
       `\ntoken verification (RS256, in process): ${
         token.firstUs.toFixed(1)

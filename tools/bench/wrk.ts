@@ -8,6 +8,8 @@
 
 /** One load run's outcome. */
 export interface LoadResult {
+  /** Requests answered in the run. */
+  requests: number;
   rps: number;
   /** Median latency, ms. */
   p50: number;
@@ -28,7 +30,7 @@ function ms(text: string | undefined): number {
  * Reads `wrk --latency` output.
  *
  * @param output What wrk printed.
- * @returns Requests/s, p50, p99 and errors.
+ * @returns Requests, requests/s, p50, p99 and errors.
  * @throws {Error} When the output has no `Requests/sec` line.
  * @example Usage
  * ```ts
@@ -48,6 +50,7 @@ export function parseWrk(output: string): LoadResult {
     /Non-2xx or 3xx responses: (\d+)/.exec(output)?.[1] ?? 0,
   );
   return {
+    requests: Number(/(\d+) requests in /.exec(output)?.[1] ?? NaN),
     rps: Number(rps),
     p50: ms(/^\s+50%\s+(\S+)/m.exec(output)?.[1]),
     p99: ms(/^\s+99%\s+(\S+)/m.exec(output)?.[1]),

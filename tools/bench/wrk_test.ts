@@ -20,6 +20,7 @@ Transfer/sec:      1.80MB
 
 Deno.test("parseWrk() reads throughput, percentiles and errors", () => {
   assertEquals(parseWrk(OUTPUT), {
+    requests: 35500,
     rps: 7100,
     p50: 6.52,
     p99: 15.3,
