@@ -57,6 +57,7 @@ function demoApp(ready: () => Promise<void> = () => Promise.resolve()) {
   app.get("/gone", () => {
     throw new HttpError(410, "Gone for good");
   });
+  app.get("/moved", () => Response.redirect("http://x/healthz", 308));
   return { app, records };
 }
 
@@ -209,6 +210,24 @@ Deno.test("a request ID is kept when safe and replaced otherwise", async (t) => 
     assertEquals(res.headers.get("X-Request-ID"), "abc-123");
     assertEquals(records.at(-1)?.requestId, "abc-123");
   });
+  const answers: [string, RequestInit | undefined, number][] = [
+    ["/healthz", undefined, 200],
+    ["/nope", undefined, 404],
+    ["/boom", undefined, 500],
+    ["/items/1/", post(JSON.stringify({ name: "x".repeat(200) })), 413],
+    ["/moved", undefined, 308],
+  ];
+  for (const [path, init, status] of answers) {
+    await t.step(`echoed with a ${status} from ${path}`, async () => {
+      const res = await app.request(path, {
+        ...init,
+        headers: { ...init?.headers, "X-Request-ID": `id-${status}` },
+      });
+      await res.body?.cancel();
+      assertEquals(res.status, status);
+      assertEquals(res.headers.get("X-Request-ID"), `id-${status}`);
+    });
+  }
   for (const bad of ["a b", "x".repeat(10_000), "a\u00e9"]) {
     await t.step(`replaced: ${bad.slice(0, 10)}`, async () => {
       const res = await app.request("/healthz", {
