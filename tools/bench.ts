@@ -312,7 +312,7 @@ if (import.meta.main) {
     );
     for (const row of rows) console.log(row);
     console.log(
-      `\nCPU time per request of the server process (all threads), the same runs; on a core of its own a busy server answers as many requests as this allows, so the ratio is the throughput ratio without the VM's drift from run to run:\n${
+      `\nCPU time per request of the server process (all threads), the same runs; on a core of its own a busy server answers as many requests as this allows, so the ratio is the throughput ratio the servers themselves reach, also where PostgreSQL's core caps both sides:\n${
         "".padEnd(24)
       } service µs  floor µs   |   ratio  (range)`,
     );
