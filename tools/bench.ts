@@ -20,8 +20,10 @@ import { timeTokens } from "./bench/tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./bench/wrk.ts";
 import {
   freePort,
+  type ServiceProcess,
   startService,
   startThrowawayPostgres,
+  usersApi,
 } from "@thoughts/shared/testing";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
@@ -138,20 +140,11 @@ if (import.meta.main) {
   });
   try {
     const json = { "Content-Type": "application/json" };
-    const credentials = JSON.stringify({
-      username: "bench",
-      password: "correct horse",
-    });
-    await (await fetch(`${users.url}/admin/users/`, {
-      method: "POST",
-      headers: json,
-      body: credentials,
-    })).text();
-    const { Authorized } = await (await fetch(`${users.url}/api/login/`, {
-      method: "POST",
-      headers: json,
-      body: credentials,
-    })).json();
+    const [username, password] = ["bench", "correct horse"];
+    const credentials = JSON.stringify({ username, password });
+    const api = usersApi(users.url);
+    await api.createUser(username, password);
+    const Authorized = await api.login(username, password);
     for (let i = 0; i < 100; i++) {
       const res = await fetch(`${thoughts.url}/api/me/thoughts/`, {
         method: "POST",
@@ -182,7 +175,6 @@ if (import.meta.main) {
         split.servers,
       );
     }
-    const floorUrl = floor.url;
     const auth = { Authorization: Authorized };
     type Request = [
       method: string,
@@ -192,49 +184,55 @@ if (import.meta.main) {
     const get: Request = ["GET", "", {}];
     // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
     // would queue for seconds; 8 keep the core busy.
-    const scenarios: [string, string, string, Request, string?][] = [
+    const scenarios: [
+      string,
+      ServiceProcess,
+      string,
+      string,
+      Request,
+      string?,
+    ][] = [
       [
         "list thoughts (20 rows)",
-        `${thoughts.url}/api/thoughts/?limit=20`,
-        `${floorUrl}/list`,
+        thoughts,
+        "/api/thoughts/?limit=20",
+        "/list",
         get,
       ],
-      [
-        "one thought",
-        `${thoughts.url}/api/thoughts/1/`,
-        `${floorUrl}/one`,
-        get,
-      ],
+      ["one thought", thoughts, "/api/thoughts/1/", "/one", get],
       [
         "my thoughts (bearer)",
-        `${thoughts.url}/api/me/thoughts/?limit=20`,
-        `${floorUrl}/mine`,
+        thoughts,
+        "/api/me/thoughts/?limit=20",
+        "/mine",
         ["GET", "", auth],
       ],
       [
         "login (8 connections)",
-        `${users.url}/api/login/`,
-        `${floorUrl}/login`,
+        users,
+        "/api/login/",
+        "/login",
         ["POST", credentials, json],
         "8",
       ],
     ];
     const cpuSeconds = await cpuReader();
-    const pids = new Map([
-      [thoughts.url, thoughts.process.pid],
-      [users.url, users.process.pid],
-      [floorUrl, floor.process.pid],
-    ]);
     // The CPU time of the server process per answered request, all its
     // threads together, next to the run's own figures.
     const measured = async (
-      url: string,
+      server: ServiceProcess,
+      path: string,
       request: Request,
       clients?: string,
-    ) => {
-      const pid = pids.get(new URL(url).origin)!;
+    ): Promise<Measured> => {
+      const pid = server.process.pid;
       const before = cpuSeconds(pid);
-      const result = await load(url, ...request, seconds, clients);
+      const result = await load(
+        server.url + path,
+        ...request,
+        seconds,
+        clients,
+      );
       return {
         ...result,
         cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
@@ -255,15 +253,15 @@ if (import.meta.main) {
       p99: median(runs.map((r) => r.p99)),
       errors: runs.reduce((n, r) => n + r.errors, 0),
     });
-    for (const [name, serviceUrl, floorTarget, request, clients] of scenarios) {
+    for (const [name, server, path, floorPath, request, clients] of scenarios) {
       // The first seconds of an endpoint compile its code; they count for neither.
-      await load(serviceUrl, ...request, "2", clients);
-      await load(floorTarget, ...request, "2", clients);
+      await load(server.url + path, ...request, "2", clients);
+      await load(floor.url + floorPath, ...request, "2", clients);
       const serviceRuns: Measured[] = [];
       const floorRuns: Measured[] = [];
       for (let round = 0; round < rounds; round++) {
-        serviceRuns.push(await measured(serviceUrl, request, clients));
-        floorRuns.push(await measured(floorTarget, request, clients));
+        serviceRuns.push(await measured(server, path, request, clients));
+        floorRuns.push(await measured(floor, floorPath, request, clients));
       }
       const s = summarise(serviceRuns);
       const f = summarise(floorRuns);
