@@ -119,7 +119,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   }) as unknown as OpenAPIHono<FrontendEnv>;
 
   app.use(async (c, next) => {
-    const session = await readSession(c, deps.keys(), deps.now());
+    const session = readSession(c, deps.keys(), deps.now());
     c.set("session", session === "invalid" ? null : session);
     if (session === "invalid") endSession(c);
     if (c.req.method === "POST") assertSameOrigin(c);

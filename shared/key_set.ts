@@ -12,6 +12,7 @@ import {
   importSPKI,
   type JWK,
 } from "jose";
+import { Rs256Key } from "./rs256.ts";
 import type { SecretReader } from "./secrets.ts";
 import { TEST_PRIVATE_KEY_PEM, TEST_PUBLIC_KEY_PEM } from "./test_keys.ts";
 import type { AppEnv } from "./variables.ts";
@@ -22,7 +23,7 @@ export const PRIVATE_KEY_FILE = "private_key.pem";
 /** The keys a service holds at one moment. */
 export interface KeySet {
   /** Public keys by `kid`. */
-  readonly verifiers: ReadonlyMap<string, CryptoKey>;
+  readonly verifiers: ReadonlyMap<string, Rs256Key>;
   /** The public keys as a JWK Set. */
   readonly jwks: { keys: JWK[] };
   /** The signing key and its `kid`, when loaded. */
@@ -52,11 +53,12 @@ export interface LoadKeySetOptions {
 
 const ALG = "RS256";
 
-async function publicEntry(pem: string): Promise<[string, CryptoKey, JWK]> {
-  const key = await importSPKI(pem, ALG, { extractable: true });
-  const jwk = await exportJWK(key);
+async function publicEntry(pem: string): Promise<[string, Rs256Key, JWK]> {
+  const jwk = await exportJWK(
+    await importSPKI(pem, ALG, { extractable: true }),
+  );
   const kid = await calculateJwkThumbprint(jwk, "sha256");
-  return [kid, key, { ...jwk, kid, alg: ALG, use: "sig" }];
+  return [kid, Rs256Key.fromJwk(jwk), { ...jwk, kid, alg: ALG, use: "sig" }];
 }
 
 /**
@@ -81,12 +83,16 @@ async function fromFiles(
   signs: boolean,
   isTestKeys: boolean,
 ): Promise<KeySet> {
-  const verifiers = new Map<string, CryptoKey>();
+  const verifiers = new Map<string, Rs256Key>();
   const keys: JWK[] = [];
   for (const [name, pem] of files) {
     if (!name.endsWith(".pub")) continue;
     const [kid, key, jwk] = await publicEntry(pem).catch((cause) => {
-      throw new KeyError(`Cannot read public key file: '${name}'`, { cause });
+      // A size or exponent refusal names no key material, so it is shown.
+      const reason = cause instanceof RangeError ? ` (${cause.message})` : "";
+      throw new KeyError(`Cannot read public key file: '${name}'${reason}`, {
+        cause,
+      });
     });
     verifiers.set(kid, key);
     keys.push(jwk);

@@ -16,6 +16,7 @@ export * from "./key_gen.ts";
 export * from "./key_set.ts";
 export * from "./secrets.ts";
 export * from "./test_keys.ts";
+export * from "./rs256.ts";
 export * from "./tokens.ts";
 export * from "./http/errors.ts";
 export * from "./http/log.ts";

@@ -1,10 +1,5 @@
-import { SignJWT, UnsecuredJWT } from "jose";
-import {
-  assertEquals,
-  assertRejects,
-  assertThrows,
-  freshSigningKeys,
-} from "./testing.ts";
+import { base64url, SignJWT, UnsecuredJWT } from "jose";
+import { assertEquals, assertThrows, freshSigningKeys } from "./testing.ts";
 import { generateKeyPairPem } from "./key_gen.ts";
 import { loadKeySet } from "./key_set.ts";
 import { memorySecretReader } from "./secrets.ts";
@@ -19,9 +14,43 @@ const keys = await loadKeySet({
 const now = new Date("2026-11-25T12:00:00Z");
 const seconds = now.getTime() / 1000;
 
+function header(): Record<string, unknown> {
+  return { alg: "RS256", typ: "JWT", kid: keys.signer!.kid };
+}
+
+function claims(changes: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    username: "ada",
+    iat: seconds,
+    exp: seconds + 60,
+    ...changes,
+  });
+}
+
+function valid(): Promise<string> {
+  return crafted(header(), claims());
+}
+
+// Signs any header and payload with the test key, so the checks after the
+// signature can be reached with claims a well-behaved signer never writes.
+async function crafted(
+  head: Record<string, unknown> | string,
+  payload: string | Uint8Array,
+): Promise<string> {
+  const input = `${
+    base64url.encode(typeof head === "string" ? head : JSON.stringify(head))
+  }.${base64url.encode(payload)}`;
+  const signature = await crypto.subtle.sign(
+    "RSASSA-PKCS1-v1_5",
+    keys.signer!.key,
+    new TextEncoder().encode(input),
+  );
+  return `${input}.${base64url.encode(new Uint8Array(signature))}`;
+}
+
 Deno.test("signToken() makes a token verifyToken() accepts with the kid", async () => {
   const token = await signToken(keys, "ada", { lifetime: 3600, now });
-  const claims = await verifyToken(keys, token, now);
+  const claims = verifyToken(keys, token, now);
   assertEquals(claims, {
     username: "ada",
     iat: seconds,
@@ -84,17 +113,103 @@ Deno.test("verifyToken() refuses every bad token with its reason", async (t) => 
         .setIssuedAt(seconds).sign(keys.signer!.key);
     }, "bad_claims"],
     ["garbage", () => Promise.resolve("a.b.c"), "malformed"],
+    ["four parts", async () => `${await valid()}.x`, "malformed"],
+    ["header not JSON", () => crafted("{alg:RS256}", claims()), "malformed"],
+    [
+      "an unknown critical extension",
+      () => crafted({ alg: "RS256", kid, crit: ["b64"], b64: true }, claims()),
+      "malformed",
+    ],
+    ["no kid", () => crafted({ alg: "RS256" }, claims()), "unknown_kid"],
+    [
+      "kid not a string",
+      () => crafted({ alg: "RS256", kid: [kid] }, claims()),
+      "unknown_kid",
+    ],
+    [
+      "alg in another case",
+      () => crafted({ alg: "rs256", kid }, claims()),
+      "bad_algorithm",
+    ],
+    ["payload an array", () => crafted(header(), "[1]"), "malformed"],
+    ["payload not JSON", () => crafted(header(), "ada"), "malformed"],
+    [
+      "payload not UTF-8",
+      () => crafted(header(), new Uint8Array([0x7b, 0xff, 0x7d])),
+      "malformed",
+    ],
+    [
+      "exp a string",
+      () => crafted(header(), claims({ exp: `${seconds + 60}` })),
+      "bad_claims",
+    ],
+    [
+      "no iat",
+      () => crafted(header(), claims({ iat: undefined })),
+      "bad_claims",
+    ],
+    [
+      "nbf in the future",
+      () => crafted(header(), claims({ nbf: seconds + 1 })),
+      "bad_claims",
+    ],
+    [
+      "nbf not a number",
+      () => crafted(header(), claims({ nbf: "0" })),
+      "bad_claims",
+    ],
+    [
+      "exp exactly now",
+      () => crafted(header(), claims({ exp: seconds })),
+      "expired",
+    ],
+    [
+      "empty username",
+      () => crafted(header(), claims({ username: "" })),
+      "bad_claims",
+    ],
+    [
+      "username a number",
+      () => crafted(header(), claims({ username: 7 })),
+      "bad_claims",
+    ],
+    ["payload changed after signing", async () => {
+      const [head, , signature] = (await valid()).split(".");
+      return `${head}.${
+        base64url.encode(JSON.stringify(claims({ username: "root" })))
+      }.${signature}`;
+    }, "bad_signature"],
+    ["signature one byte short", async () => {
+      const [head, body, signature] = (await valid()).split(".");
+      const bytes = base64url.decode(signature!);
+      return `${head}.${body}.${base64url.encode(bytes.slice(1))}`;
+    }, "bad_signature"],
+    [
+      "signature not base64url",
+      async () => `${(await valid()).slice(0, -2)}+/`,
+      "malformed",
+    ],
   ];
   for (const [name, make, code] of cases) {
     await t.step(name, async () => {
       const token = await make();
-      const error = await assertRejects(
+      const error = assertThrows(
         () => verifyToken(keys, token, now),
         TokenError,
       );
       assertEquals(error.code, code);
     });
   }
+});
+
+Deno.test("verifyToken() accepts a token whose nbf has passed, with the claims it signed", async () => {
+  const token = await crafted(header(), claims({ nbf: seconds, extra: "x" }));
+  assertEquals(verifyToken(keys, token, now), {
+    username: "ada",
+    iat: seconds,
+    exp: seconds + 60,
+    kid: keys.signer!.kid,
+  });
 });
 
 Deno.test("bearerToken() accepts only 'Bearer <jwt>'", async (t) => {
@@ -117,14 +232,14 @@ Deno.test("bearerToken() accepts only 'Bearer <jwt>'", async (t) => {
 
 Deno.test("verifyToken() remembers a verified token only until it expires and only for its key set", async () => {
   const token = await signToken(keys, "ada", { lifetime: 60, now });
-  assertEquals((await verifyToken(keys, token, now)).username, "ada");
+  assertEquals((verifyToken(keys, token, now)).username, "ada");
   assertEquals(
-    (await verifyToken(keys, token, new Date(now.getTime() + 30_000))).username,
+    (verifyToken(keys, token, new Date(now.getTime() + 30_000))).username,
     "ada",
   );
   const later = new Date(now.getTime() + 61_000);
   assertEquals(
-    (await assertRejects(() => verifyToken(keys, token, later), TokenError))
+    assertThrows(() => verifyToken(keys, token, later), TokenError)
       .code,
     "expired",
   );
@@ -136,7 +251,7 @@ Deno.test("verifyToken() remembers a verified token only until it expires and on
     signs: false,
   });
   assertEquals(
-    (await assertRejects(() => verifyToken(rotated, token, now), TokenError))
+    assertThrows(() => verifyToken(rotated, token, now), TokenError)
       .code,
     "unknown_kid",
   );

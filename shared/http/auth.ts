@@ -29,7 +29,7 @@ export function bearerAuth(
 ): MiddlewareHandler<{ Variables: { username: string } }> {
   return async (c, next) => {
     try {
-      const claims = await verifyToken(
+      const claims = verifyToken(
         keys(),
         bearerToken(c.req.header("Authorization")),
         now(),

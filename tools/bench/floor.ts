@@ -58,7 +58,7 @@ if (import.meta.main) {
       return Response.json(thoughtJson((await thoughts.get(1))!));
     }
     if (url.pathname === "/mine") {
-      const { username } = await verifyToken(
+      const { username } = verifyToken(
         ring.current(),
         bearerToken(req.headers.get("Authorization")),
         new Date(),

@@ -1,4 +1,8 @@
-import { createServiceApp, memoryLogger } from "@thoughts/shared";
+import {
+  createServiceApp,
+  memoryLogger,
+  type Rs256Key,
+} from "@thoughts/shared";
 import { assertEquals, assertOk } from "@thoughts/shared/testing";
 import { parse } from "yaml";
 import { loadManifests } from "./load.ts";
@@ -18,7 +22,7 @@ async function exportedMetrics(): Promise<Set<string>> {
     logger: memoryLogger().logger,
     title: "T",
     keys: () => ({
-      verifiers: new Map([["k1", {} as CryptoKey]]),
+      verifiers: new Map([["k1", {} as Rs256Key]]),
       jwks: { keys: [] },
       isTestKeys: true,
     }),
