@@ -17,29 +17,11 @@
 import { createHash } from "node:crypto";
 import { decodeBase64Url } from "./base64.ts";
 
-// DER of DigestInfo { sha256, NULL } followed by the 32-byte digest's header
-// (RFC 8017 §9.2, note 1).
-const SHA256_DIGEST_INFO = [
-  0x30,
-  0x31,
-  0x30,
-  0x0d,
-  0x06,
-  0x09,
-  0x60,
-  0x86,
-  0x48,
-  0x01,
-  0x65,
-  0x03,
-  0x04,
-  0x02,
-  0x01,
-  0x05,
-  0x00,
-  0x04,
-  0x20,
-];
+// DER of DigestInfo { sha256, NULL } up to the 32-byte digest, as RFC 8017
+// §9.2, note 1, spells it.
+const SHA256_DIGEST_INFO = Uint8Array.fromHex(
+  "3031300d060960864801650304020105000420",
+);
 const DIGEST_BITS = 256n;
 
 /** The shortest modulus accepted, as RFC 7518 §3.3 requires for RS256. */

@@ -125,33 +125,9 @@ Deno.test("Rs256Key.verify() refuses a cube-root forgery that fools padding pars
   const key = keys["2048-bit, e=3"];
   const data = new TextEncoder().encode("header.payload");
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  const prefix = bigOf(
-    new Uint8Array([
-      0x00,
-      0x01,
-      0xff,
-      0x00,
-      0x30,
-      0x31,
-      0x30,
-      0x0d,
-      0x06,
-      0x09,
-      0x60,
-      0x86,
-      0x48,
-      0x01,
-      0x65,
-      0x03,
-      0x04,
-      0x02,
-      0x01,
-      0x05,
-      0x00,
-      0x04,
-      0x20,
-      ...digest,
-    ]),
+  // 00 01, a single FF, 00, then DigestInfo and the digest (RFC 8017 §9.2).
+  const prefix = BigInt(
+    `0x0001ff003031300d060960864801650304020105000420${digest.toHex()}`,
   );
   const garbageBits = BigInt((key.size - 55) * 8);
   const target = (prefix << garbageBits) | ((1n << garbageBits) - 1n);
