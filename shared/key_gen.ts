@@ -15,8 +15,10 @@ function pem(label: string, der: ArrayBuffer): string {
 }
 
 /**
- * Generates a 2048-bit RSA key pair for RS256.
+ * Generates an RSA key pair for RS256.
  *
+ * @param modulusLength The key size in bits; 2048 unless a test needs a
+ * size the services refuse.
  * @returns The private key (PKCS#8 PEM) and public key (SPKI PEM).
  * @example Usage
  * ```ts
@@ -25,13 +27,13 @@ function pem(label: string, der: ArrayBuffer): string {
  * const { privatePem, publicPem } = await generateKeyPairPem();
  * ```
  */
-export async function generateKeyPairPem(): Promise<
+export async function generateKeyPairPem(modulusLength = 2048): Promise<
   { privatePem: string; publicPem: string }
 > {
   const pair = await crypto.subtle.generateKey(
     {
       name: "RSASSA-PKCS1-v1_5",
-      modulusLength: 2048,
+      modulusLength,
       publicExponent: new Uint8Array([1, 0, 1]),
       hash: "SHA-256",
     },

@@ -106,23 +106,8 @@ Deno.test("loadKeySet() names an unreadable key file without its content", async
 });
 
 Deno.test("loadKeySet() refuses a public key too short for RS256, naming its size", async () => {
-  const pair = await crypto.subtle.generateKey(
-    {
-      name: "RSASSA-PKCS1-v1_5",
-      modulusLength: 1024,
-      publicExponent: new Uint8Array([1, 0, 1]),
-      hash: "SHA-256",
-    },
-    true,
-    ["sign", "verify"],
-  );
-  const spki = new Uint8Array(
-    await crypto.subtle.exportKey("spki", pair.publicKey),
-  );
-  const reader = memorySecretReader({
-    "old.pub":
-      `-----BEGIN PUBLIC KEY-----\n${spki.toBase64()}\n-----END PUBLIC KEY-----\n`,
-  });
+  const short = await generateKeyPairPem(1024);
+  const reader = memorySecretReader({ "old.pub": short.publicPem });
   await assertRejects(
     () => loadKeySet({ reader, appEnv: "production", signs: false }),
     KeyError,

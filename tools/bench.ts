@@ -15,6 +15,7 @@
 
 import postgres from "postgres";
 import { cpuReader } from "./bench/cpu.ts";
+import { median } from "./bench/median.ts";
 import { cpuSplit, pinProcesses } from "./bench/pin.ts";
 import { timeTokens } from "./bench/tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./bench/wrk.ts";
@@ -241,8 +242,6 @@ if (import.meta.main) {
     const rows: string[] = [];
     const cpuRows: string[] = [];
     const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
-    const median = (xs: number[]) =>
-      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const spread = (xs: number[]) =>
       `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
         Math.max(...xs).toFixed(2)

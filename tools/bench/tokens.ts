@@ -13,6 +13,7 @@ import {
   signToken,
   verifyToken,
 } from "@thoughts/shared";
+import { median } from "./median.ts";
 
 /** Microseconds per token check: medians over the rounds. */
 export interface TokenTimes {
@@ -32,11 +33,6 @@ async function perCall(n: number, fn: (i: number) => unknown) {
   const started = performance.now();
   for (let i = 0; i < n; i++) await fn(i);
   return ((performance.now() - started) * 1000) / n;
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /**
