@@ -6,7 +6,8 @@
  * `POSTGRES_*` settings when `DATABASE_ENGINE=POSTGRES`, otherwise starts a
  * throwaway cluster (PostgreSQL from apt, run as root). `BENCH_SECONDS` and
  * `BENCH_CONNECTIONS` set the load (3 s, 50); `BENCH_ROUNDS` (7) how
- * often each pair runs, alternating after a warm-up, reporting medians.
+ * often each pair runs: alone, alternating, after a warm-up, for requests/s
+ * and latency; then both at once for the ratio. Medians are reported.
  * With `taskset` and two cores or more, the servers get the first core and
  * the database and load generator the others.
  *
@@ -258,18 +259,26 @@ if (import.meta.main) {
       await load(floor.url + floorPath, ...request, "2", clients);
       const serviceRuns: Measured[] = [];
       const floorRuns: Measured[] = [];
+      const pairs: [service: Measured, floor: Measured][] = [];
       for (let round = 0; round < rounds; round++) {
         serviceRuns.push(await measured(server, path, request, clients));
         floorRuns.push(await measured(floor, floorPath, request, clients));
+        // Then both at once, each with its own load generator, sharing the
+        // servers' core: a slow stretch of this VM, which moved runs taken
+        // one after the other by up to a third, slows both sides alike, and
+        // each side's share of the core buys requests at its own cost.
+        pairs.push(
+          await Promise.all([
+            measured(server, path, request, clients),
+            measured(floor, floorPath, request, clients),
+          ]),
+        );
       }
       const s = summarise(serviceRuns);
       const f = summarise(floorRuns);
-      // Each round's service run is set against the floor run right after
-      // it, and the median of those ratios is kept, so a slow stretch of the
-      // machine, which moves both alike, moves the ratio little.
-      const ratios = serviceRuns.map((r, i) => r.rps / floorRuns[i]!.rps);
-      const cpuRatios = serviceRuns.map((r, i) =>
-        floorRuns[i]!.cpuUs / r.cpuUs
+      const ratios = pairs.map(([service, floor]) => service.rps / floor.rps);
+      const cpuRatios = pairs.map(([service, floor]) =>
+        floor.cpuUs / service.cpuUs
       );
       rows.push(
         `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
@@ -280,10 +289,10 @@ if (import.meta.main) {
       );
       cpuRows.push(
         `${name.padEnd(24)}${
-          fmt(median(serviceRuns.map((r) => r.cpuUs)), 0).padStart(11)
-        }${fmt(median(floorRuns.map((r) => r.cpuUs)), 0).padStart(10)}   |${
-          spread(cpuRatios)
-        }`,
+          fmt(median(pairs.map(([service]) => service.cpuUs)), 0).padStart(11)
+        }${
+          fmt(median(pairs.map(([, floor]) => floor.cpuUs)), 0).padStart(10)
+        }   |${spread(cpuRatios)}`,
       );
     }
     const token = await timeTokens();
@@ -309,7 +318,10 @@ if (import.meta.main) {
     );
     for (const row of rows) console.log(row);
     console.log(
-      `\nCPU time per request of the server process (all threads), the same runs; on a core of its own a busy server answers as many requests as this allows, so the ratio is the throughput ratio the servers themselves reach, also where PostgreSQL's core caps both sides:\n${
+      `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core.`,
+    );
+    console.log(
+      `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
         "".padEnd(24)
       } service µs  floor µs   |   ratio  (range)`,
     );

@@ -38,16 +38,32 @@ export function jsonLogger(
 ): Logger {
   const name = JSON.stringify(service);
   // Built field by field: a line per request, and a spread object for
-  // `JSON.stringify` costs a fifth more. Fields follow the fixed keys.
+  // `JSON.stringify` costs a fifth more. Fields follow the fixed keys. The
+  // few field names and the time of the current millisecond are written
+  // once and reused: each saves a few percent of a request's CPU.
+  const keys = new Map<string, string>();
+  let lastMs = NaN;
+  let lastTime = "";
   return (level, message, fields) => {
-    let line = `{"time":"${
-      isoTime(now())
-    }","level":"${level}","service":${name},"message":${
-      JSON.stringify(message)
-    }`;
+    const date = now();
+    const ms = date.getTime();
+    if (ms !== lastMs) {
+      lastMs = ms;
+      lastTime = isoTime(date);
+    }
+    let line =
+      `{"time":"${lastTime}","level":"${level}","service":${name},"message":${
+        JSON.stringify(message)
+      }`;
     for (const key in fields) {
       const value = JSON.stringify(fields[key]);
-      if (value !== undefined) line += `,${JSON.stringify(key)}:${value}`;
+      if (value === undefined) continue;
+      let prefix = keys.get(key);
+      if (prefix === undefined) {
+        prefix = `,${JSON.stringify(key)}:`;
+        if (keys.size < 64) keys.set(key, prefix);
+      }
+      line += prefix + value;
     }
     write(line + "}");
   };
@@ -88,6 +104,8 @@ const encoder = new TextEncoder();
  * Writes lines to stdout in batches: one write per 20 ms rather than one
  * per request. Whatever is pending is written when the process exits.
  *
+ * @param out Where the bytes go; standard output by default.
+ * @param size The buffer's size in bytes; a longer line is written alone.
  * @returns A function taking one line.
  * @example Usage
  * ```ts
@@ -96,21 +114,38 @@ const encoder = new TextEncoder();
  * bufferedStdout()('{"message":"hi"}');
  * ```
  */
-export function bufferedStdout(): (line: string) => void {
-  let pending: string[] = [];
+export function bufferedStdout(
+  out: { writeSync(bytes: Uint8Array): number } = Deno.stdout,
+  size = 64 * 1024,
+): (line: string) => void {
+  // Lines are encoded into one reused buffer as they come, so no line
+  // outlives its request as a string: 20 ms of kept strings were copied by
+  // every young-generation GC, which the bench saw as a request's cost.
+  const buffer = new Uint8Array(size);
+  let used = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (pending.length === 0) return;
-    const bytes = encoder.encode(pending.join("\n") + "\n");
-    pending = [];
+  const write = (bytes: Uint8Array) => {
     for (let written = 0; written < bytes.length;) {
-      written += Deno.stdout.writeSync(bytes.subarray(written));
+      written += out.writeSync(bytes.subarray(written));
     }
+  };
+  const flush = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (used === 0) return;
+    write(buffer.subarray(0, used));
+    used = 0;
   };
   globalThis.addEventListener("unload", flush);
   return (line) => {
-    pending.push(line);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit; 1 more for the newline.
+    const most = line.length * 3 + 1;
+    if (used + most > size) {
+      flush();
+      if (most > size) return write(encoder.encode(line + "\n"));
+    }
+    used += encoder.encodeInto(line, buffer.subarray(used)).written;
+    buffer[used++] = 10;
     if (timer === undefined) {
       timer = setTimeout(flush, 20);
       // Pending lines must not keep a process alive; exit flushes them.

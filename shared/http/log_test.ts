@@ -1,5 +1,5 @@
 import { assertEquals } from "../assert.ts";
-import { jsonLogger } from "./log.ts";
+import { bufferedStdout, jsonLogger } from "./log.ts";
 
 const at = () => new Date("2026-11-25T12:00:00.000Z");
 
@@ -65,4 +65,30 @@ Deno.test("jsonLogger() stamps each line with its clock's exact time, also acros
   );
   for (const _ of times) logger("info", "Tick");
   assertEquals(lines.map((line) => JSON.parse(line).time), times);
+});
+
+Deno.test("bufferedStdout() writes every line whole and in order, across buffer boundaries", async () => {
+  const chunks: Uint8Array[] = [];
+  // Accepts at most 7 bytes a call, as a pipe may.
+  const out = {
+    writeSync(bytes: Uint8Array) {
+      chunks.push(bytes.slice(0, 7));
+      return Math.min(7, bytes.length);
+    },
+  };
+  const write = bufferedStdout(out, 32);
+  const lines = [
+    "short",
+    "é✓😀 wide characters",
+    ...Array.from({ length: 6 }, (_, i) => `${i}`.repeat(10)),
+    "x".repeat(40),
+    "",
+    "last",
+  ];
+  for (const line of lines) write(line);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const text = new TextDecoder().decode(
+    new Uint8Array(chunks.flatMap((chunk) => [...chunk])),
+  );
+  assertEquals(text, lines.join("\n") + "\n");
 });

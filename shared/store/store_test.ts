@@ -1,4 +1,11 @@
-import { assertEquals, assertRejects, openTestDatabase } from "../testing.ts";
+import {
+  assertEquals,
+  assertRejects,
+  openTestDatabase,
+  testEngine,
+  testPostgresSettings,
+} from "../testing.ts";
+import { openPostgres } from "./postgres.ts";
 import { migrate, StoreError, toStoreError } from "./mod.ts";
 
 const MIGRATIONS = [
@@ -65,4 +72,27 @@ Deno.test("toStoreError() classifies connection failures as unavailable", async 
     );
   }
   assertEquals(toStoreError(new Error("syntax")).code, "query_failed");
+});
+
+Deno.test({
+  name: "openPostgres() parses a query once per connection unless told not to",
+  ignore: testEngine() !== "POSTGRES",
+  async fn(t) {
+    const text = `SELECT $1::int + 1 AS n -- ${crypto.randomUUID()}`;
+    for (const [prepare, kept] of [[undefined, true], [false, false]]) {
+      await t.step(`prepare: ${prepare}`, async () => {
+        const db = openPostgres({ ...testPostgresSettings(), max: 1, prepare });
+        try {
+          assertEquals(await db.query(text, [1]), [{ n: 2 }]);
+          assertEquals(await db.query(text, [2]), [{ n: 3 }]);
+          const held = await db.query<{ statement: string }>(
+            "SELECT statement FROM pg_prepared_statements",
+          );
+          assertEquals(held.some((s) => s.statement === text), kept);
+        } finally {
+          await db.close();
+        }
+      });
+    }
+  },
 });
