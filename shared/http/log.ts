@@ -40,7 +40,7 @@ export function jsonLogger(
   // Built field by field: a line per request, and a spread object for
   // `JSON.stringify` costs a fifth more. Fields follow the fixed keys. The
   // few field names and the time of the current millisecond are written
-  // once and reused: each saves a few percent of a request's CPU.
+  // once and reused, since they repeat on every line.
   const keys = new Map<string, string>();
   let lastMs = NaN;
   let lastTime = "";
@@ -119,8 +119,8 @@ export function bufferedStdout(
   size = 64 * 1024,
 ): (line: string) => void {
   // Lines are encoded into one reused buffer as they come, so no line
-  // outlives its request as a string: 20 ms of kept strings were copied by
-  // every young-generation GC, which the bench saw as a request's cost.
+  // outlives its request as a string; measured in a loop with a flush every
+  // 20 ms, about 1 µs a line less than keeping the strings until the flush.
   const buffer = new Uint8Array(size);
   let used = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;

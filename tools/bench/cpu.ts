@@ -58,3 +58,37 @@ export async function cpuReader(): Promise<(pid: number) => number> {
     parseCpuTicks(Deno.readTextFileSync(`/proc/${pid}/stat`)) /
     ticksPerSecond;
 }
+
+/**
+ * Waits until processes stop using the CPU, so work left in flight by one
+ * run (a login's PBKDF2 goes on after its client has gone) is not billed to
+ * the next.
+ *
+ * @param cpuSeconds A reader from {@linkcode cpuReader}.
+ * @param pids The processes.
+ * @param options `stepMs` between readings (200), the `busy` share of a core
+ * that counts as still working (0.1) and `maxMs` to wait at most (5000).
+ * @returns Whether they went idle before `maxMs`.
+ * @example Usage
+ * ```ts
+ * import { cpuReader, settle } from "./cpu.ts";
+ *
+ * await settle(await cpuReader(), [Deno.pid]);
+ * ```
+ */
+export async function settle(
+  cpuSeconds: (pid: number) => number,
+  pids: number[],
+  { stepMs = 200, busy = 0.1, maxMs = 5000 } = {},
+): Promise<boolean> {
+  const total = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const deadline = performance.now() + maxMs;
+  let before = total();
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+    const now = total();
+    if (now - before < busy * stepMs / 1000) return true;
+    before = now;
+  }
+  return false;
+}
