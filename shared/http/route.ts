@@ -35,6 +35,8 @@ type Part = "query" | "param";
 
 /** How many distinct query strings or paths each route keeps parsed. */
 const PARSED_ENTRIES = 256;
+/** Longer inputs are parsed every time, so the store stays small. */
+const PARSED_KEY_CHARS = 512;
 
 // Hono's reading of a query: a name given once is a string, repeated an array.
 function queryValue(c: Context): Record<string, string | string[]> {
@@ -50,12 +52,12 @@ function queryValue(c: Context): Record<string, string | string[]> {
  * `@hono/zod-openapi` runs `safeParseAsync` through two more awaits: the
  * schemas have no async refinements. A parse depends on its input text
  * alone, so the last {@linkcode PARSED_ENTRIES} accepted query strings (or
- * paths) keep their frozen result: the same list URL asked again and again
- * costs a map lookup instead of a parse. Under load, on this project's
- * 2-core VM, the async path cost about 8 µs of server CPU a request and the
- * parse itself about 5, of about 130 for a whole list request. Failures go
- * through the app's hook, so the error body is the same; the hook is not
- * called for accepted input.
+ * paths) of up to {@linkcode PARSED_KEY_CHARS} characters keep their frozen
+ * result: the same list URL asked again and again costs a map lookup
+ * instead of a parse. Under load, on this project's 2-core VM, the async
+ * path cost about 8 µs of server CPU a request and the parse itself about 5,
+ * of about 130 for a whole list request. Failures go through the app's hook,
+ * so the error body is the same; the hook is not called for accepted input.
  */
 function syncValidator<E extends Env>(
   part: Part,
@@ -80,10 +82,12 @@ function syncValidator<E extends Env>(
         return answer instanceof Response ? answer : c.json(result, 400);
       }
       data = Object.freeze(result.data as object);
-      if (parsed.size === PARSED_ENTRIES) {
-        parsed.delete(parsed.keys().next().value!);
+      if (key.length <= PARSED_KEY_CHARS) {
+        if (parsed.size === PARSED_ENTRIES) {
+          parsed.delete(parsed.keys().next().value!);
+        }
+        parsed.set(key, data);
       }
-      parsed.set(key, data);
     }
     c.req.addValidatedData(part, data);
     await next();

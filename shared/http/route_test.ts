@@ -39,6 +39,13 @@ Deno.test("defineRoute() parses a repeated query once and answers it the same", 
   const other = await app.request("/items/7/?n=4");
   assertEquals(await other.json(), { id: 7, n: 4 });
   assertEquals(parses.count, 2);
+  // A long query is parsed every time rather than kept.
+  const tag = "t".repeat(600);
+  for (let i = 0; i < 2; i++) {
+    const res = await app.request(`/items/7/?n=5&tag=${tag}`);
+    assertEquals(await res.json(), { id: 7, n: 5, tag });
+  }
+  assertEquals(parses.count, 4);
 });
 
 Deno.test("defineRoute() refuses bad input every time, also after good input", async (t) => {
