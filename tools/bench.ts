@@ -263,14 +263,18 @@ if (import.meta.main) {
       // The first seconds of an endpoint compile its code; they count for neither.
       await load(server.url + path, ...request, "2", clients);
       await load(floor.url + floorPath, ...request, "2", clients);
-      const serviceRuns: Measured[] = [];
-      const floorRuns: Measured[] = [];
+      const serviceRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
       const pairs: [service: Measured, floor: Measured][] = [];
       for (let round = 0; round < rounds; round++) {
         await quiet();
-        serviceRuns.push(await measured(server, path, request, clients));
+        serviceRuns.push(
+          await load(server.url + path, ...request, seconds, clients),
+        );
         await quiet();
-        floorRuns.push(await measured(floor, floorPath, request, clients));
+        floorRuns.push(
+          await load(floor.url + floorPath, ...request, seconds, clients),
+        );
         await quiet();
         // Then both at once, each with its own load generator, sharing the
         // servers' core: a slow stretch of this VM, which moved runs taken
