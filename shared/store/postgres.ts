@@ -19,10 +19,10 @@ export interface PostgresOptions {
   /**
    * Named prepared statements, kept per connection; on by default. Each
    * distinct SQL text (the stores have a handful) is then parsed and
-   * described once per connection rather than on every query, which the
-   * bench measured at 1.2–1.5× the requests per second. Turn off behind a
-   * pooler that cannot keep them, such as PgBouncer in transaction mode
-   * before 1.21.
+   * described once per connection rather than on every query: 1.2–1.5× the
+   * requests per second in the bench, about 1.1–1.45× with each run still
+   * planned (below). Turn off behind a pooler that cannot keep them, such as
+   * PgBouncer in transaction mode before 1.21.
    */
   prepare?: boolean;
   /** Server settings, e.g. `search_path` for an isolated test schema. */
