@@ -38,6 +38,12 @@ const PARSED_ENTRIES = 256;
 /** Longer inputs are parsed every time, so the store stays small. */
 const PARSED_KEY_CHARS = 512;
 
+// What follows the `?`, or "" when there is none.
+function queryText(url: string): string {
+  const mark = url.indexOf("?");
+  return mark < 0 ? "" : url.slice(mark + 1);
+}
+
 // Hono's reading of a query: a name given once is a string, repeated an array.
 function queryValue(c: Context): Record<string, string | string[]> {
   const value: Record<string, string | string[]> = {};
@@ -66,10 +72,7 @@ function syncValidator<E extends Env>(
 ): MiddlewareHandler<E> {
   const parsed = new Map<string, object>();
   return async (c, next) => {
-    const url = c.req.url;
-    const key = part === "query"
-      ? url.slice(url.indexOf("?") + 1 || url.length)
-      : c.req.path;
+    const key = part === "query" ? queryText(c.req.url) : c.req.path;
     let data = parsed.get(key);
     if (data === undefined) {
       const value = part === "query" ? queryValue(c) : c.req.param();
