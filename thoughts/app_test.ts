@@ -208,6 +208,43 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
   });
 });
 
+Deno.test("the list routes combine search, user, limit and offset", async (t) => {
+  await using s = await setup();
+  for (
+    const [username, text] of [
+      ["ada", "ada one"],
+      ["bob", "bob two"],
+      ["ada", "ada Two"],
+      ["bob", "bob three"],
+      ["ada", "ada three"],
+    ]
+  ) assertEquals((await s.post(username!, text!)).status, 201);
+  const cases: [string, string, string[]][] = [
+    ["everyone's", "/api/thoughts/?limit=2&offset=1", ["bob two", "ada Two"]],
+    ["everyone's, searched", "/api/thoughts/?search=TWO", [
+      "bob two",
+      "ada Two",
+    ]],
+    ["mine", "/api/me/thoughts/?offset=1", ["ada Two", "ada three"]],
+    ["mine, searched", "/api/me/thoughts/?search=t&limit=1&offset=1", [
+      "ada three",
+    ]],
+    ["mine, searched, none", "/api/me/thoughts/?search=bob", []],
+  ];
+  for (const [name, url, expected] of cases) {
+    await t.step(name, async () => {
+      const res = await s.app.request(url, {
+        headers: { Authorization: `Bearer ${await token("ada")}` },
+      });
+      assertEquals(res.status, 200);
+      assertEquals(
+        (await res.json()).map((x: { text: string }) => x.text),
+        expected,
+      );
+    });
+  }
+});
+
 Deno.test("GET /api/thoughts/{id}/ answers the thought, 404 or 400", async (t) => {
   await using s = await setup();
   await s.post("ada", "<script>alert('x')</script>");

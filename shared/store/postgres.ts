@@ -20,9 +20,12 @@ export interface PostgresOptions {
    * Named prepared statements, kept per connection; on by default. Each
    * distinct SQL text (the stores have a handful) is then parsed and
    * described once per connection rather than on every query: 1.2–1.5× the
-   * requests per second in the bench, about 1.1–1.45× with each run still
-   * planned (below). Turn off behind a pooler that cannot keep them, such as
-   * PgBouncer in transaction mode before 1.21.
+   * requests per second in the bench. PostgreSQL plans the first five runs
+   * of each with their values, then may keep a generic plan, made without
+   * them, where its estimated cost is no higher; so a statement's text must suit every value it is run with, as
+   * the stores' texts do (one text per combination of filters, no
+   * `($1 IS NULL OR ...)` guards). Turn off behind a pooler that cannot keep
+   * them, such as PgBouncer in transaction mode before 1.21.
    */
   prepare?: boolean;
   /** Server settings, e.g. `search_path` for an isolated test schema. */
@@ -54,16 +57,7 @@ export function openPostgres(options: PostgresOptions): Database {
     max: options.max ?? 10,
     connect_timeout: 5,
     idle_timeout: 60,
-    // After five runs PostgreSQL may give a prepared statement a generic
-    // plan, made without the parameters' values; for the stores'
-    // `($2 IS NULL OR username = $2)` filters such a plan cannot use the
-    // username index. Its cost model kept custom plans on a 300,000-row test
-    // table, but that rests on estimates: planning each run with its values,
-    // as unprepared queries were, keeps plans as they were before, for 2–8 %
-    // of the requests/s in one measured run.
-    connection: prepare
-      ? { plan_cache_mode: "force_custom_plan", ...options.connection }
-      : options.connection,
+    connection: options.connection,
     onnotice: () => {},
   });
   const on = (runner: postgres.Sql | postgres.TransactionSql): Queryable => ({
