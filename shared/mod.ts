@@ -37,3 +37,4 @@ export * from "./backend.ts";
 export * from "./deps_check.ts";
 export * from "./http/docs.ts";
 export * from "./key_ring.ts";
+export * from "./users_api.ts";

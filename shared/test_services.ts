@@ -10,6 +10,7 @@ import {
   testPostgresAdmin,
   testPostgresSettings,
 } from "./test_db.ts";
+import { type UsersApi, usersApi } from "./users_api.ts";
 
 /** A running service process. */
 export interface ServiceProcess extends AsyncDisposable {
@@ -175,56 +176,6 @@ export async function startService(
     process,
     async [Symbol.asyncDispose]() {
       await stop("SIGKILL");
-    },
-  };
-}
-
-/** Accounts and logins through a running users service's API. */
-export interface UsersApi {
-  /** Creates an account through the users API. */
-  createUser(username: string, password: string): Promise<void>;
-  /** Logs in through the users API; returns the `Authorized` value (`Bearer …`). */
-  login(username: string, password: string): Promise<string>;
-}
-
-/**
- * A client of the users API for tests and the bench, failing loudly when an
- * account cannot be created or a login is refused.
- *
- * @param url The users service's base URL.
- * @returns The client.
- * @example Usage
- * ```ts
- * import { usersApi } from "@thoughts/shared/testing";
- *
- * const api = usersApi("http://127.0.0.1:8001");
- * await api.createUser("ada", "correct horse");
- * const authorized = await api.login("ada", "correct horse");
- * ```
- */
-export function usersApi(url: string): UsersApi {
-  const post = (path: string, username: string, password: string) =>
-    fetch(`${url}${path}`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ username, password }),
-    });
-  return {
-    async createUser(username, password) {
-      const res = await post("/admin/users/", username, password);
-      if (res.status !== 201) {
-        throw new Error(
-          `Cannot create ${username}: ${res.status} ${await res.text()}`,
-        );
-      }
-      await res.body?.cancel();
-    },
-    async login(username, password) {
-      const res = await post("/api/login/", username, password);
-      if (res.status !== 200) {
-        throw new Error(`Login failed: ${res.status} ${await res.text()}`);
-      }
-      return (await res.json()).Authorized;
     },
   };
 }

@@ -25,8 +25,8 @@ import {
   type ServiceProcess,
   startService,
   startThrowawayPostgres,
-  usersApi,
 } from "@thoughts/shared/testing";
+import { usersApi } from "@thoughts/shared";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";

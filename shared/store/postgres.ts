@@ -5,7 +5,7 @@
  */
 
 import postgres from "postgres";
-import { type Database, type Queryable, toStoreError } from "./database.ts";
+import { type Database, toStoreError } from "./database.ts";
 
 /** Connection settings of a PostgreSQL server. */
 export interface PostgresOptions {
@@ -14,7 +14,7 @@ export interface PostgresOptions {
   user: string;
   database: string;
   password: string;
-  /** Pool size; 10 by default. */
+  /** The most connections open at once; 10 by default. */
   max?: number;
   /**
    * Named prepared statements, kept per connection; on by default. Each
@@ -33,8 +33,9 @@ export interface PostgresOptions {
 }
 
 /**
- * Opens a connection pool. Connections open lazily and reopen after the
- * server returns, so a service survives a database outage without a restart.
+ * Opens a connection pool. Connections open lazily, only as many as the
+ * queries in flight need, and reopen after the server returns, so a service
+ * survives a database outage without a restart.
  *
  * @param options The server and credentials.
  * @returns The database.
@@ -48,51 +49,77 @@ export interface PostgresOptions {
  */
 export function openPostgres(options: PostgresOptions): Database {
   const prepare = options.prepare ?? true;
-  const sql = postgres({
-    host: options.host,
-    port: options.port,
-    username: options.user,
-    database: options.database,
-    password: options.password,
-    max: options.max ?? 10,
-    connect_timeout: 5,
-    idle_timeout: 60,
-    connection: options.connection,
-    onnotice: () => {},
-  });
-  const on = (runner: postgres.Sql | postgres.TransactionSql): Queryable => ({
-    async query<T>(text: string, params: unknown[] = []) {
-      try {
-        return [
-          ...await runner.unsafe(
-            text,
-            params as postgres.ParameterOrJSON<never>[],
-            { prepare },
-          ),
-        ] as T[];
-      } catch (error) {
-        throw toStoreError(error);
-      }
-    },
-  });
-  const root = on(sql);
+  // One postgres.js client per connection, each with a pool of one, and the
+  // pooling done here. postgres.js 3.4.9 keeps a pool's idle and busy
+  // connections in queues whose arrays only shrink once a queue empties,
+  // and searches them whole on every query; with several connections and
+  // steady traffic they never empty, so each query cost more than the last
+  // (53 to 130 µs of CPU within 50 s at 50 concurrent queries, 84 to 180 µs
+  // at 4 after a burst). A client of one connection empties its queues on
+  // every handover: 35 to 41 µs, flat.
+  const clients = Array.from({ length: options.max ?? 10 }, () =>
+    postgres({
+      host: options.host,
+      port: options.port,
+      username: options.user,
+      database: options.database,
+      password: options.password,
+      max: 1,
+      connect_timeout: 5,
+      idle_timeout: 60,
+      connection: options.connection,
+      onnotice: () => {},
+    }));
+  const busy = clients.map(() => 0);
+  // The client with the fewest queries in flight, the first among equals,
+  // so light traffic keeps to one connection and a transaction's client is
+  // passed over while others are free.
+  const use = async <T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
+    let pick = 0;
+    for (let i = 1; i < clients.length; i++) {
+      if (busy[i]! < busy[pick]!) pick = i;
+    }
+    busy[pick]!++;
+    try {
+      return await fn(clients[pick]!);
+    } catch (error) {
+      throw toStoreError(error);
+    } finally {
+      busy[pick]!--;
+    }
+  };
+  const run = <T>(
+    runner: postgres.Sql | postgres.TransactionSql,
+    text: string,
+    params: unknown[],
+  ) =>
+    runner.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+      prepare,
+    }).then((rows) => [...rows] as T[]);
+  const query = <T>(text: string, params: unknown[] = []) =>
+    use((sql) => run<T>(sql, text, params));
   return {
     engine: "POSTGRES",
-    query: root.query,
-    async transaction(fn) {
-      try {
-        return await sql.begin((tx) => fn(on(tx))) as Awaited<
-          ReturnType<typeof fn>
-        >;
-      } catch (error) {
-        throw toStoreError(error);
-      }
-    },
+    query,
+    transaction: (fn) =>
+      use((sql) =>
+        sql.begin((tx) =>
+          fn({
+            async query<T>(text: string, params: unknown[] = []) {
+              try {
+                return await run<T>(tx, text, params);
+              } catch (error) {
+                throw toStoreError(error);
+              }
+            },
+          })
+        ) as Promise<Awaited<ReturnType<typeof fn>>>
+      ),
     async ping() {
-      await root.query("SELECT 1");
+      await query("SELECT 1");
     },
     async close() {
-      await sql.end({ timeout: 5 });
+      await Promise.all(clients.map((sql) => sql.end({ timeout: 5 })));
     },
   };
 }

@@ -97,3 +97,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "openPostgres() opens connections only as concurrent queries need them, at most max",
+  ignore: testEngine() !== "POSTGRES",
+  async fn(t) {
+    const db = openPostgres({ ...testPostgresSettings(), max: 3 });
+    const pids = async (concurrent: number) =>
+      new Set(
+        (await Promise.all(
+          Array.from({ length: concurrent }, () =>
+            db.query<{ pid: number }>(
+              "SELECT pg_backend_pid() AS pid, pg_sleep(0.2)",
+            )),
+        )).map(([row]) => row!.pid),
+      );
+    try {
+      await t.step("one after another: one connection", async () => {
+        const seen = new Set<number>();
+        for (let i = 0; i < 4; i++) {
+          for (const pid of await pids(1)) seen.add(pid);
+        }
+        assertEquals(seen.size, 1);
+      });
+      await t.step("three at once: three connections", async () => {
+        assertEquals((await pids(3)).size, 3);
+      });
+      await t.step("seven at once: still three", async () => {
+        assertEquals((await pids(7)).size, 3);
+      });
+      await t.step("a transaction keeps its connection", async () => {
+        const [inside, during] = await Promise.all([
+          db.transaction(async (tx) => {
+            const [a] = await tx.query<{ pid: number }>(
+              "SELECT pg_backend_pid() AS pid, pg_sleep(0.2)",
+            );
+            const [b] = await tx.query<{ pid: number }>(
+              "SELECT pg_backend_pid() AS pid",
+            );
+            return [a!.pid, b!.pid];
+          }),
+          pids(2),
+        ]);
+        assertEquals(inside[0], inside[1]);
+        assertEquals(during.has(inside[0]!), false);
+      });
+    } finally {
+      await db.close();
+    }
+  },
+});

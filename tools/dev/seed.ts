@@ -4,6 +4,8 @@
  * @module
  */
 
+import { usersApi } from "@thoughts/shared";
+
 /** The sample accounts; development passwords, printed in the console. */
 export const SAMPLE_USERS = [
   { username: "ada", password: "analytical-engine" },
@@ -21,11 +23,11 @@ const SAMPLE_THOUGHTS: Record<string, string[]> = {
   ],
 };
 
-async function check(res: Response, what: string): Promise<Response> {
+async function check(res: Response): Promise<void> {
   if (!res.ok) {
-    throw new Error(`${what} failed: ${res.status} ${await res.text()}`);
+    throw new Error(`Cannot post a thought: ${res.status} ${await res.text()}`);
   }
-  return res;
+  await res.body?.cancel();
 }
 
 /**
@@ -33,6 +35,7 @@ async function check(res: Response, what: string): Promise<Response> {
  *
  * @param usersUrl The users service.
  * @param thoughtsUrl The thoughts service.
+ * @throws {Error} When a service refuses an account, a login or a thought.
  * @example Usage
  * ```ts
  * import { seed } from "./seed.ts";
@@ -44,34 +47,21 @@ export async function seed(
   usersUrl: string,
   thoughtsUrl: string,
 ): Promise<void> {
+  const api = usersApi(usersUrl);
   for (const { username, password } of SAMPLE_USERS) {
-    const json = { "Content-Type": "application/json" };
-    const body = JSON.stringify({ username, password });
-    await (await check(
-      await fetch(`${usersUrl}/admin/users/`, {
-        method: "POST",
-        headers: json,
-        body,
-      }),
-      "Create user",
-    ))
-      .body?.cancel();
-    const login = await check(
-      await fetch(`${usersUrl}/api/login/`, {
-        method: "POST",
-        headers: json,
-        body,
-      }),
-      "Login",
-    );
-    const { Authorized } = await login.json();
+    await api.createUser(username, password);
+    const authorization = await api.login(username, password);
     for (const text of SAMPLE_THOUGHTS[username] ?? []) {
-      const res = await fetch(`${thoughtsUrl}/api/me/thoughts/`, {
-        method: "POST",
-        headers: { ...json, Authorization: Authorized },
-        body: JSON.stringify({ text }),
-      });
-      await (await check(res, "Post thought")).body?.cancel();
+      await check(
+        await fetch(`${thoughtsUrl}/api/me/thoughts/`, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            Authorization: authorization,
+          },
+          body: JSON.stringify({ text }),
+        }),
+      );
     }
   }
 }
