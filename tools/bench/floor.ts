@@ -22,6 +22,13 @@ import { createThoughtsStore } from "../../thoughts/store.ts";
 import { createUsersStore } from "../../users/store.ts";
 import { pbkdf2Hasher } from "../../users/password.ts";
 
+// A JSON string body, as Hono sends it: with `Response.json()` this floor
+// answered 10 to 15 % fewer list requests/s in a side-by-side run.
+const json = (value: unknown) =>
+  new Response(JSON.stringify(value), {
+    headers: { "content-type": "application/json" },
+  });
+
 if (import.meta.main) {
   const env = Deno.env.toObject();
   const config = loadConfig(thoughtsVariables, env);
@@ -50,12 +57,12 @@ if (import.meta.main) {
     const url = new URL(req.url);
     if (url.pathname === "/readyz") return new Response("ok");
     if (url.pathname === "/list") {
-      return Response.json(
+      return json(
         (await thoughts.list({ limit: 20, offset: 0 })).map(thoughtJson),
       );
     }
     if (url.pathname === "/one") {
-      return Response.json(thoughtJson((await thoughts.get(1))!));
+      return json(thoughtJson((await thoughts.get(1))!));
     }
     if (url.pathname === "/mine") {
       const { username } = verifyToken(
@@ -63,7 +70,7 @@ if (import.meta.main) {
         bearerToken(req.headers.get("Authorization")),
         new Date(),
       );
-      return Response.json(
+      return json(
         (await thoughts.list({ username, limit: 20, offset: 0 })).map(
           thoughtJson,
         ),
@@ -75,7 +82,7 @@ if (import.meta.main) {
       if (!user || !(await hasher.verify(password, user.passwordHash))) {
         return new Response(null, { status: 401 });
       }
-      return Response.json({
+      return json({
         Authorized: `Bearer ${await signToken(ring.current(), username, {
           lifetime: 3600,
           now: new Date(),
