@@ -50,9 +50,10 @@ export interface ThoughtsStore {
 const COLUMNS = "id, username, text, timestamp";
 
 // One SQL text per combination of filters, rather than one text with
-// `($1 IS NULL OR ...)` guards: each text then has a plan that fits every
-// value, so PostgreSQL can keep one plan per prepared statement instead of
-// planning every run, and the username filter always uses its index.
+// `($1 IS NULL OR ...)` guards: a plan made for a text then fits every value
+// it runs with, so PostgreSQL may keep one plan per prepared statement
+// instead of planning every run, and no plan leaves out the username index
+// because a guard might be true.
 // Indexed by search (1) + username (2). strpos matches literally, so '%',
 // '_' and '\' in a search match themselves.
 const LIST: readonly string[] = [

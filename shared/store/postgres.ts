@@ -22,10 +22,11 @@ export interface PostgresOptions {
    * described once per connection rather than on every query: 1.2–1.5× the
    * requests per second in the bench. PostgreSQL plans the first five runs
    * of each with their values, then may keep a generic plan, made without
-   * them, where its estimated cost is no higher; so a statement's text must suit every value it is run with, as
-   * the stores' texts do (one text per combination of filters, no
-   * `($1 IS NULL OR ...)` guards). Turn off behind a pooler that cannot keep
-   * them, such as PgBouncer in transaction mode before 1.21.
+   * them, where its estimated cost is no higher; so a statement's text must
+   * suit every value it runs with, as the stores' texts do (one text per
+   * combination of filters, no `($1 IS NULL OR ...)` guards). Turn off
+   * behind a pooler that cannot keep them, such as PgBouncer in transaction
+   * mode before 1.21.
    */
   prepare?: boolean;
   /** Server settings, e.g. `search_path` for an isolated test schema. */
@@ -95,7 +96,9 @@ export function openPostgres(options: PostgresOptions): Database {
   ) =>
     runner.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
       prepare,
-    }).then((rows) => [...rows] as T[]);
+    }).then((rows) => [...rows] as T[], (error) => {
+      throw toStoreError(error);
+    });
   const query = <T>(text: string, params: unknown[] = []) =>
     use((sql) => run<T>(sql, text, params));
   return {
@@ -105,13 +108,8 @@ export function openPostgres(options: PostgresOptions): Database {
       use((sql) =>
         sql.begin((tx) =>
           fn({
-            async query<T>(text: string, params: unknown[] = []) {
-              try {
-                return await run<T>(tx, text, params);
-              } catch (error) {
-                throw toStoreError(error);
-              }
-            },
+            query: <T>(text: string, params: unknown[] = []) =>
+              run<T>(tx, text, params),
           })
         ) as Promise<Awaited<ReturnType<typeof fn>>>
       ),
