@@ -36,14 +36,19 @@ import { STYLE } from "./views/style.ts";
 
 /** Everything the frontend needs from outside. */
 export interface FrontendDeps {
+  /** The calls to the users and thoughts services. */
   backends: Backends;
   /** The accepted public keys, to verify sessions locally. */
   keys: () => KeySet;
   /** The backends and their minimum versions. */
   dependencies: readonly Dependency[];
+  /** The running version and commit. */
   info: BuildInfo;
+  /** The service's JSON logger. */
   logger: Logger;
+  /** The clock. */
   now: () => Date;
+  /** Set while shutting down, so `/readyz` fails first. */
   lifecycle?: { draining: boolean };
 }
 

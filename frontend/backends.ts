@@ -12,17 +12,25 @@ export type Fetch = (request: Request) => Promise<Response>;
 
 /** A thought as the backend returns it. */
 export interface Thought {
+  /** The thought's id. */
   id: number;
+  /** Who wrote it. */
   username: string;
+  /** What it says. */
   text: string;
+  /** When it was posted, ISO 8601 in UTC. */
   timestamp: string;
 }
 
 /** Options of {@linkcode createBackends}. */
 export interface BackendOptions {
+  /** The users service's base URL. */
   usersUrl: string;
+  /** The thoughts service's base URL. */
   thoughtsUrl: string;
+  /** How requests are sent; the global `fetch` in production. */
   fetch: Fetch;
+  /** How long a backend call may take before it fails. */
   timeoutMs: number;
 }
 
@@ -43,7 +51,9 @@ export interface Backends {
   ): Promise<string | null>;
   /** The user's thoughts; `null` when the backend refuses the token. */
   myThoughts(token: string, requestId: string): Promise<Thought[] | null>;
+  /** Posts a thought as the token's user. */
   post(token: string, text: string, requestId: string): Promise<PostResult>;
+  /** Everyone's thoughts containing the text. */
   search(text: string, requestId: string): Promise<Thought[]>;
   /** `GET <url>/admin/version/` as JSON. */
   version(url: string, requestId: string): Promise<Record<string, unknown>>;

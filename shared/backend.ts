@@ -27,12 +27,19 @@ import {
 
 /** What a backend's `createApp` receives from start-up. */
 export interface BackendContext<S> {
+  /** The service's store, migrated. */
   store: S;
+  /** The key set in force now; it changes when the key files do. */
   keys: () => KeySet;
+  /** The running version and commit. */
   info: BuildInfo;
+  /** The service's JSON logger. */
   logger: Logger;
+  /** The clock. */
   now: () => Date;
+  /** Resolves when the database answers; readiness calls it. */
   ping: () => Promise<void>;
+  /** Whether the process is shutting down. */
   lifecycle: Lifecycle;
 }
 

@@ -9,7 +9,9 @@ import { parseVersion } from "./version.ts";
 
 /** Version and commit, as `build.ts` compiles them into a binary. */
 export interface BuildStamp {
+  /** The `git describe` version, e.g. `v1.6` or `v1.6-3-gabc1234`. */
   version: string;
+  /** The full commit hash. */
   commit: string;
 }
 
@@ -18,7 +20,9 @@ export type BuildSource = "stamped" | "git" | "declared";
 
 /** What `/admin/version/` reports. */
 export interface BuildInfo extends BuildStamp {
+  /** The service's name. */
   service: string;
+  /** Where the version came from. */
   source: BuildSource;
 }
 

@@ -39,7 +39,11 @@ export class ConfigError extends Error {
   /** One sentence per bad variable. */
   readonly problems: readonly string[];
 
-  /** @param problems One sentence per bad variable. */
+  /**
+   * Collects every bad variable in one error.
+   *
+   * @param problems One sentence per bad variable.
+   */
   constructor(problems: readonly string[]) {
     super(`Invalid configuration:\n  - ${problems.join("\n  - ")}`);
     this.name = "ConfigError";
@@ -60,7 +64,7 @@ export interface VariableOptions<T> {
 }
 
 /** Options of a variable that may stay unset. */
-type MaybeUnset<T> =
+export type MaybeUnset<T> =
   & VariableOptions<T>
   & ({ optional: true } | {
     requiredWhen: { test: (env: Env) => boolean; reason: string };
@@ -97,6 +101,18 @@ function variable<T>(
  * ```
  */
 export function text(options: MaybeUnset<string>): Variable<string | undefined>;
+/**
+ * A text variable that always has a value: required, or with a default.
+ *
+ * @param options The default and secrecy.
+ * @returns The declared variable.
+ * @example Usage
+ * ```ts
+ * import { loadConfig, text } from "@thoughts/shared";
+ *
+ * loadConfig({ NAME: text() }, { NAME: "ada" }); // { NAME: "ada" }
+ * ```
+ */
 export function text(options?: VariableOptions<string>): Variable<string>;
 export function text(options: VariableOptions<string> = {}): Variable<string> {
   return variable((raw) => {

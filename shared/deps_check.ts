@@ -24,6 +24,8 @@ export class DependencyError extends Error {
   readonly reason: "too_old" | "unreachable";
 
   /**
+   * Creates the error.
+   *
    * @param reason Why.
    * @param message What happened, naming the URL or versions.
    */
@@ -50,6 +52,7 @@ export interface CheckOptions {
   requestTimeoutMs?: number;
   /** Forwarded to `retry`, for tests. */
   sleep?: (ms: number) => Promise<void>;
+  /** Forwarded to `retry`, for tests. */
   now?: () => number;
 }
 

@@ -54,6 +54,8 @@ export class HttpError extends Error {
   readonly code: ErrorCode;
 
   /**
+   * Creates the error; the code defaults to the status's usual one.
+   *
    * @param status The HTTP status, 4xx or 5xx.
    * @param message A client-safe message, sentence case, no final period.
    * @param options The code and the cause.
@@ -68,6 +70,7 @@ export class HttpError extends Error {
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
+  /** The reason's code and a client-safe message. */
   error: { code: ErrorCode; message: string };
 }
 

@@ -17,6 +17,7 @@ import {
 
 /** Options of {@linkcode KeyRing.open}. */
 export interface KeyRingOptions extends LoadKeySetOptions {
+  /** Where reloads and refused files are reported. */
   logger: Logger;
   /** How often to look at the files; 500 ms by default. */
   intervalMs?: number;

@@ -34,7 +34,12 @@ export interface KeySet {
 
 /** Why keys could not be loaded. */
 export class KeyError extends Error {
-  /** @param message What is wrong, naming files, never their content. */
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong, naming files, never their content.
+   * @param options The cause.
+   */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "KeyError";

@@ -18,6 +18,7 @@ export interface RetryOptions {
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
   /** The clock and sleep, for tests. */
   now?: () => number;
+  /** Waits between attempts; `setTimeout` by default. */
   sleep?: (ms: number) => Promise<void>;
 }
 

@@ -9,6 +9,7 @@
 
 /** A mounted-Secret folder for tests. */
 export interface SecretDir extends AsyncDisposable {
+  /** The folder's path. */
   dir: string;
   /** Replaces the whole content, the kubelet's way. */
   update(files: Record<string, string>): Promise<void>;

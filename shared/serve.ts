@@ -14,15 +14,21 @@ import { VersionError } from "./version.ts";
 
 /** Whether the process is shutting down; readiness reads it. */
 export interface Lifecycle {
+  /** True from the first shutdown signal on. */
   draining: boolean;
 }
 
 /** Options of {@linkcode serve}. */
 export interface ServeOptions {
+  /** Answers a request: the app's `fetch`. */
   fetch: (request: Request) => Response | Promise<Response>;
+  /** The port to listen on. */
   port: number;
+  /** The address to listen on. */
   hostname: string;
+  /** Where start and shutdown are reported. */
   logger: Logger;
+  /** Set to draining when shutdown begins. */
   lifecycle: Lifecycle;
   /** Closes what the service opened (the database) after the last request. */
   close?: () => Promise<void>;

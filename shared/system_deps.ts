@@ -7,8 +7,11 @@
  * @module
  */
 
-/** Programs some tests need, and how to get them. */
-const PROGRAMS = {
+/** A program some tests need. */
+export type Program = "chromium" | "postgresql";
+
+// How to tell each program is here, and how to get it.
+const PROGRAMS: Record<Program, { present: () => boolean; install: string }> = {
   chromium: {
     present: () => exists("/usr/bin/chromium"),
     install: "apt-get install chromium",
@@ -17,7 +20,7 @@ const PROGRAMS = {
     present: () => hasPostgres(),
     install: "apt-get install postgresql",
   },
-} as const;
+};
 
 function exists(path: string): boolean {
   try {
@@ -51,7 +54,7 @@ function hasPostgres(): boolean {
  * Deno.test({ name: "a browser test", ignore: missing("chromium"), fn: async () => {} });
  * ```
  */
-export function missing(program: keyof typeof PROGRAMS): boolean {
+export function missing(program: Program): boolean {
   if (Deno.env.get("CI") === "true") return false;
   const { present, install } = PROGRAMS[program];
   if (present()) return false;

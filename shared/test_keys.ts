@@ -7,7 +7,7 @@
  */
 
 /** The test signing key, PKCS#8 PEM. Never valid in production. */
-export const TEST_PRIVATE_KEY_PEM = `
+export const TEST_PRIVATE_KEY_PEM: string = `
 -----BEGIN PRIVATE KEY-----
 MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC3qTQ3mU2OcKav
 teQTSvbbdjOsiK7xFsCkbvDGLwFqceguYBnmFCl8QiLJbwAYFXlEXRsB1H+2Z8SX
@@ -39,7 +39,7 @@ nDftdmUcj8f6pCBkeG10X84=
 `.trim();
 
 /** The public half of the test key, SPKI PEM. */
-export const TEST_PUBLIC_KEY_PEM = `
+export const TEST_PUBLIC_KEY_PEM: string = `
 -----BEGIN PUBLIC KEY-----
 MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAt6k0N5lNjnCmr7XkE0r2
 23YzrIiu8RbApG7wxi8BanHoLmAZ5hQpfEIiyW8AGBV5RF0bAdR/tmfEl+EKHTeU

@@ -182,7 +182,9 @@ export async function startService(
 
 /** Users and thoughts running as real processes, each on its own database. */
 export interface RunningBackends extends AsyncDisposable, UsersApi {
+  /** The users service. */
   users: ServiceProcess;
+  /** The thoughts service. */
   thoughts: ServiceProcess;
 }
 

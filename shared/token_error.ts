@@ -20,8 +20,11 @@ export class TokenError extends Error {
   readonly code: TokenErrorCode;
 
   /**
+   * Creates the error.
+   *
    * @param code Why it was refused.
    * @param message A client-safe description.
+   * @param options The cause.
    */
   constructor(code: TokenErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);

@@ -13,9 +13,13 @@ export { TokenError, type TokenErrorCode } from "./token_error.ts";
 
 /** The verified claims of a token. */
 export interface TokenClaims {
+  /** Whose token it is. */
   username: string;
+  /** Issued at, in seconds since the epoch. */
   iat: number;
+  /** Expires at, in seconds since the epoch. */
   exp: number;
+  /** The id of the key that signed it. */
   kid: string;
 }
 

@@ -24,7 +24,11 @@ export interface Version {
 
 /** The error of text that is not a version. */
 export class VersionError extends Error {
-  /** @param message What is wrong, quoting the text. */
+  /**
+   * Creates the error.
+   *
+   * @param message What is wrong, quoting the text.
+   */
   constructor(message: string) {
     super(message);
     this.name = "VersionError";

@@ -30,11 +30,15 @@ import type { ThoughtsStore } from "./store.ts";
 
 /** Everything the thoughts app needs from outside. */
 export interface ThoughtsDeps {
+  /** The thoughts' storage. */
   store: ThoughtsStore;
   /** The current verification keys; a function so a reload takes effect at once. */
   keys: () => KeySet;
+  /** The running version and commit. */
   info: BuildInfo;
+  /** The service's JSON logger. */
   logger: Logger;
+  /** The clock, for token expiry and timestamps. */
   now: () => Date;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;

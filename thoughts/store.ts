@@ -19,9 +19,13 @@ export const MIGRATIONS: readonly string[] = [
 
 /** A stored thought. */
 export interface Thought {
+  /** The thought's id, increasing with each post. */
   id: number;
+  /** Who wrote it. */
   username: string;
+  /** What it says. */
   text: string;
+  /** When it was posted. */
   timestamp: Date;
 }
 
@@ -31,7 +35,9 @@ export interface ListOptions {
   search?: string;
   /** Only this user's thoughts. */
   username?: string;
+  /** At most this many. */
   limit: number;
+  /** Skip this many first. */
   offset: number;
 }
 

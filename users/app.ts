@@ -33,14 +33,19 @@ import type { User, UsersStore } from "./store.ts";
 
 /** Everything the users app needs from outside. */
 export interface UsersDeps {
+  /** The accounts' storage. */
   store: UsersStore;
+  /** Hashes and checks passwords. */
   hasher: PasswordHasher;
   /** The current key set; a function so a reload takes effect at once. */
   keys: () => KeySet;
+  /** The running version and commit. */
   info: BuildInfo;
+  /** The service's JSON logger. */
   logger: Logger;
   /** Token lifetime in seconds. */
   tokenLifetime: number;
+  /** The clock, for token times and account creation. */
   now: () => Date;
   /** Resolves when the database answers. */
   ping: () => Promise<void>;

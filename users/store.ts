@@ -18,13 +18,17 @@ export const MIGRATIONS: readonly string[] = [
 
 /** A user as the API shows it: never the hash. */
 export interface User {
+  /** The account's id. */
   id: number;
+  /** The unique name. */
   username: string;
+  /** When the account was created. */
   creation: Date;
 }
 
 /** A user with the stored hash, for login only. */
 export interface UserWithHash extends User {
+  /** The stored PBKDF2 hash, with its salt and parameters. */
   passwordHash: string;
 }
 

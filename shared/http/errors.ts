@@ -12,8 +12,11 @@ import { TokenError } from "../tokens.ts";
 
 /** What a client is told about an error. */
 export interface ErrorResponse {
+  /** The HTTP status. */
   status: number;
+  /** The machine-readable reason. */
   code: ErrorCode;
+  /** The client-safe message. */
   message: string;
   /** Whether it is the server's fault and worth logging with its cause. */
   unexpected: boolean;

@@ -71,8 +71,11 @@ export function jsonLogger(
 
 /** A logged record, as kept by {@linkcode memoryLogger}. */
 export interface LogRecord {
+  /** The level it was logged at. */
   level: LogLevel;
+  /** The message, without values. */
   message: string;
+  /** The fields logged with it. */
   [field: string]: unknown;
 }
 

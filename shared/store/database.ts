@@ -46,6 +46,8 @@ export class StoreError extends Error {
   readonly constraint?: string;
 
   /**
+   * Creates the error.
+   *
    * @param code What went wrong.
    * @param message A description without values.
    * @param options The cause and the violated constraint.

@@ -9,10 +9,15 @@ import { type Database, toStoreError } from "./database.ts";
 
 /** Connection settings of a PostgreSQL server. */
 export interface PostgresOptions {
+  /** The server's host name or address. */
   host: string;
+  /** The server's port. */
   port: number;
+  /** The role to log in as. */
   user: string;
+  /** The database to use. */
   database: string;
+  /** The role's password; never logged. */
   password: string;
   /** The most connections open at once; 10 by default. */
   max?: number;
