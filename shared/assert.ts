@@ -74,7 +74,8 @@ export function assertStringIncludes(
   );
 }
 
-type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
+/** A class of errors, as `assertThrows` and `assertRejects` take it. */
+export type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
 
 function checkError<E extends Error>(
   error: unknown,
