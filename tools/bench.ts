@@ -9,12 +9,14 @@
  * often each pair runs: alone, alternating, after a warm-up, for requests/s
  * and latency; then both at once for the ratio. Medians are reported.
  * With `taskset` and two cores or more, the servers get the first core and
- * the database and load generator the others.
+ * the database and load generator the others; run as root, each server also
+ * gets a CPU cgroup of its own, so paired runs split that core evenly.
  *
  * @module
  */
 
 import postgres from "postgres";
+import { type CpuGroups, cpuGroups } from "./bench/cgroup.ts";
 import { cpuReader, settle } from "./bench/cpu.ts";
 import { median } from "./bench/median.ts";
 import { cpuSplit, pinProcesses } from "./bench/pin.ts";
@@ -140,6 +142,7 @@ if (import.meta.main) {
     ...common,
     POSTGRES_DB: dbs.thoughts,
   });
+  let groups: CpuGroups | undefined;
   try {
     const json = { "Content-Type": "application/json" };
     const [username, password] = ["bench", "correct horse"];
@@ -177,6 +180,12 @@ if (import.meta.main) {
         split.servers,
       );
     }
+    // Equal halves of the shared core in the paired runs, whatever threads
+    // each server runs (see ./bench/cgroup.ts).
+    groups = await cpuGroups(
+      [users, thoughts, floor].map((s) => s.process.pid),
+      `bench-${suffix}`,
+    );
     const auth = { Authorization: Authorized };
     type Request = [
       method: string,
@@ -330,6 +339,10 @@ if (import.meta.main) {
         split
           ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
           : ""
+      }; ${
+        groups
+          ? "each server in a CPU cgroup of its own, of equal weight"
+          : "no CPU cgroup to use (needs root): the scheduler shares the servers' core by thread, not by server"
       }`,
     );
     console.log(
@@ -339,7 +352,9 @@ if (import.meta.main) {
     );
     for (const row of rows) console.log(row);
     console.log(
-      `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core.`,
+      `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core${
+        groups ? ", each server in its own CPU cgroup" : ""
+      }.`,
     );
     console.log(
       `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
@@ -371,6 +386,7 @@ if (import.meta.main) {
   } finally {
     await users.stop("SIGTERM");
     await thoughts.stop("SIGTERM");
+    await groups?.dispose();
     for (const name of Object.values(dbs)) {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
