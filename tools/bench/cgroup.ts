@@ -3,9 +3,10 @@
  * own, all of the same weight, so two servers loaded at once on one core
  * get equal halves of it, as each pod of a cluster gets its own CPU
  * allocation. Without groups the scheduler shares a core between threads,
- * not processes: on this project's VM the floor took 50 % of the servers'
- * core and the thoughts service 45 % in paired one-thought runs, while two
- * copies of either split it evenly; with groups both took 46 to 48 %.
+ * not processes: on this project's VM the floor took 47 to 50 % of the
+ * servers' core and the thoughts service 45 to 47 % in paired one-thought
+ * runs, while two copies of the service split it within 2 points; with
+ * groups, service and floor split it within 2 points too.
  *
  * @module
  */
