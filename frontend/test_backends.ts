@@ -5,7 +5,7 @@
  * @module
  */
 
-import { signToken } from "@thoughts/shared";
+import { signToken, usersApi } from "@thoughts/shared";
 import { testThoughtsApp } from "../thoughts/testing.ts";
 import { testKeys, testUsersApp } from "../users/testing.ts";
 import type { Fetch } from "./backends.ts";
@@ -99,16 +99,11 @@ export async function testBackends(
     seen,
     usersUrl: "http://users",
     thoughtsUrl: "http://thoughts",
-    async createUser(username: string, password: string) {
-      const res = await users.request("/admin/users/", {
-        method: "POST",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ username, password }),
-      });
-      if (res.status !== 201) {
-        throw new Error(`Cannot create ${username}: ${res.status}`);
-      }
-    },
+    // Straight to the users app: account set-up is not subject to the faults.
+    createUser: usersApi(
+      "http://users",
+      async (url, init) => await users.request(url, init),
+    ).createUser,
     async counts() {
       return {
         users: await usersApp.count(),

@@ -18,6 +18,8 @@ export interface UsersApi {
  * refused.
  *
  * @param url The users service's base URL.
+ * @param fetcher Sends a request; the global `fetch` by default, an app's
+ * `request` for one served in process.
  * @returns The client.
  * @throws {Error} From its methods, with the status and the service's answer, when a
  * call is refused.
@@ -30,9 +32,12 @@ export interface UsersApi {
  * const authorized = await api.login("ada", "correct horse");
  * ```
  */
-export function usersApi(url: string): UsersApi {
+export function usersApi(
+  url: string,
+  fetcher: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): UsersApi {
   const post = (path: string, username: string, password: string) =>
-    fetch(`${url}${path}`, {
+    fetcher(`${url}${path}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ username, password }),
