@@ -8,7 +8,9 @@
 import { z } from "@hono/zod-openapi";
 
 /** The JSON error body: `{"error": {"code", "message"}}`. */
-export const ErrorSchema = z.object({
+export const ErrorSchema: z.ZodObject<{
+  error: z.ZodObject<{ code: z.ZodString; message: z.ZodString }>;
+}> = z.object({
   error: z.object({
     code: z.string().openapi({ example: "not_found" }),
     message: z.string().openapi({ example: "Thought not found: '3'" }),
