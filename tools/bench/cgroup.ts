@@ -59,6 +59,24 @@ function readOrUndefined(path: string): string | undefined {
 }
 
 /**
+ * {@linkcode cpuControllerRoot} of this machine, read from `/proc/mounts`.
+ *
+ * @returns The hierarchy's root directory, or `undefined`.
+ * @example Usage
+ * ```ts
+ * import { machineCpuControllerRoot } from "./cgroup.ts";
+ *
+ * machineCpuControllerRoot(); // "/sys/fs/cgroup/cpu" on this project's VM
+ * ```
+ */
+export function machineCpuControllerRoot(): string | undefined {
+  return cpuControllerRoot(
+    readOrUndefined("/proc/mounts") ?? "",
+    (dir) => readOrUndefined(`${dir}/cgroup.subtree_control`),
+  );
+}
+
+/**
  * Puts each process (all its threads) in a new CPU control group of its
  * own, with the default weight; needs root and a writable cgroup file
  * system.
@@ -79,10 +97,7 @@ function readOrUndefined(path: string): string | undefined {
 export async function cpuGroups(
   pids: number[],
   prefix: string,
-  root: string | undefined = cpuControllerRoot(
-    readOrUndefined("/proc/mounts") ?? "",
-    (dir) => readOrUndefined(`${dir}/cgroup.subtree_control`),
-  ),
+  root: string | undefined = machineCpuControllerRoot(),
 ): Promise<CpuGroups | undefined> {
   if (root === undefined) return undefined;
   const dirs: string[] = [];

@@ -1,5 +1,9 @@
 import { assertEquals, assertRejects } from "@thoughts/shared/testing";
-import { cpuControllerRoot, cpuGroups } from "./cgroup.ts";
+import {
+  cpuControllerRoot,
+  cpuGroups,
+  machineCpuControllerRoot,
+} from "./cgroup.ts";
 
 Deno.test("cpuControllerRoot() finds a v1 cpu hierarchy, else a v2 root handing down cpu", async (t) => {
   const v1 = [
@@ -44,16 +48,7 @@ function cpuGroupOf(pid: number): string | undefined {
 
 // The CPU hierarchy, when this process may make groups in it (root).
 function usableRoot(): string | undefined {
-  const root = cpuControllerRoot(
-    Deno.readTextFileSync("/proc/mounts"),
-    (dir) => {
-      try {
-        return Deno.readTextFileSync(`${dir}/cgroup.subtree_control`);
-      } catch {
-        return undefined;
-      }
-    },
-  );
+  const root = machineCpuControllerRoot();
   if (root === undefined) return undefined;
   const probe = `${root}/cgroup-probe-${crypto.randomUUID().slice(0, 8)}`;
   try {
