@@ -37,4 +37,5 @@ export * from "./backend.ts";
 export * from "./deps_check.ts";
 export * from "./http/docs.ts";
 export * from "./key_ring.ts";
+export * from "./thoughts_api.ts";
 export * from "./users_api.ts";

@@ -28,7 +28,7 @@ import {
   startService,
   startThrowawayPostgres,
 } from "@thoughts/shared/testing";
-import { usersApi } from "@thoughts/shared";
+import { postThought, usersApi } from "@thoughts/shared";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";
@@ -151,14 +151,11 @@ if (import.meta.main) {
     await api.createUser(username, password);
     const Authorized = await api.login(username, password);
     for (let i = 0; i < 100; i++) {
-      const res = await fetch(`${thoughts.url}/api/me/thoughts/`, {
-        method: "POST",
-        headers: { ...json, Authorization: Authorized },
-        body: JSON.stringify({
-          text: `Benchmark thought number ${i} with some words in it`,
-        }),
-      });
-      await res.text();
+      await postThought(
+        thoughts.url,
+        Authorized,
+        `Benchmark thought number ${i} with some words in it`,
+      );
     }
     const idle = {
       users: rssMb(users.process.pid),

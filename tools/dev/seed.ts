@@ -4,7 +4,7 @@
  * @module
  */
 
-import { usersApi } from "@thoughts/shared";
+import { postThought, usersApi } from "@thoughts/shared";
 
 /** The sample accounts; development passwords, printed in the console. */
 export const SAMPLE_USERS = [
@@ -22,13 +22,6 @@ const SAMPLE_THOUGHTS: Record<string, string[]> = {
     "A ship in port is safe, but that is not what ships are for",
   ],
 };
-
-async function check(res: Response): Promise<void> {
-  if (!res.ok) {
-    throw new Error(`Cannot post a thought: ${res.status} ${await res.text()}`);
-  }
-  await res.body?.cancel();
-}
 
 /**
  * Creates the sample users and their thoughts.
@@ -52,16 +45,7 @@ export async function seed(
     await api.createUser(username, password);
     const authorization = await api.login(username, password);
     for (const text of SAMPLE_THOUGHTS[username] ?? []) {
-      await check(
-        await fetch(`${thoughtsUrl}/api/me/thoughts/`, {
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            Authorization: authorization,
-          },
-          body: JSON.stringify({ text }),
-        }),
-      );
+      await postThought(thoughtsUrl, authorization, text);
     }
   }
 }
