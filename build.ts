@@ -11,11 +11,8 @@ import { compile } from "./tools/build/compile.ts";
 import { buildImage, dockerfile, findImageTool } from "./tools/build/image.ts";
 import { selectServices } from "./tools/build/services.ts";
 import { entryModule, versionFile } from "./tools/build/stamp.ts";
-import {
-  BuildError,
-  deriveStamp,
-  type VersionMode,
-} from "./tools/build/version.ts";
+import { BuildError } from "./tools/build/build_error.ts";
+import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
 
 /**
  * Runs the build for command-line arguments.
@@ -34,20 +31,12 @@ export async function build(
   args: string[],
   root = import.meta.dirname ?? ".",
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      version: { type: "string" },
-      test: { type: "boolean", default: false },
-      image: { type: "boolean", default: false },
-      "no-compile": { type: "boolean", default: false },
-    },
-  });
   try {
+    const { values, positionals } = parseOptions(args);
     const services = selectServices(positionals);
     if (values.version !== undefined && services.length !== 1) {
       throw new BuildError(
+        "usage",
         "--version names one service's release: build one service at a time",
       );
     }
@@ -88,6 +77,7 @@ export async function build(
         const tool = await findImageTool();
         if (!tool) {
           throw new BuildError(
+            "no_image_tool",
             "No image builder: neither a Docker engine nor podman answers 'info'; " +
               `install one, or build dist/${service.name}/Dockerfile elsewhere`,
           );
@@ -98,14 +88,30 @@ export async function build(
     }
     return 0;
   } catch (error) {
-    if (
-      !(error instanceof BuildError) &&
-      !(error instanceof Error && error.message.startsWith("Unknown"))
-    ) {
-      throw error;
-    }
+    if (!(error instanceof BuildError)) throw error;
     console.error(`build: ${error.message}`);
     return 1;
+  }
+}
+
+function parseOptions(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        version: { type: "string" },
+        test: { type: "boolean", default: false },
+        image: { type: "boolean", default: false },
+        "no-compile": { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    // node:util's parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code.
+    if (error instanceof TypeError) {
+      throw new BuildError("usage", error.message);
+    }
+    throw error;
   }
 }
 

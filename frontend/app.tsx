@@ -6,17 +6,14 @@
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
-import {
-  type BuildInfo,
-  createServiceApp,
-  type Dependency,
-  HttpError,
-  type KeySet,
-  type Logger,
-  verifyToken,
-} from "@thoughts/shared";
-import type { Backends } from "./backends.ts";
+import type { BuildInfo, Dependency } from "@thoughts/shared/version";
+import { createServiceApp, HttpError } from "@thoughts/shared/http";
+import { type KeySet, verifyToken } from "@thoughts/shared/auth";
+import type { Logger } from "@thoughts/shared/log";
+import type { Backends } from "./backend_clients.ts";
 import {
   endSession,
   readSession,
@@ -55,23 +52,22 @@ export interface FrontendDeps {
 type FrontendEnv = {
   Variables: { requestId: string; session: Session | null };
 };
+type FrontendContext = Context<FrontendEnv>;
 
-const wantsHtml = (c: Context) =>
+const wantsHtml = (c: FrontendContext) =>
   (c.req.header("Accept") ?? "").includes("text/html");
 
-// Browsers send Origin (or Sec-Fetch-Site) on form posts; a post from another
-// site, or one that says nothing of where it comes from, is refused.
-function assertSameOrigin(c: Context): void {
-  if (c.req.header("Sec-Fetch-Site") === "same-origin") return;
-  const origin = c.req.header("Origin");
-  const host = c.req.header("X-Forwarded-Host") ?? c.req.header("Host") ??
-    new URL(c.req.url).host;
-  if (!origin || !URL.canParse(origin) || new URL(origin).host !== host) {
-    throw new HttpError(403, "Cross-site form posts are refused");
-  }
-}
+// Browsers send Sec-Fetch-Site or Origin on form posts; a post from another
+// site, or one that says nothing of where it comes from, is refused. Behind
+// the ingress the host the browser used arrives in X-Forwarded-Host.
+const sameOrigin = csrf({
+  origin: (origin, c) =>
+    URL.canParse(origin) &&
+    new URL(origin).host ===
+      (c.req.header("X-Forwarded-Host") ?? new URL(c.req.url).host),
+});
 
-async function formField(c: Context, name: string): Promise<string> {
+async function formField(c: FrontendContext, name: string): Promise<string> {
   const type = c.req.header("Content-Type") ?? "";
   if (
     !/^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)
@@ -88,16 +84,42 @@ async function formField(c: Context, name: string): Promise<string> {
  * @param deps The backends, keys, dependencies, clock and build info.
  * @returns The Hono app.
  * @example Usage
- * ```ts
+ * ```tsx
+ * import { loadKeySet } from "@thoughts/shared/auth";
+ * import { dirSecretReader } from "@thoughts/shared/config";
+ * import { memoryLogger } from "@thoughts/shared/log";
  * import { createApp } from "./app.tsx";
+ * import { createBackends } from "./backend_clients.ts";
  *
- * const res = await createApp(deps).request("/search?search=hello");
+ * const reader = dirSecretReader("testing/testdata/keys");
+ * const keys = await loadKeySet({ reader, appEnv: "test", signs: false });
+ * const app = createApp({
+ *   // Backends that answer every call with an empty list.
+ *   backends: createBackends({
+ *     usersUrl: "http://users",
+ *     thoughtsUrl: "http://thoughts",
+ *     fetch: () => Promise.resolve(Response.json([])),
+ *     timeoutMs: 1000,
+ *   }),
+ *   keys: () => keys,
+ *   dependencies: [],
+ *   info: { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped" },
+ *   logger: memoryLogger().logger,
+ *   now: () => new Date(),
+ * });
+ * (await app.request("/search?search=hello")).status; // 200
+ * (await app.request("/thoughts/")).headers.get("Location"); // "/login/"
  * ```
  */
 export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   const { backends } = deps;
-  const page = (c: Context, title: string, body: Child, status = 200) => {
-    const session = c.get("session") as Session | null;
+  const page = (
+    c: FrontendContext,
+    title: string,
+    body: Child,
+    status = 200,
+  ) => {
+    const session = c.get("session");
     return c.html(
       <Layout title={title} path={c.req.path} username={session?.username}>
         {body}
@@ -105,7 +127,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       status as 200,
     );
   };
-  const app = createServiceApp({
+  const app = createServiceApp<FrontendEnv>({
     info: deps.info,
     logger: deps.logger,
     title: "Thoughts Frontend",
@@ -121,22 +143,31 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
           error.status,
         )
         : undefined,
-  }) as unknown as OpenAPIHono<FrontendEnv>;
+  });
 
   app.use(async (c, next) => {
-    const session = readSession(c, deps.keys(), deps.now());
+    const session = await readSession(c, deps.keys(), deps.now());
     c.set("session", session === "invalid" ? null : session);
     if (session === "invalid") endSession(c);
-    if (c.req.method === "POST") assertSameOrigin(c);
     await next();
+  });
+  app.use(async (c, next) => {
+    try {
+      await sameOrigin(c, next);
+    } catch (error) {
+      if (!(error instanceof HTTPException && error.status === 403)) {
+        throw error;
+      }
+      throw new HttpError(403, "Cross-site form posts are refused");
+    }
   });
   app.get("/static/style.css", (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLE, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
 
-  const myThoughts = async (c: Context) => {
-    const session = c.get("session") as Session | null;
+  const myThoughts = async (c: FrontendContext) => {
+    const session = c.get("session");
     if (!session) return c.redirect("/login/", 303);
     const thoughts = await backends.myThoughts(
       session.token,
@@ -152,12 +183,11 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       <ThoughtsPage thoughts={[...thoughts].reverse()} />,
     );
   };
-  for (const path of ["/", "/thoughts/", "/thoughts"]) {
-    app.get(path, myThoughts);
-  }
+  app.get("/", myThoughts);
+  app.get("/thoughts", myThoughts);
 
   app.post("/thoughts/new", async (c) => {
-    const session = c.get("session") as Session | null;
+    const session = c.get("session");
     if (!session) return c.redirect("/login/", 303);
     const text = await formField(c, "text");
     const result = await backends.post(session.token, text, c.get("requestId"));
@@ -180,33 +210,29 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     );
   });
 
-  for (const path of ["/login/", "/login"]) {
-    app.get(path, (c) => page(c, "Log in", <LoginPage />));
-    app.post(path, async (c) => {
-      const username = (await formField(c, "username")).trim();
-      const password = await formField(c, "password");
-      const token = username && password
-        ? await backends.login(username, password, c.get("requestId"))
-        : null;
-      if (!token) {
-        return page(
-          c,
-          "Log in",
-          <LoginPage username={username} error="Wrong username or password" />,
-          401,
-        );
-      }
-      const claims = await verifyToken(deps.keys(), token, deps.now());
-      startSession(c, token, claims.exp, deps.now());
-      return c.redirect("/thoughts/", 303);
-    });
-  }
-  for (const path of ["/logout/", "/logout"]) {
-    app.on(["GET", "POST"], path, (c) => {
-      endSession(c);
-      return c.redirect("/login/", 303);
-    });
-  }
+  app.get("/login", (c) => page(c, "Log in", <LoginPage />));
+  app.post("/login", async (c) => {
+    const username = (await formField(c, "username")).trim();
+    const password = await formField(c, "password");
+    const token = username && password
+      ? await backends.login(username, password, c.get("requestId"))
+      : null;
+    if (!token) {
+      return page(
+        c,
+        "Log in",
+        <LoginPage username={username} error="Wrong username or password" />,
+        401,
+      );
+    }
+    const claims = await verifyToken(deps.keys(), token, deps.now());
+    startSession(c, token, claims.exp, deps.now());
+    return c.redirect("/thoughts/", 303);
+  });
+  app.on(["GET", "POST"], "/logout", (c) => {
+    endSession(c);
+    return c.redirect("/login/", 303);
+  });
 
   app.get("/search", async (c) => {
     const search = (c.req.query("search") ?? "").slice(0, 200);
@@ -218,19 +244,17 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     );
   });
 
-  for (const path of ["/admin/versions/", "/admin/versions"]) {
-    app.get(path, async (c) => {
-      const services = await collectVersions(
-        deps.info,
-        deps.dependencies,
-        backends,
-        c.get("requestId"),
-      );
-      if ((c.req.header("Accept") ?? "").includes("application/json")) {
-        return c.json({ services });
-      }
-      return page(c, "Versions", <VersionsPage services={services} />);
-    });
-  }
+  app.get("/admin/versions", async (c) => {
+    const services = await collectVersions(
+      deps.info,
+      deps.dependencies,
+      backends,
+      c.get("requestId"),
+    );
+    if ((c.req.header("Accept") ?? "").includes("application/json")) {
+      return c.json({ services });
+    }
+    return page(c, "Versions", <VersionsPage services={services} />);
+  });
   return app;
 }

@@ -1,15 +1,15 @@
-import { memoryLogger } from "@thoughts/shared";
+import { memoryLogger } from "@thoughts/shared/log";
 import {
   assertEquals,
   assertMatch,
   assertOk,
   assertStringIncludes,
   checkBuildInfoMetric,
-} from "@thoughts/shared/testing";
+} from "@thoughts/testing";
 import { createApp } from "./app.tsx";
-import { createBackends } from "./backends.ts";
+import { createBackends } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
-import { testBackends, testKeys } from "./test_backends.ts";
+import { testBackends, testKeys } from "./testing.ts";
 
 const info = {
   service: "frontend",
@@ -119,6 +119,71 @@ Deno.test("POST /login/ sets an HttpOnly, SameSite=Lax session cookie no longer 
     });
     assertStringIncludes(https.headers.get("set-cookie") ?? "", "Secure");
   });
+});
+
+Deno.test("a form post from the site itself is accepted: same Origin behind the ingress, or Sec-Fetch-Site", async (t) => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = (await s.login())!;
+  const cases: [string, Record<string, string>][] = [
+    ["Origin of the host the browser used, behind the ingress", {
+      Origin: "https://thoughts.example.local",
+      "X-Forwarded-Host": "thoughts.example.local",
+    }],
+    ["Sec-Fetch-Site: same-origin, no Origin", {
+      "Sec-Fetch-Site": "same-origin",
+    }],
+  ];
+  for (const [name, headers] of cases) {
+    await t.step(name, async () => {
+      const res = await s.app.request(`${ORIGIN}/thoughts/new`, {
+        method: "POST",
+        body: new URLSearchParams({ text: name }),
+        headers: { Accept: "text/html", Cookie: cookie, ...headers },
+      });
+      assertEquals(res.status, 303);
+    });
+  }
+  await t.step("another site behind the ingress is refused", async () => {
+    const res = await s.app.request(`${ORIGIN}/thoughts/new`, {
+      method: "POST",
+      body: new URLSearchParams({ text: "forged" }),
+      headers: {
+        Cookie: cookie,
+        Origin: "https://evil.example",
+        "X-Forwarded-Host": "thoughts.example.local",
+        "Sec-Fetch-Site": "cross-site",
+      },
+    });
+    assertEquals(res.status, 403);
+  });
+  const mine = await (await s.get("/thoughts/", cookie)).text();
+  for (const [name] of cases) assertStringIncludes(mine, name);
+  assertOk(!mine.includes("forged"));
+});
+
+Deno.test("every page answers with and without its trailing slash", async (t) => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = await s.login();
+  for (
+    const [path, status] of [
+      ["/login/", 200],
+      ["/login", 200],
+      ["/thoughts/", 200],
+      ["/thoughts", 200],
+      ["/admin/versions/", 200],
+      ["/admin/versions", 200],
+      ["/logout/", 303],
+      ["/logout", 303],
+    ] as const
+  ) {
+    await t.step(path, async () => {
+      const res = await s.get(path, cookie);
+      await res.body?.cancel();
+      assertEquals(res.status, status);
+    });
+  }
 });
 
 Deno.test("a cross-site or origin-less form post is refused", async () => {
@@ -307,7 +372,7 @@ Deno.test("backend calls carry the page's request ID", async () => {
 
 Deno.test("system routes and the stylesheet", async () => {
   await using s = await setup();
-  await checkBuildInfoMetric(s.app as never);
+  await checkBuildInfoMetric(s.app);
   assertEquals(
     (await (await s.get("/admin/version/", undefined, "application/json"))
       .json()).version,

@@ -5,32 +5,38 @@
  * @module
  */
 
-import { checkDependencies, loadConfig, runMain } from "@thoughts/shared";
+import { checkDependencies } from "@thoughts/shared/version";
+import { type Env, loadConfig } from "@thoughts/shared/config";
+import { runMain } from "@thoughts/shared/service";
 import { frontendVariables } from "./config.ts";
 import { dependencies } from "./dependencies.ts";
 
 /**
  * Runs the check with the frontend's configuration.
  *
+ * @param env The environment; the process's by default.
  * @returns When every dependency holds its minimum.
  * @throws {DependencyError} Otherwise; {ConfigError} on bad configuration.
  * @example Usage
  * ```ts
  * import { checkDeps } from "./check_deps.ts";
  *
- * await checkDeps();
+ * // Without the backends' URLs the check refuses to run.
+ * await checkDeps({}).catch((error) => error.name); // "ConfigError"
  * ```
  */
-export async function checkDeps(): Promise<void> {
+export async function checkDeps(
+  env: Env = Deno.env.toObject(),
+): Promise<void> {
   const { THOUGHTS_BACKEND_URL, USER_BACKEND_URL, DEPENDENCY_TIMEOUT_SECONDS } =
     frontendVariables;
   const config = loadConfig(
     { THOUGHTS_BACKEND_URL, USER_BACKEND_URL, DEPENDENCY_TIMEOUT_SECONDS },
-    Deno.env.toObject(),
+    env,
   );
   await checkDependencies(dependencies(config), {
     timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
   });
 }
 
-if (import.meta.main) await runMain("check-deps", checkDeps);
+if (import.meta.main) await runMain("check-deps", () => checkDeps());

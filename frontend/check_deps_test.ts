@@ -3,7 +3,8 @@ import {
   assertOk,
   assertStringIncludes,
   freePort,
-} from "@thoughts/shared/testing";
+  TEST_KEYS_DIR,
+} from "@thoughts/testing";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -24,6 +25,7 @@ async function run(args: string[], env: Record<string, string>) {
       PATH: Deno.env.get("PATH") ?? "",
       HOME: Deno.env.get("HOME") ?? "",
       APP_ENV: "test",
+      SECRETS_DIR: TEST_KEYS_DIR,
       ...env,
     },
     stdout: "piped",

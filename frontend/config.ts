@@ -11,7 +11,7 @@ import {
   httpUrl,
   integer,
   loadConfig,
-} from "@thoughts/shared";
+} from "@thoughts/shared/config";
 
 /** Every variable the frontend reads. */
 export const frontendVariables = {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Dependency } from "@thoughts/shared";
+import type { Dependency } from "@thoughts/shared/version";
 import type { FrontendConfig } from "./config.ts";
 
 /** The minimum versions of the backends. */
@@ -23,6 +23,7 @@ export const MINIMUM_VERSIONS = {
  * ```ts
  * import { dependencies } from "./dependencies.ts";
  *
+ * const config = { THOUGHTS_BACKEND_URL: "http://thoughts-service", USER_BACKEND_URL: "http://users-service" };
  * dependencies(config).map((d) => d.name); // ["thoughts_backend", "users_backend"]
  * ```
  */

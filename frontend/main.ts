@@ -8,16 +8,15 @@
 import {
   type BuildStamp,
   checkDependencies,
-  dirSecretReader,
-  jsonLogger,
   resolveBuildInfo,
-  runMain,
-  serve,
-  startKeyRing,
-} from "@thoughts/shared";
+} from "@thoughts/shared/version";
+import { dirSecretReader, type Env } from "@thoughts/shared/config";
+import { jsonLogger } from "@thoughts/shared/log";
+import { runMain, serve } from "@thoughts/shared/service";
+import { startKeyRing } from "@thoughts/shared/auth";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.tsx";
-import { createBackends } from "./backends.ts";
+import { createBackends } from "./backend_clients.ts";
 import { loadFrontendConfig } from "./config.ts";
 import { dependencies } from "./dependencies.ts";
 
@@ -28,17 +27,22 @@ export const SERVICE = "frontend";
  * Reads the configuration, checks the dependencies and serves.
  *
  * @param stamp The version stamped by `build.ts`; `null` when running from source.
+ * @param env The environment; the process's by default.
  * @returns The running server.
  * @throws {DependencyError} When a backend is too old or stays unreachable; likewise ConfigError, KeyError.
  * @example Usage
  * ```ts
  * import { main } from "./main.ts";
  *
- * await main(null);
+ * // A configuration without its required values refuses to start.
+ * await main(null, {}).catch((error) => error.name); // "ConfigError"
  * ```
  */
-export async function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
-  const config = loadFrontendConfig(Deno.env.toObject());
+export async function main(
+  stamp: BuildStamp | null,
+  env: Env = Deno.env.toObject(),
+): Promise<Deno.HttpServer> {
+  const config = loadFrontendConfig(env);
   const logger = jsonLogger(SERVICE);
   const info = await resolveBuildInfo({
     service: SERVICE,

@@ -7,7 +7,11 @@
 
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { type KeySet, type TokenClaims, verifyToken } from "@thoughts/shared";
+import {
+  type KeySet,
+  type TokenClaims,
+  verifyToken,
+} from "@thoughts/shared/auth";
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "session";
@@ -27,18 +31,28 @@ export interface Session {
  * @returns The session; `null` when absent; `"invalid"` when forged or expired.
  * @example Usage
  * ```ts
- * const session = readSession(c, keys, new Date());
+ * import { Hono } from "hono";
+ * import { loadKeySet, signToken } from "@thoughts/shared/auth";
+ * import { dirSecretReader } from "@thoughts/shared/config";
+ * import { readSession } from "./session.ts";
+ *
+ * const reader = dirSecretReader("testing/testdata/keys");
+ * const keys = await loadKeySet({ reader, appEnv: "test", signs: true });
+ * const token = await signToken(keys, "ada", { lifetime: 60, now: new Date() });
+ * const app = new Hono().get("/", async (c) => c.json(await readSession(c, keys, new Date())));
+ * const res = await app.request("/", { headers: { Cookie: `session=${token}` } });
+ * (await res.json()).username; // "ada"
  * ```
  */
-export function readSession(
+export async function readSession(
   c: Context,
   keys: KeySet,
   now: Date,
-): Session | null | "invalid" {
+): Promise<Session | null | "invalid"> {
   const token = getCookie(c, SESSION_COOKIE);
   if (!token) return null;
   try {
-    const claims: TokenClaims = verifyToken(keys, token, now);
+    const claims: TokenClaims = await verifyToken(keys, token, now);
     return { username: claims.username, token };
   } catch {
     return "invalid";
@@ -61,7 +75,13 @@ function secure(c: Context): boolean {
  * @param now The current time.
  * @example Usage
  * ```ts
- * startSession(c, token, claims.exp, new Date());
+ * import { Hono } from "hono";
+ * import { startSession } from "./session.ts";
+ *
+ * const now = new Date();
+ * const expires = now.getTime() / 1000 + 3600;
+ * const app = new Hono().get("/", (c) => (startSession(c, "a.b.c", expires, now), c.text("ok")));
+ * (await app.request("/")).headers.get("Set-Cookie"); // "session=a.b.c; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax"
  * ```
  */
 export function startSession(
@@ -85,7 +105,11 @@ export function startSession(
  * @param c The response context.
  * @example Usage
  * ```ts
- * endSession(c);
+ * import { Hono } from "hono";
+ * import { endSession } from "./session.ts";
+ *
+ * const app = new Hono().get("/", (c) => (endSession(c), c.text("ok")));
+ * (await app.request("/")).headers.get("Set-Cookie"); // "session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
  * ```
  */
 export function endSession(c: Context): void {

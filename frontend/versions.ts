@@ -9,8 +9,8 @@ import {
   type BuildInfo,
   type Dependency,
   satisfiesMinimum,
-} from "@thoughts/shared";
-import type { Backends } from "./backends.ts";
+} from "@thoughts/shared/version";
+import type { Backends } from "./backend_clients.ts";
 
 /** One service's row. */
 export interface ServiceStatus {
@@ -46,9 +46,19 @@ function holds(version: string, minimum: string): boolean {
  * @returns One row per service, the frontend first.
  * @example Usage
  * ```ts
+ * import { createBackends } from "./backend_clients.ts";
  * import { collectVersions } from "./versions.ts";
  *
+ * const backends = createBackends({
+ *   usersUrl: "http://users-service",
+ *   thoughtsUrl: "http://thoughts-service",
+ *   fetch: () => Promise.resolve(Response.json({ version: "v2.2", commit: "c".repeat(40) })),
+ *   timeoutMs: 1000,
+ * });
+ * const info = { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped" } as const;
+ * const deps = [{ name: "users_backend", url: "http://users-service", minimum: "v2.3" }];
  * const rows = await collectVersions(info, deps, backends, "req-1");
+ * rows.map((row) => row.satisfied); // [undefined, false]
  * ```
  */
 export async function collectVersions(

@@ -7,7 +7,6 @@
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
   bearerAuth,
-  type BuildInfo,
   createServiceApp,
   defineRoute,
   errorResponses,
@@ -15,9 +14,10 @@ import {
   jsonOrForm,
   jsonOrFormBody,
   jsonResponse,
-  type KeySet,
-  type Logger,
-} from "@thoughts/shared";
+} from "@thoughts/shared/http";
+import { type BuildInfo } from "@thoughts/shared/version";
+import { type KeySet } from "@thoughts/shared/auth";
+import { type Logger } from "@thoughts/shared/log";
 import {
   IdParam,
   ListQuery,
@@ -127,13 +127,31 @@ export const routes = {
  * @returns The Hono app.
  * @example Usage
  * ```ts
+ * import { loadKeySet } from "@thoughts/shared/auth";
+ * import { dirSecretReader } from "@thoughts/shared/config";
+ * import { memoryLogger } from "@thoughts/shared/log";
+ * import { openPglite } from "@thoughts/shared/store";
  * import { createApp } from "./app.ts";
+ * import { createThoughtsStore } from "./store.ts";
  *
- * const res = await createApp(deps).request("/api/thoughts/?search=hello");
+ * const reader = dirSecretReader("testing/testdata/keys");
+ * const keys = await loadKeySet({ reader, appEnv: "test", signs: false });
+ * const db = await openPglite();
+ * const app = createApp({
+ *   store: await createThoughtsStore(db),
+ *   keys: () => keys,
+ *   info: { service: "thoughts", version: "v1.6", commit: "d".repeat(40), source: "stamped" },
+ *   logger: memoryLogger().logger,
+ *   now: () => new Date(),
+ *   ping: () => db.ping(),
+ * });
+ * await (await app.request("/api/thoughts/?search=hello")).json(); // []
+ * (await app.request("/api/me/thoughts/")).status; // 401
+ * await db.close();
  * ```
  */
 export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
-  const app = createServiceApp({
+  const app = createServiceApp<ThoughtsEnv>({
     info: deps.info,
     logger: deps.logger,
     title: "Thoughts Backend API",
@@ -141,7 +159,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     readiness: { database: deps.ping },
     lifecycle: deps.lifecycle,
     keys: deps.keys,
-  }) as unknown as OpenAPIHono<ThoughtsEnv>;
+  });
   const auth = bearerAuth(deps.keys, deps.now);
   const r = {
     ...routes,

@@ -1,24 +1,18 @@
 import { SignJWT, UnsecuredJWT } from "jose";
-import {
-  loadKeySet,
-  memorySecretReader,
-  signToken,
-  TEST_PUBLIC_KEY_PEM,
-} from "@thoughts/shared";
+import { signToken } from "@thoughts/shared/auth";
 import {
   assertEquals,
   assertOk,
   assertStringIncludes,
   checkBuildInfoMetric,
   freshSigningKeys,
-} from "@thoughts/shared/testing";
+  loadTestKeys,
+  testKeyPems,
+} from "@thoughts/testing";
 import { testThoughtsApp } from "./testing.ts";
 
-const signer = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
+const signer = await loadTestKeys(true);
+const { publicPem } = await testKeyPems();
 const info = {
   service: "thoughts",
   version: "v1.6",
@@ -115,7 +109,7 @@ Deno.test("the my-thoughts routes answer 401 to every bad token", async (t) => {
         `Bearer ${await claims({ username: "ada" }).setProtectedHeader({
           alg: "HS256",
           kid,
-        }).sign(new TextEncoder().encode(TEST_PUBLIC_KEY_PEM))}`,
+        }).sign(new TextEncoder().encode(publicPem))}`,
     ],
     [
       "expired",
@@ -319,7 +313,7 @@ Deno.test("GET /metrics labels routes by pattern and agrees with /admin/version/
   await using s = await setup();
   await s.post("ada", "one");
   for (const id of [1, 2, 3]) await s.app.request(`/api/thoughts/${id}/`);
-  const metrics = await checkBuildInfoMetric(s.app as never);
+  const metrics = await checkBuildInfoMetric(s.app);
   assertStringIncludes(
     metrics,
     'http_requests_total{method="GET",route="/api/thoughts/:id",status="200"} 1',

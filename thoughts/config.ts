@@ -10,7 +10,7 @@ import {
   databaseVariables,
   type Env,
   loadConfig,
-} from "@thoughts/shared";
+} from "@thoughts/shared/config";
 
 /** Every variable the thoughts service reads. */
 export const thoughtsVariables = { ...commonVariables, ...databaseVariables };

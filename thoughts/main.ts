@@ -5,7 +5,10 @@
  * @module
  */
 
-import { type BuildStamp, runMain, startBackend } from "@thoughts/shared";
+import type { BuildStamp } from "@thoughts/shared/version";
+import type { Env } from "@thoughts/shared/config";
+import { runMain } from "@thoughts/shared/service";
+import { startBackend } from "@thoughts/shared/backend";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.ts";
 import { loadThoughtsConfig } from "./config.ts";
@@ -19,22 +22,27 @@ export const SERVICE = "thoughts";
  * tokens, so it never reads the private key.
  *
  * @param stamp The version stamped by `build.ts`; `null` when running from source.
+ * @param env The environment; the process's by default.
  * @returns The running server.
  * @throws {ConfigError} On bad configuration; likewise KeyError, StoreError.
  * @example Usage
  * ```ts
  * import { main } from "./main.ts";
  *
- * await main(null);
+ * // A configuration without its required values refuses to start.
+ * await main(null, {}).catch((error) => error.name); // "ConfigError"
  * ```
  */
-export function main(stamp: BuildStamp | null): Promise<Deno.HttpServer> {
-  return startBackend({
+export async function main(
+  stamp: BuildStamp | null,
+  env: Env = Deno.env.toObject(),
+): Promise<Deno.HttpServer> {
+  return await startBackend({
     service: SERVICE,
     declared: manifest.version,
     stamp,
     cwd: import.meta.dirname ?? ".",
-    config: loadThoughtsConfig(Deno.env.toObject()),
+    config: loadThoughtsConfig(env),
     signs: false,
     openStore: createThoughtsStore,
     createApp,

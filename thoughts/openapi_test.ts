@@ -1,26 +1,23 @@
-import { loadKeySet, memorySecretReader, signToken } from "@thoughts/shared";
+import { signToken } from "@thoughts/shared/auth";
 import {
   assertEquals,
   checkDocsPage,
   checkDocumentedResponses,
   checkOpenApi,
+  loadTestKeys,
   type ResponseSample,
-} from "@thoughts/shared/testing";
+} from "@thoughts/testing";
 import { routes } from "./app.ts";
 import { testThoughtsApp } from "./testing.ts";
 
-const keys = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
+const keys = await loadTestKeys(true);
 
 const setup = () =>
   testThoughtsApp({ keys: () => keys, now: () => new Date() });
 
 Deno.test("GET /openapi.json documents exactly the served routes, with bearer security", async () => {
   await using s = await setup();
-  const doc = await checkOpenApi(s.app as never, "Thoughts Backend API");
+  const doc = await checkOpenApi(s.app, "Thoughts Backend API");
   assertEquals(doc.info.version, "v1.6");
   assertEquals(doc.paths["/api/me/thoughts/"].get.security, [{ bearer: [] }]);
   assertEquals(doc.paths["/api/me/thoughts/"].post.security, [{ bearer: [] }]);
@@ -59,7 +56,7 @@ Deno.test("sample responses match their documented schemas", async (t) => {
     ["get", routes.get, "/api/thoughts/1/", {}, 200],
     ["get absent", routes.get, "/api/thoughts/2/", {}, 404],
   ];
-  await checkDocumentedResponses(t, s.app as never, samples);
+  await checkDocumentedResponses(t, s.app, samples);
   assertEquals(
     (await s.app.request("/admin/thoughts/1/", { method: "DELETE" })).status,
     204,
@@ -68,5 +65,5 @@ Deno.test("sample responses match their documented schemas", async (t) => {
 
 Deno.test("GET /docs/ loads with every asset served by the service", async () => {
   await using s = await setup();
-  await checkDocsPage(s.app as never, "Thoughts Backend API");
+  await checkDocsPage(s.app, "Thoughts Backend API");
 });

@@ -5,7 +5,6 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { isoTime } from "@thoughts/shared";
 import type { Thought } from "./store.ts";
 
 /** A thought as the API shows it. */
@@ -39,7 +38,7 @@ export function thoughtJson(thought: Thought): z.infer<typeof ThoughtSchema> {
     id: thought.id,
     username: thought.username,
     text: thought.text,
-    timestamp: isoTime(thought.timestamp),
+    timestamp: thought.timestamp.toISOString(),
   };
 }
 

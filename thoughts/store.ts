@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Database, migrate, StoreError } from "@thoughts/shared";
+import { type Database, migrate, StoreError } from "@thoughts/shared/store";
 
 /** The schema, oldest migration first; append only. */
 export const MIGRATIONS: readonly string[] = [
@@ -84,7 +84,7 @@ const LIST: readonly string[] = [
  * @throws {StoreError} When the database is unavailable.
  * @example Usage
  * ```ts
- * import { openPglite } from "@thoughts/shared";
+ * import { openPglite } from "@thoughts/shared/store";
  * import { createThoughtsStore } from "./store.ts";
  *
  * const store = await createThoughtsStore(await openPglite());

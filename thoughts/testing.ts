@@ -5,22 +5,17 @@
  * @module
  */
 
+import { memoryLogger } from "@thoughts/shared/log";
 import {
-  loadKeySet,
-  memoryLogger,
-  memorySecretReader,
-  TEST_PUBLIC_KEY_PEM,
-} from "@thoughts/shared";
-import { openTestDatabase, type TestDatabase } from "@thoughts/shared/testing";
+  loadTestKeys,
+  openTestDatabase,
+  type TestDatabase,
+} from "@thoughts/testing";
 import { createApp, type ThoughtsDeps } from "./app.ts";
 import { createThoughtsStore } from "./store.ts";
 
 /** The public half of the test keys: the thoughts service only verifies. */
-export const verifierKeys = await loadKeySet({
-  reader: memorySecretReader({ "public_key.pub": TEST_PUBLIC_KEY_PEM }),
-  appEnv: "test",
-  signs: false,
-});
+export const verifierKeys = await loadTestKeys(false);
 
 /** A thoughts app under test. */
 export interface TestThoughtsApp extends AsyncDisposable {

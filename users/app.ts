@@ -5,21 +5,19 @@
  */
 
 import { createRoute } from "@hono/zod-openapi";
+import { type BuildInfo } from "@thoughts/shared/version";
 import {
-  type BuildInfo,
   createServiceApp,
   defineRoute,
   errorResponses,
   HttpError,
-  isoTime,
   jsonOrForm,
   jsonOrFormBody,
   jsonResponse,
-  type KeySet,
-  type Logger,
-  signToken,
-  StoreError,
-} from "@thoughts/shared";
+} from "@thoughts/shared/http";
+import type { Logger } from "@thoughts/shared/log";
+import { type KeySet, signToken } from "@thoughts/shared/auth";
+import { StoreError } from "@thoughts/shared/store";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { PasswordHasher } from "./password.ts";
 import {
@@ -104,7 +102,7 @@ export const routes = {
 const toJson = (user: User) => ({
   id: user.id,
   username: user.username,
-  creation: isoTime(user.creation),
+  creation: user.creation.toISOString(),
 });
 
 /**
@@ -114,9 +112,34 @@ const toJson = (user: User) => ({
  * @returns The Hono app.
  * @example Usage
  * ```ts
+ * import { loadKeySet } from "@thoughts/shared/auth";
+ * import { dirSecretReader } from "@thoughts/shared/config";
+ * import { memoryLogger } from "@thoughts/shared/log";
+ * import { openPglite } from "@thoughts/shared/store";
  * import { createApp } from "./app.ts";
+ * import { pbkdf2Hasher } from "./password.ts";
+ * import { createUsersStore } from "./store.ts";
  *
- * const res = await createApp(deps).request("/healthz");
+ * const reader = dirSecretReader("testing/testdata/keys");
+ * const keys = await loadKeySet({ reader, appEnv: "test", signs: true });
+ * const db = await openPglite();
+ * const app = createApp({
+ *   store: await createUsersStore(db),
+ *   hasher: pbkdf2Hasher(1000),
+ *   keys: () => keys,
+ *   info: { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped" },
+ *   logger: memoryLogger().logger,
+ *   tokenLifetime: 3600,
+ *   now: () => new Date(),
+ *   ping: () => db.ping(),
+ * });
+ * const res = await app.request("/admin/users/", {
+ *   method: "POST",
+ *   headers: { "Content-Type": "application/json" },
+ *   body: JSON.stringify({ username: "ada", password: "correct horse" }),
+ * });
+ * res.status; // 201
+ * await db.close();
  * ```
  */
 export function createApp(

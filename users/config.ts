@@ -8,11 +8,11 @@ import {
   commonVariables,
   type Config,
   databaseVariables,
-  DEFAULT_TOKEN_LIFETIME,
   type Env,
   integer,
   loadConfig,
-} from "@thoughts/shared";
+} from "@thoughts/shared/config";
+import { DEFAULT_TOKEN_LIFETIME } from "@thoughts/shared/auth";
 
 /** Every variable the users service reads. */
 export const usersVariables = {

@@ -4,7 +4,7 @@ import {
   checkDocumentedResponses,
   checkOpenApi,
   type ResponseSample,
-} from "@thoughts/shared/testing";
+} from "@thoughts/testing";
 import { routes } from "./app.ts";
 import { testUsersApp } from "./testing.ts";
 
@@ -20,7 +20,7 @@ const setup = () =>
 
 Deno.test("GET /openapi.json documents exactly the served routes, at the stamped version", async () => {
   await using s = await setup();
-  const doc = await checkOpenApi(s.app as never, "Users Backend API");
+  const doc = await checkOpenApi(s.app, "Users Backend API");
   assertEquals(doc.info.version, "v2.3-5-gabcdef0");
   assertEquals(doc.components.securitySchemes.bearer, {
     type: "http",
@@ -84,12 +84,12 @@ Deno.test("sample responses match their documented schemas", async (t) => {
     ],
     ["jwks", routes.jwks, "/.well-known/jwks.json", {}, 200],
   ];
-  await checkDocumentedResponses(t, s.app as never, samples);
+  await checkDocumentedResponses(t, s.app, samples);
 });
 
 Deno.test("GET /docs/ loads with every asset served by the service", async () => {
   await using s = await setup();
-  const assets = await checkDocsPage(s.app as never, "Users Backend API");
+  const assets = await checkDocsPage(s.app, "Users Backend API");
   assertEquals(assets, [
     "swagger-ui.css",
     "swagger-ui-bundle.js",

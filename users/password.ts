@@ -6,8 +6,6 @@
  * @module
  */
 
-import { decodeBase64, encodeBase64 } from "@thoughts/shared";
-
 /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA256. */
 export const DEFAULT_ITERATIONS = 600_000;
 
@@ -77,15 +75,17 @@ export function pbkdf2Hasher(
     async hash(password) {
       const salt = crypto.getRandomValues(new Uint8Array(16));
       const hash = await derive(password, salt, iterations);
-      return `pbkdf2-sha256$${iterations}$${encodeBase64(salt)}$${
-        encodeBase64(hash)
-      }`;
+      return `pbkdf2-sha256$${iterations}$${salt.toBase64()}$${hash.toBase64()}`;
     },
     async verify(password, stored) {
       const [scheme, cost, salt, hash] = stored.split("$");
       if (scheme !== "pbkdf2-sha256" || !cost || !salt || !hash) return false;
-      const actual = await derive(password, decodeBase64(salt), Number(cost));
-      return constantTimeEqual(actual, decodeBase64(hash));
+      const actual = await derive(
+        password,
+        Uint8Array.fromBase64(salt),
+        Number(cost),
+      );
+      return constantTimeEqual(actual, Uint8Array.fromBase64(hash));
     },
   };
 }

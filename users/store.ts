@@ -4,7 +4,7 @@
  * @module
  */
 
-import { type Database, migrate, StoreError } from "@thoughts/shared";
+import { type Database, migrate, StoreError } from "@thoughts/shared/store";
 
 /** The schema, oldest migration first; append only. */
 export const MIGRATIONS: readonly string[] = [
@@ -52,7 +52,7 @@ export interface UsersStore {
  * @throws {StoreError} When the database is unavailable.
  * @example Usage
  * ```ts
- * import { openPglite } from "@thoughts/shared";
+ * import { openPglite } from "@thoughts/shared/store";
  * import { createUsersStore } from "./store.ts";
  *
  * const store = await createUsersStore(await openPglite());

@@ -5,23 +5,18 @@
  * @module
  */
 
+import { type LogRecord, memoryLogger } from "@thoughts/shared/log";
 import {
-  loadKeySet,
-  type LogRecord,
-  memoryLogger,
-  memorySecretReader,
-} from "@thoughts/shared";
-import { openTestDatabase, type TestDatabase } from "@thoughts/shared/testing";
+  loadTestKeys,
+  openTestDatabase,
+  type TestDatabase,
+} from "@thoughts/testing";
 import { createApp, type UsersDeps } from "./app.ts";
 import { pbkdf2Hasher } from "./password.ts";
 import { createUsersStore } from "./store.ts";
 
-/** The built-in test keys, signing. */
-export const testKeys = await loadKeySet({
-  reader: memorySecretReader({}),
-  appEnv: "test",
-  signs: true,
-});
+/** The test keys from `testing/testdata`, signing. */
+export const testKeys = await loadTestKeys(true);
 
 /** The fixed time of the tests. */
 export const TEST_NOW = new Date("2026-11-25T12:00:00.000Z");

@@ -5,7 +5,7 @@
  */
 
 import type { Child } from "hono/jsx";
-import type { Thought } from "../backends.ts";
+import type { Thought } from "../backend_clients.ts";
 import type { ServiceStatus } from "../versions.ts";
 
 function ThoughtList(props: { thoughts: Thought[]; empty: string }): Child {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { HttpError } from "../errors.ts";
+import { HttpError } from "./http_error.ts";
 
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
@@ -20,9 +20,10 @@ const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
  * @throws {HttpError} 400 when the request has no body.
  * @example Usage
  * ```ts
- * import { jsonOrForm } from "@thoughts/shared";
+ * import { jsonOrForm } from "@thoughts/shared/http";
  *
- * const body = jsonOrForm(c.req.header("content-type"), () => c.req.valid("json"), () => c.req.valid("form"));
+ * jsonOrForm("application/json", () => "json", () => "form"); // "json"
+ * jsonOrForm("application/x-www-form-urlencoded", () => "json", () => "form"); // "form"
  * ```
  */
 export function jsonOrForm<J, F>(

@@ -1,13 +1,28 @@
 /**
- * Prometheus metrics of a service: requests by method, route pattern and
- * status, their latency, and `build_info`.
+ * Prometheus metrics of a service, through prom-client: requests by method,
+ * route pattern and status, their latency, `build_info` and `token_keys`.
  *
  * @module
  */
 
-import { Gauge, Registry } from "prom-client";
-import type { BuildInfo } from "../build_info.ts";
-import { createRequestMetrics } from "./request_metrics.ts";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { BuildInfo } from "../version/build_info.ts";
+
+/** Latency bucket bounds in seconds, as Prometheus `le` labels. */
+export const LATENCY_BUCKETS: readonly number[] = [
+  0.001,
+  0.0025,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+];
 
 /** The metrics of one service instance. */
 export interface ServiceMetrics {
@@ -27,20 +42,19 @@ export interface ServiceMetrics {
 }
 
 /**
- * Creates the metrics of a service: the request counter and histogram, and
- * the gauges in a prom-client registry of its own (not the global one, so
- * that apps in one test process stay apart).
+ * Creates the metrics of a service in a prom-client registry of its own
+ * (not the global one, so that apps in one test process stay apart).
  *
  * @param info The build info exported as the `build_info` gauge.
  * @param keyIds The kids the service accepts, exported as the `token_keys` gauge.
  * @returns The metrics.
  * @example Usage
  * ```ts
- * import { createMetrics } from "@thoughts/shared";
+ * import { createMetrics } from "@thoughts/shared/http";
  *
  * const metrics = createMetrics({ service: "users", version: "v2.3", commit: "abc", source: "git" });
  * metrics.observe("GET", "/healthz", 200, 0.001);
- * await metrics.render();
+ * (await metrics.render()).includes('route="/healthz"'); // true
  * ```
  */
 export function createMetrics(
@@ -48,7 +62,20 @@ export function createMetrics(
   keyIds?: () => string[],
 ): ServiceMetrics {
   const registry = new Registry();
-  const requests = createRequestMetrics();
+  const labelNames = ["method", "route", "status"] as const;
+  const requests = new Counter({
+    name: "http_requests_total",
+    help: "HTTP requests by method, route pattern and status",
+    labelNames,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request latency in seconds by method, route pattern and status",
+    labelNames,
+    buckets: [...LATENCY_BUCKETS],
+    registers: [registry],
+  });
   new Gauge({
     name: "build_info",
     help: "Always 1; the labels name the running build",
@@ -73,7 +100,11 @@ export function createMetrics(
   }
   return {
     contentType: registry.contentType,
-    observe: requests.observe,
-    render: async () => requests.render() + "\n" + await registry.metrics(),
+    observe(method, route, status, seconds) {
+      const labels = { method, route, status };
+      requests.inc(labels);
+      latency.observe(labels, seconds);
+    },
+    render: () => registry.metrics(),
   };
 }

@@ -24,7 +24,7 @@ export const ErrorSchema: z.ZodObject<{
  * @returns Response objects for `createRoute`.
  * @example Usage
  * ```ts
- * import { errorResponses } from "@thoughts/shared";
+ * import { errorResponses } from "@thoughts/shared/http";
  *
  * const responses = { ...errorResponses({ 404: "No such thought" }) };
  * ```
@@ -54,7 +54,7 @@ export function errorResponses<S extends number>(
  * @returns The response object.
  * @example Usage
  * ```ts
- * import { jsonResponse } from "@thoughts/shared";
+ * import { jsonResponse } from "@thoughts/shared/http";
  * import { z } from "@hono/zod-openapi";
  *
  * const ok = jsonResponse(z.object({ status: z.string() }), "Alive");
@@ -75,7 +75,7 @@ export function jsonResponse<T extends z.ZodType>(
  * @returns The `request.body` of `createRoute`.
  * @example Usage
  * ```ts
- * import { jsonOrFormBody } from "@thoughts/shared";
+ * import { jsonOrFormBody } from "@thoughts/shared/http";
  * import { z } from "@hono/zod-openapi";
  *
  * const body = jsonOrFormBody(z.object({ text: z.string() }));

@@ -1,29 +1,33 @@
 /**
- * The Hono app every service starts from: request IDs, JSON logs, metrics,
- * a body limit, the JSON error shape, and the routes every service has.
+ * The Hono app every service starts from: request IDs, JSON access logs,
+ * metrics, a body limit, the JSON error shape, and the routes every service
+ * has.
  *
  * @module
  */
 
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
 import { routePath } from "hono/route";
-import type { BuildInfo } from "../build_info.ts";
-import type { KeySet } from "../key_set.ts";
-import { errorBody, HttpError } from "../errors.ts";
-import type { Context } from "hono";
-import { registerDocs } from "./docs.ts";
-import { describeError, type ErrorResponse } from "./errors.ts";
-import type { Logger } from "./log.ts";
-import { createMetrics } from "./metrics.ts";
-import { REQUEST_ID_HEADER, requestId } from "./request_id.ts";
-import { registerSystemRoutes } from "./system_routes.ts";
+import type { KeySet } from "../auth/key_set.ts";
+import type { Logger } from "../log/log.ts";
+import type { BuildInfo } from "../version/build_info.ts";
+import { describeError, type ErrorResponse } from "./_describe_error.ts";
+import { registerDocs } from "./_docs.ts";
+import { errorBody, HttpError } from "./http_error.ts";
+import { createMetrics, type ServiceMetrics } from "./metrics.ts";
+import { registerSystemRoutes } from "./_system_routes.ts";
 
-/** The Hono environment of every service app. */
+/** The header carrying the request ID across the services. */
+export const REQUEST_ID_HEADER = "X-Request-ID";
+
+/** The Hono environment of every service app; services extend it. */
 export type ServiceEnv = { Variables: { requestId: string } };
 
 /** Options of {@linkcode createServiceApp}. */
-export interface ServiceAppOptions {
+export interface ServiceAppOptions<E extends ServiceEnv = ServiceEnv> {
   /** What `/admin/version/` and `build_info` report. */
   info: BuildInfo;
   /** Where request and error logs go. */
@@ -38,7 +42,7 @@ export interface ServiceAppOptions {
   lifecycle?: { draining: boolean };
   /** Renders an error for clients that want something else than JSON (web pages). */
   renderError?: (
-    c: Context,
+    c: Context<E>,
     error: ErrorResponse,
   ) => Response | Promise<Response> | undefined;
   /** The current token keys: their kids go to `/admin/version/` and the `token_keys` gauge. */
@@ -50,27 +54,31 @@ export interface ServiceAppOptions {
 }
 
 /**
- * Creates the app a service adds its routes to, with `defineRoute`
- * so that paths answer with and without their trailing slash.
+ * Creates the app a service adds its routes to with `defineRoute`. It is
+ * built with `strict: false`, so every path answers with and without its
+ * trailing slash.
  *
  * @param options The build info, logger, readiness checks and limits.
  * @returns The app.
  * @example Usage
  * ```ts
- * import { createServiceApp, jsonLogger } from "@thoughts/shared";
+ * import { createServiceApp } from "@thoughts/shared/http";
+ * import { memoryLogger } from "@thoughts/shared/log";
  *
- * const app = createServiceApp({ info, logger: jsonLogger("users"), title: "Users Backend API" });
- * const res = await app.request("/healthz");
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped" } as const;
+ * const app = createServiceApp({ info, logger: memoryLogger().logger, title: "Users Backend API" });
+ * (await app.request("/healthz")).status; // 200
  * ```
  */
-export function createServiceApp(
-  options: ServiceAppOptions,
-): OpenAPIHono<ServiceEnv> {
+export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
+  options: ServiceAppOptions<E>,
+): OpenAPIHono<E> {
   const { info, logger } = options;
   const keys = options.keys;
   const keyIds = keys && (() => [...keys().verifiers.keys()].sort());
   const metrics = createMetrics(info, keyIds);
-  const app = new OpenAPIHono<ServiceEnv>({
+  const app = new OpenAPIHono<E>({
+    strict: false,
     defaultHook: (result, c) => {
       if (result.success) return;
       const problems = result.error.issues.map((issue) =>
@@ -86,61 +94,22 @@ export function createServiceApp(
     },
   });
 
-  const limit = bodyLimit({
-    maxSize: options.maxBodyBytes ?? 64 * 1024,
-    onError: () => {
-      throw new HttpError(413, "Request body too large");
-    },
-  });
-  // Route patterns are few and fixed, so each is named once.
-  const routeNames = new Map<string, string>();
-  app.use(async (c, next) => {
-    const started = performance.now();
-    const id = requestId(c.req.header(REQUEST_ID_HEADER));
-    c.set("requestId", id);
-    await next();
-    // Set on the finished response: a header set before it exists makes
-    // Hono build every response's headers twice, a sixth of this layer's
-    // cost. Only a response with immutable headers (a fetched one, a
-    // `Response.redirect`) is copied.
-    try {
-      c.res.headers.set(REQUEST_ID_HEADER, id);
-    } catch {
-      c.header(REQUEST_ID_HEADER, id);
-    }
-    const method = c.req.method;
-    const matched = routePath(c, -1);
-    let route = routeNames.get(matched);
-    if (route === undefined) {
-      // Both slash forms of a route count as one.
-      route = matched === "/*" || matched === "*"
-        ? "unmatched"
-        : matched.replace(/(.)\/$/, "$1");
-      routeNames.set(matched, route);
-    }
-    const status = c.res.status;
-    const seconds = (performance.now() - started) / 1000;
-    metrics.observe(method, route, status, seconds);
-    logger("info", "Request", {
-      requestId: id,
-      method,
-      path: c.req.path,
-      route,
-      status,
-      ms: Math.round(seconds * 10000) / 10,
-    });
-  });
-  // A layer of its own, so the request layer above sees its 413 as a
-  // response. GET and HEAD carry no body; they skip it.
-  app.use((c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)
+  app.use(
+    requestId({ headerName: REQUEST_ID_HEADER, limitLength: 128 }),
+    accessLog(metrics, logger),
+    bodyLimit({
+      maxSize: options.maxBodyBytes ?? 64 * 1024,
+      onError: () => {
+        throw new HttpError(413, "Request body too large");
+      },
+    }),
   );
 
   app.onError(async (error, c) => {
     const described = describeError(error);
     const { status, code, message, unexpected } = described;
     if (unexpected) {
-      const cause = error instanceof Error ? (error.cause ?? error) : error;
+      const cause = error.cause ?? error;
       logger("error", "Request failed", {
         requestId: c.get("requestId"),
         error: cause instanceof Error
@@ -164,34 +133,61 @@ export function createServiceApp(
   });
 
   const lifecycle = options.lifecycle;
-  const readiness = {
-    ...(lifecycle && {
-      accepting: () =>
-        lifecycle.draining
-          ? Promise.reject(new HttpError(503, "Shutting down"))
-          : Promise.resolve(),
-    }),
-    ...options.readiness,
-  };
-  const versionExtras = () => ({
-    ...(keyIds && { kids: keyIds() }),
-    ...options.versionExtras?.(),
-  });
   registerSystemRoutes(app, {
-    ...options,
-    readiness,
-    versionExtras,
+    info,
     metrics,
+    readiness: {
+      ...(lifecycle && {
+        accepting: () =>
+          lifecycle.draining
+            ? Promise.reject(new HttpError(503, "Shutting down"))
+            : Promise.resolve(),
+      }),
+      ...options.readiness,
+    },
+    versionExtras: () => ({
+      ...(keyIds && { kids: keyIds() }),
+      ...options.versionExtras?.(),
+    }),
   });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
   });
-  if (options.docs) registerDocs(app as never, options.title);
+  if (options.docs) registerDocs(app, options.title);
   app.doc31("/openapi.json", {
     openapi: "3.1.0",
     info: { title: options.title, version: info.version },
   });
   return app;
+}
+
+// One log line and one metrics observation per request, under the route
+// pattern (both slash forms are one route) rather than the raw path.
+function accessLog(metrics: ServiceMetrics, logger: Logger): MiddlewareHandler<
+  ServiceEnv
+> {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Hono's requestId() sets the header before the handler runs; a
+    // response the handler built whole (a redirect, a fetched one) lacks it.
+    if (!c.res.headers.has(REQUEST_ID_HEADER)) {
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set(REQUEST_ID_HEADER, c.get("requestId"));
+    }
+    const matched = routePath(c, -1);
+    const route = matched === "/*" || matched === "*" ? "unmatched" : matched;
+    const seconds = (performance.now() - started) / 1000;
+    metrics.observe(c.req.method, route, c.res.status, seconds);
+    logger("info", "Request", {
+      requestId: c.get("requestId"),
+      method: c.req.method,
+      path: c.req.path,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 10000) / 10,
+    });
+  };
 }

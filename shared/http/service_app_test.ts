@@ -4,10 +4,10 @@ import {
   assertMatch,
   assertOk,
   assertStringIncludes,
-} from "../testing.ts";
-import { HttpError } from "../errors.ts";
+} from "@thoughts/testing";
+import { HttpError } from "./http_error.ts";
 import { StoreError } from "../store/database.ts";
-import { memoryLogger } from "./log.ts";
+import { memoryLogger } from "../log/log.ts";
 import { defineRoute } from "./route.ts";
 import { createServiceApp } from "./service_app.ts";
 

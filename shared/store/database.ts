@@ -85,7 +85,7 @@ const CONNECTION_CODES = new Set([
  * @returns The typed error; a `StoreError` passes through.
  * @example Usage
  * ```ts
- * import { toStoreError } from "@thoughts/shared";
+ * import { toStoreError } from "@thoughts/shared/store";
  *
  * toStoreError({ code: "23505", constraint: "users_username_key" }).code; // "unique_violation"
  * ```

@@ -18,10 +18,12 @@ import type { Database } from "./database.ts";
  * @throws {StoreError} When the database is unavailable or a script fails.
  * @example Usage
  * ```ts
- * import { migrate, openPglite } from "@thoughts/shared";
+ * import { migrate, openPglite } from "@thoughts/shared/store";
  *
  * const db = await openPglite();
- * await migrate(db, "users", ["CREATE TABLE users (id integer)"]);
+ * await migrate(db, "users", ["CREATE TABLE users (id integer)"]); // 1
+ * await migrate(db, "users", ["CREATE TABLE users (id integer)"]); // 0: already applied
+ * await db.close();
  * ```
  */
 export async function migrate(

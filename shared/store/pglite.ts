@@ -23,10 +23,11 @@ export interface PgliteOptions {
  * @returns The database.
  * @example Usage
  * ```ts
- * import { openPglite } from "@thoughts/shared";
+ * import { openPglite } from "@thoughts/shared/store";
  *
- * const db = await openPglite({ dataDir: ".data/users" });
- * await db.query("SELECT 1");
+ * const db = await openPglite(); // in memory; pass `dataDir` to keep the data
+ * await db.query<{ n: number }>("SELECT 1 AS n"); // [{ n: 1 }]
+ * await db.close();
  * ```
  */
 export async function openPglite(

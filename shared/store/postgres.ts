@@ -6,6 +6,7 @@
 
 import postgres from "postgres";
 import { type Database, toStoreError } from "./database.ts";
+import { leastBusy } from "./_pool.ts";
 
 /** Connection settings of a PostgreSQL server. */
 export interface PostgresOptions {
@@ -23,15 +24,10 @@ export interface PostgresOptions {
   max?: number;
   /**
    * Named prepared statements, kept per connection; on by default. Each
-   * distinct SQL text (the stores have a handful) is then parsed and
-   * described once per connection rather than on every query: 1.2–1.5× the
-   * requests per second in the bench. PostgreSQL plans the first five runs
-   * of each with their values, then may keep a generic plan, made without
-   * them, where its estimated cost is no higher; so a statement's text must
-   * suit every value it runs with, as the stores' texts do (one text per
-   * combination of filters, no `($1 IS NULL OR ...)` guards). Turn off
-   * behind a pooler that cannot keep them, such as PgBouncer in transaction
-   * mode before 1.21.
+   * distinct SQL text is then parsed once per connection. PostgreSQL may
+   * keep a generic plan, so a statement's text must suit every value it
+   * runs with. Turn off behind a pooler that cannot keep them, such as
+   * PgBouncer in transaction mode before 1.21.
    */
   prepare?: boolean;
   /** Server settings, e.g. `search_path` for an isolated test schema. */
@@ -47,22 +43,17 @@ export interface PostgresOptions {
  * @returns The database.
  * @example Usage
  * ```ts
- * import { openPostgres } from "@thoughts/shared";
+ * import { openPostgres } from "@thoughts/shared/store";
  *
- * const db = openPostgres({ host: "localhost", port: 5432, user: "u", database: "d", password: "p" });
- * await db.ping();
+ * // Connections open lazily, on the first query.
+ * const db = openPostgres({ host: "127.0.0.1", port: 5432, user: "u", database: "d", password: "p" });
+ * db.engine; // "POSTGRES"
+ * await db.close();
  * ```
  */
 export function openPostgres(options: PostgresOptions): Database {
   const prepare = options.prepare ?? true;
-  // One postgres.js client per connection, each with a pool of one, and the
-  // pooling done here. postgres.js 3.4.9 keeps a pool's idle and busy
-  // connections in queues whose arrays only shrink once a queue empties,
-  // and searches them whole on every query; with several connections and
-  // steady traffic they never empty, so each query cost more than the last
-  // (53 to 130 µs of CPU within 50 s at 50 concurrent queries, 84 to 180 µs
-  // at 4 after a burst). A client of one connection empties its queues on
-  // every handover: 35 to 41 µs, flat.
+  // One client per connection; the pooling is ours (see _pool.ts).
   const clients = Array.from({ length: options.max ?? 10 }, () =>
     postgres({
       host: options.host,
@@ -76,24 +67,11 @@ export function openPostgres(options: PostgresOptions): Database {
       connection: options.connection,
       onnotice: () => {},
     }));
-  const busy = clients.map(() => 0);
-  // The client with the fewest queries in flight, the first among equals,
-  // so light traffic keeps to one connection and a transaction's client is
-  // passed over while others are free.
-  const use = async <T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> => {
-    let pick = 0;
-    for (let i = 1; i < clients.length; i++) {
-      if (busy[i]! < busy[pick]!) pick = i;
-    }
-    busy[pick]!++;
-    try {
-      return await fn(clients[pick]!);
-    } catch (error) {
+  const pool = leastBusy(clients);
+  const use = <T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> =>
+    pool(fn).catch((error) => {
       throw toStoreError(error);
-    } finally {
-      busy[pick]!--;
-    }
-  };
+    });
   const run = <T>(
     runner: postgres.Sql | postgres.TransactionSql,
     text: string,

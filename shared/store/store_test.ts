@@ -4,7 +4,7 @@ import {
   openTestDatabase,
   testEngine,
   testPostgresSettings,
-} from "../testing.ts";
+} from "@thoughts/testing";
 import { openPostgres } from "./postgres.ts";
 import { migrate, StoreError, toStoreError } from "./mod.ts";
 

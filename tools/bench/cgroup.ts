@@ -3,10 +3,7 @@
  * own, all of the same weight, so two servers loaded at once on one core
  * get equal halves of it, as each pod of a cluster gets its own CPU
  * allocation. Without groups the scheduler shares a core between threads,
- * not processes: on this project's VM the floor took 47 to 50 % of the
- * servers' core and the thoughts service 45 to 47 % in paired one-thought
- * runs, while two copies of the service split it within 2 points; with
- * groups, service and floor split it within 2 points too.
+ * not processes, which favoured the floor (docs/benchmarks.md).
  *
  * @module
  */
@@ -66,7 +63,7 @@ function readOrUndefined(path: string): string | undefined {
  * ```ts
  * import { machineCpuControllerRoot } from "./cgroup.ts";
  *
- * machineCpuControllerRoot(); // "/sys/fs/cgroup/cpu" on this project's VM
+ * machineCpuControllerRoot(); // e.g. "/sys/fs/cgroup/cpu" on cgroup v1
  * ```
  */
 export function machineCpuControllerRoot(): string | undefined {

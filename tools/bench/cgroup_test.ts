@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "@thoughts/shared/testing";
+import { assertEquals, assertRejects } from "@thoughts/testing";
 import {
   cpuControllerRoot,
   cpuGroups,

@@ -1,4 +1,4 @@
-import { assertEquals, assertOk, assertThrows } from "@thoughts/shared/testing";
+import { assertEquals, assertOk, assertThrows } from "@thoughts/testing";
 import { cpuReader, parseCpuTicks, settle } from "./cpu.ts";
 
 Deno.test("parseCpuTicks() adds user and system ticks, whatever the command name", async (t) => {

@@ -8,14 +8,16 @@
 
 import {
   bearerToken,
-  databaseConfig,
-  dirSecretReader,
-  loadConfig,
-  openDatabase,
   signToken,
   startKeyRing,
   verifyToken,
-} from "@thoughts/shared";
+} from "@thoughts/shared/auth";
+import {
+  databaseConfig,
+  dirSecretReader,
+  loadConfig,
+} from "@thoughts/shared/config";
+import { openDatabase } from "@thoughts/shared/store";
 import { thoughtsVariables } from "../../thoughts/config.ts";
 import { thoughtJson } from "../../thoughts/schemas.ts";
 import { createThoughtsStore } from "../../thoughts/store.ts";
@@ -65,7 +67,7 @@ if (import.meta.main) {
       return json(thoughtJson((await thoughts.get(1))!));
     }
     if (url.pathname === "/mine") {
-      const { username } = verifyToken(
+      const { username } = await verifyToken(
         ring.current(),
         bearerToken(req.headers.get("Authorization")),
         new Date(),

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "@thoughts/shared/testing";
+import { assertEquals, assertThrows } from "@thoughts/testing";
 import { median } from "./median.ts";
 
 Deno.test("median() takes the middle measured value, in numeric order", async (t) => {

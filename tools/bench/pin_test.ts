@@ -1,4 +1,4 @@
-import { assertEquals, assertRejects } from "@thoughts/shared/testing";
+import { assertEquals, assertRejects } from "@thoughts/testing";
 import { cpuSplit, pinProcesses } from "./pin.ts";
 
 function allowed(pid: number): string {

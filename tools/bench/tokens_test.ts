@@ -1,10 +1,33 @@
-import { assertOk } from "@thoughts/shared/testing";
-import { timeTokens } from "./tokens.ts";
+import { verifyToken } from "@thoughts/shared/auth";
+import { assertEquals, assertOk } from "@thoughts/testing";
+import { timeTokens, type Verify } from "./tokens.ts";
 
-Deno.test("timeTokens() times first checks, repeated checks and the bare signature checks", async () => {
-  const { firstUs, firstRangeUs, repeatedUs, signatureUs, webCryptoUs } =
-    await timeTokens(20, 3);
-  for (const us of [firstUs, repeatedUs, signatureUs, webCryptoUs]) {
+Deno.test("timeTokens() times tokens never seen, then the same tokens again, each round", async () => {
+  const count = 4;
+  const rounds = 3;
+  const calls: { token: string; seen: boolean }[] = [];
+  const seen = new Set<string>();
+  const verify: Verify = async (keys, token, now) => {
+    calls.push({ token, seen: seen.has(token) });
+    seen.add(token);
+    return await verifyToken(keys, token, now);
+  };
+  const { firstUs, firstRangeUs, repeatedUs, webCryptoUs } = await timeTokens(
+    count,
+    rounds,
+    verify,
+  );
+  // The warm-up slice, then per round: `count` new tokens, then those again.
+  const expected = [
+    ...Array(count).fill(false),
+    ...Array.from({ length: rounds }, () => [
+      ...Array(count).fill(false),
+      ...Array(count * 10).fill(true),
+    ]).flat(),
+  ];
+  assertEquals(calls.map((call) => call.seen), expected);
+  assertEquals(seen.size, count * (rounds + 1));
+  for (const us of [firstUs, repeatedUs, webCryptoUs]) {
     assertOk(Number.isFinite(us) && us > 0, `not a time: ${us}`);
   }
   assertOk(

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "@thoughts/shared/testing";
+import { assertEquals, assertThrows } from "@thoughts/testing";
 import { parseWrk } from "./wrk.ts";
 
 const OUTPUT = `Running 5s test @ http://127.0.0.1:8001/api/thoughts/1/

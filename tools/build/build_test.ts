@@ -4,17 +4,20 @@ import {
   assertOk,
   assertRejects,
   assertStringIncludes,
+  assertThrows,
   createTempRepo,
   serviceDatabase,
   startService,
+  TEST_KEYS_DIR,
   testEngine,
-} from "@thoughts/shared/testing";
+} from "@thoughts/testing";
 import { build } from "../../build.ts";
 import { compileArgs } from "./compile.ts";
 import { dockerfile, findImageTool } from "./image.ts";
 import { permissionFlags, selectServices, SERVICES } from "./services.ts";
 import { entryModule, versionFile } from "./stamp.ts";
-import { BuildError, deriveStamp } from "./version.ts";
+import { BuildError } from "./build_error.ts";
+import { deriveStamp } from "./version.ts";
 
 const users = SERVICES[0]!;
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -28,11 +31,12 @@ Deno.test("deriveStamp() derives versions from real git in every mode", async (t
   ) => deriveStamp({ service: users, declared, mode, cwd: repo.dir });
 
   await t.step("no tag: fails saying which tag to create", async () => {
-    await assertRejects(
+    const error = await assertRejects(
       () => derive({ kind: "git" }),
       BuildError,
       "git tag users/v2.3",
     );
+    assertEquals(error.code, "no_tag");
   });
   await t.step("test mode needs no tag", async () => {
     assertEquals(await derive({ kind: "test" }), {
@@ -72,11 +76,12 @@ Deno.test("deriveStamp() derives versions from real git in every mode", async (t
   await t.step(
     "refuses a version that disagrees with the declared release",
     async () => {
-      await assertRejects(
+      const error = await assertRejects(
         () => derive({ kind: "explicit", version: "v2.4" }),
         BuildError,
         "disagrees with the declared release 'v2.3'",
       );
+      assertEquals(error.code, "tag_mismatch");
       await assertRejects(
         () => derive({ kind: "explicit", version: "v2.3.1" }),
         BuildError,
@@ -90,11 +95,12 @@ Deno.test("deriveStamp() derives versions from real git in every mode", async (t
     },
   );
   await t.step("refuses garbage", async () => {
-    await assertRejects(
+    const error = await assertRejects(
       () => derive({ kind: "explicit", version: "BAD VERSION" }),
       BuildError,
       "Cannot parse version: 'BAD VERSION'",
     );
+    assertEquals(error.code, "bad_version");
   });
 });
 
@@ -187,7 +193,12 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
   await using db = await serviceDatabase();
   // On PostgreSQL the service runs with exactly the compiled binary's
   // permissions; PGlite would also need to read its files in the npm cache.
-  const flags = testEngine() === "POSTGRES" ? permissionFlags(users) : ["-A"];
+  // The test keys' folder stands in for /opt/keys.
+  const flags = testEngine() === "POSTGRES"
+    ? permissionFlags(users).map((flag) =>
+      flag.startsWith("--allow-read=") ? `${flag},${TEST_KEYS_DIR}` : flag
+    )
+    : ["-A"];
   await using service = await startService(
     `${root}/dist/users/entry.ts`,
     { APP_ENV: "test", ...db.env },
@@ -240,4 +251,18 @@ Deno.test({
       "No image builder: neither a Docker engine nor podman answers 'info'",
     );
   },
+});
+
+Deno.test("selectServices() and build() refuse usage errors with a typed BuildError", async () => {
+  const error = assertThrows(
+    () => selectServices(["users", "nope"]),
+    BuildError,
+    "Unknown service: 'nope' (expected users, thoughts or frontend)",
+  );
+  assertEquals(error.code, "usage");
+  for (
+    const args of [["nope"], ["--bogus"], ["--version", "v2.3"], ["--test=1"]]
+  ) {
+    assertEquals(await build([...args, "--no-compile"], root), 1, `${args}`);
+  }
 });

@@ -5,7 +5,7 @@
  */
 
 import { permissionFlags, type ServiceSpec } from "./services.ts";
-import { BuildError } from "./version.ts";
+import { BuildError } from "./build_error.ts";
 
 /**
  * The arguments of `deno compile` for a service.
@@ -62,6 +62,7 @@ export async function compile(
   const denortBin = Deno.env.get("DENORT_BIN");
   if (/denort|dl\.deno\.land|base binary/i.test(stderr)) {
     throw new BuildError(
+      "no_runtime",
       denortBin
         ? `Cannot use the Deno runtime at DENORT_BIN='${denortBin}' to compile ${service.name}: ` +
           "point DENORT_BIN at the denort binary of this Deno version"
@@ -70,6 +71,7 @@ export async function compile(
     );
   }
   throw new BuildError(
+    "compile",
     `deno compile of ${service.name} failed:\n${stderr.trim()}`,
   );
 }

@@ -5,7 +5,7 @@
  */
 
 import { IMAGE_DATA_DIR, type ServiceSpec } from "./services.ts";
-import { BuildError } from "./version.ts";
+import { BuildError } from "./build_error.ts";
 
 /** The base: glibc, no shell, non-root. */
 export const BASE_IMAGE = "gcr.io/distroless/cc-debian12:nonroot";
@@ -86,6 +86,7 @@ export async function buildImage(
   }).output();
   if (!out.success) {
     throw new BuildError(
+      "image",
       `${tool} build of ${tag} failed:\n${
         new TextDecoder().decode(out.stderr).trim()
       }`,

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { BuildError } from "./build_error.ts";
+
 /** A buildable service. */
 export interface ServiceSpec {
   /** Folder and tag prefix. */
@@ -69,7 +71,7 @@ export function permissionFlags(service: ServiceSpec): string[] {
  *
  * @param names Names from the command line; all services when empty.
  * @returns The services, in deployment order.
- * @throws {Error} Naming an unknown service.
+ * @throws {BuildError} Naming an unknown service (code `usage`).
  * @example Usage
  * ```ts
  * import { selectServices } from "./services.ts";
@@ -80,7 +82,8 @@ export function permissionFlags(service: ServiceSpec): string[] {
 export function selectServices(names: readonly string[]): ServiceSpec[] {
   const unknown = names.filter((n) => !SERVICES.some((s) => s.name === n));
   if (unknown.length > 0) {
-    throw new Error(
+    throw new BuildError(
+      "usage",
       `Unknown service: ${
         unknown.map((n) => `'${n}'`).join(", ")
       } (expected users, thoughts or frontend)`,

@@ -4,14 +4,15 @@
  * @module
  */
 
+import { BuildError } from "./build_error.ts";
 import {
   describeService,
   headCommit,
   parseVersion,
   runGit,
   VersionError,
-} from "@thoughts/shared";
-import type { BuildStamp, GitRunner } from "@thoughts/shared";
+} from "@thoughts/shared/version";
+import type { BuildStamp, GitRunner } from "@thoughts/shared/version";
 import type { ServiceSpec } from "./services.ts";
 
 /** How the version is chosen. */
@@ -19,15 +20,6 @@ export type VersionMode =
   | { kind: "git" }
   | { kind: "explicit"; version: string }
   | { kind: "test" };
-
-/** The error of a build that cannot be stamped; the message says how to fix it. */
-export class BuildError extends Error {
-  /** @param message What is wrong and what to do. */
-  constructor(message: string) {
-    super(message);
-    this.name = "BuildError";
-  }
-}
 
 /** Inputs of {@linkcode deriveStamp}. */
 export interface DeriveStampOptions {
@@ -61,7 +53,10 @@ export async function deriveStamp(
   const { service, declared, mode, cwd, git = runGit } = options;
   const commit = await headCommit(cwd, git);
   if (!commit) {
-    throw new BuildError(`Not a git repository with a commit: '${cwd}'`);
+    throw new BuildError(
+      "not_git",
+      `Not a git repository with a commit: '${cwd}'`,
+    );
   }
   if (mode.kind === "test") return { version: service.testVersion, commit };
   let version: string;
@@ -71,6 +66,7 @@ export async function deriveStamp(
     const described = await describeService(service.name, cwd, git);
     if (described === undefined) {
       throw new BuildError(
+        "no_tag",
         `No tag matches '${service.name}/v*': tag the release with ` +
           `'git tag ${service.name}/${declared}', or pass '--version ${declared}'`,
       );
@@ -81,11 +77,14 @@ export async function deriveStamp(
   try {
     release = parseVersion(version).release;
   } catch (error) {
-    if (error instanceof VersionError) throw new BuildError(error.message);
+    if (error instanceof VersionError) {
+      throw new BuildError("bad_version", error.message);
+    }
     throw error;
   }
   if (release !== parseVersion(declared).release) {
     throw new BuildError(
+      "tag_mismatch",
       `Version '${version}' of ${service.name} disagrees with the declared release '${declared}' ` +
         `in ${service.name}/deno.json: change one of them so they match`,
     );

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { generateKeyPairPem, PRIVATE_KEY_FILE } from "@thoughts/shared";
+import { generateKeyPairPem } from "../keys/generate.ts";
+import { PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
 
 /** The public key's file name, as in the cluster's secret. */
 export const PUBLIC_KEY_FILE = "public_key.pub";

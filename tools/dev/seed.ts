@@ -4,7 +4,7 @@
  * @module
  */
 
-import { postThought, usersApi } from "@thoughts/shared";
+import { postThought, usersApi } from "@thoughts/testing";
 
 /** The sample accounts; development passwords, printed in the console. */
 export const SAMPLE_USERS = [

@@ -12,7 +12,7 @@ import {
   type Env,
   loadConfig,
   type Variable,
-} from "@thoughts/shared";
+} from "@thoughts/shared/config";
 import { frontendVariables } from "../../frontend/config.ts";
 import { thoughtsVariables } from "../../thoughts/config.ts";
 import { usersVariables } from "../../users/config.ts";

@@ -1,9 +1,6 @@
-import {
-  createServiceApp,
-  memoryLogger,
-  type Rs256Key,
-} from "@thoughts/shared";
-import { assertEquals, assertOk } from "@thoughts/shared/testing";
+import { createServiceApp } from "@thoughts/shared/http";
+import { memoryLogger } from "@thoughts/shared/log";
+import { assertEquals, assertOk } from "@thoughts/testing";
 import { parse } from "yaml";
 import { loadManifests } from "./load.ts";
 import { validateSchema } from "./schema.ts";
@@ -22,9 +19,8 @@ async function exportedMetrics(): Promise<Set<string>> {
     logger: memoryLogger().logger,
     title: "T",
     keys: () => ({
-      verifiers: new Map([["k1", {} as Rs256Key]]),
+      verifiers: new Map([["k1", {} as CryptoKey]]),
       jwks: { keys: [] },
-      isTestKeys: true,
     }),
   });
   await app.request("/healthz");

@@ -1,0 +1,205 @@
+/**
+ * The frontend's calls to the backends, with timeouts, the request ID
+ * passed on, and failures turned into readable 502/503 errors.
+ *
+ * @module
+ */
+
+import { HttpError, REQUEST_ID_HEADER } from "@thoughts/shared/http";
+
+/** Sends a request to another service: the seam between the frontend and the network. */
+export type Fetch = (request: Request) => Promise<Response>;
+
+/** A thought as the backend returns it. */
+export interface Thought {
+  /** The thought's id. */
+  id: number;
+  /** Who wrote it. */
+  username: string;
+  /** What it says. */
+  text: string;
+  /** When it was posted, ISO 8601 in UTC. */
+  timestamp: string;
+}
+
+/** Options of {@linkcode createBackends}. */
+export interface BackendOptions {
+  /** The users service's base URL. */
+  usersUrl: string;
+  /** The thoughts service's base URL. */
+  thoughtsUrl: string;
+  /** How requests are sent; the global `fetch` in production. */
+  fetch: Fetch;
+  /** How long a backend call may take before it fails. */
+  timeoutMs: number;
+}
+
+/** The outcome of posting a thought. */
+export type PostResult = { ok: true } | {
+  ok: false;
+  status: number;
+  message: string;
+};
+
+/** The backend calls the pages make. */
+export interface Backends {
+  /** A bearer token, or `null` for wrong credentials. */
+  login(
+    username: string,
+    password: string,
+    requestId: string,
+  ): Promise<string | null>;
+  /** The user's thoughts; `null` when the backend refuses the token. */
+  myThoughts(token: string, requestId: string): Promise<Thought[] | null>;
+  /** Posts a thought as the token's user. */
+  post(token: string, text: string, requestId: string): Promise<PostResult>;
+  /** Everyone's thoughts containing the text. */
+  search(text: string, requestId: string): Promise<Thought[]>;
+  /** `GET <url>/admin/version/` as JSON. */
+  version(url: string, requestId: string): Promise<Record<string, unknown>>;
+  /** Resolves when both backends answer `/healthz`. */
+  ping(): Promise<void>;
+}
+
+const NAMES = { users: "users", thoughts: "thoughts" } as const;
+
+/**
+ * Creates the backend client.
+ *
+ * @param options The URLs, the fetch and the timeout.
+ * @returns The client.
+ * @example Usage
+ * ```ts
+ * import { createBackends } from "./backend_clients.ts";
+ *
+ * const backends = createBackends({
+ *   usersUrl: "http://users-service",
+ *   thoughtsUrl: "http://thoughts-service",
+ *   fetch: (request) => Promise.resolve(Response.json({ version: "v2.3", url: request.url })),
+ *   timeoutMs: 5000,
+ * });
+ * (await backends.version("http://users-service", "req-1")).url; // "http://users-service/admin/version/"
+ * ```
+ */
+export function createBackends(options: BackendOptions): Backends {
+  const { usersUrl, thoughtsUrl, timeoutMs } = options;
+  async function call(
+    service: string,
+    url: string,
+    init: RequestInit,
+    requestId: string,
+  ): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set(REQUEST_ID_HEADER, requestId);
+    let response: Response;
+    try {
+      response = await options.fetch(
+        new Request(url, {
+          ...init,
+          headers,
+          signal: AbortSignal.timeout(timeoutMs),
+        }),
+      );
+    } catch (cause) {
+      throw new HttpError(503, `The ${service} service is unavailable`, {
+        cause,
+      });
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw new HttpError(502, `The ${service} service failed`, {
+        code: "bad_gateway",
+      });
+    }
+    return response;
+  }
+  const json = (body: unknown) => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  return {
+    async login(username, password, requestId) {
+      const res = await call(
+        NAMES.users,
+        `${usersUrl}/api/login/`,
+        json({ username, password }),
+        requestId,
+      );
+      if (res.status === 401 || res.status === 400) {
+        return (await res.body?.cancel(), null);
+      }
+      const body = await res.json();
+      return String(body.Authorized ?? "").replace(/^Bearer /, "") || null;
+    },
+    async myThoughts(token, requestId) {
+      const res = await call(
+        NAMES.thoughts,
+        `${thoughtsUrl}/api/me/thoughts/?limit=500`,
+        {
+          headers: bearer(token),
+        },
+        requestId,
+      );
+      if (res.status === 401) return (await res.body?.cancel(), null);
+      return await res.json();
+    },
+    async post(token, text, requestId) {
+      const init = json({ text });
+      const res = await call(
+        NAMES.thoughts,
+        `${thoughtsUrl}/api/me/thoughts/`,
+        {
+          ...init,
+          headers: { ...init.headers, ...bearer(token) },
+        },
+        requestId,
+      );
+      if (res.status === 201) return (await res.body?.cancel(), { ok: true });
+      const body = await res.json().catch(() => ({}));
+      return {
+        ok: false,
+        status: res.status,
+        message: body?.error?.message ?? "The thought was refused",
+      };
+    },
+    async search(text, requestId) {
+      const query = new URLSearchParams({ search: text, limit: "500" });
+      const res = await call(
+        NAMES.thoughts,
+        `${thoughtsUrl}/api/thoughts/?${query}`,
+        {},
+        requestId,
+      );
+      if (res.status === 400) return (await res.body?.cancel(), []);
+      return await res.json();
+    },
+    async version(url, requestId) {
+      const res = await call(
+        new URL(url).host,
+        `${url}/admin/version/`,
+        {},
+        requestId,
+      );
+      if (!res.ok) {
+        throw new HttpError(502, `'${url}' answered ${res.status}`, {
+          code: "bad_gateway",
+        });
+      }
+      return await res.json();
+    },
+    async ping() {
+      await Promise.all([usersUrl, thoughtsUrl].map(async (url) => {
+        const res = await call(
+          new URL(url).host,
+          `${url}/healthz`,
+          {},
+          crypto.randomUUID(),
+        );
+        await res.body?.cancel();
+        if (!res.ok) throw new HttpError(503, `'${url}' is not healthy`);
+      }));
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The real users and thoughts apps behind an in-process `fetch`, for the
+ * frontend's tests, with switches to make a backend fail.
+ *
+ * @module
+ */
+
+import { signToken } from "@thoughts/shared/auth";
+import { usersApi } from "@thoughts/testing";
+import { testThoughtsApp } from "../thoughts/testing.ts";
+import { testKeys, testUsersApp } from "../users/testing.ts";
+import type { Fetch } from "./backend_clients.ts";
+
+/** How a backend misbehaves. */
+export type Fault = "down" | "error" | "hang" | undefined;
+
+/** The in-process backends of a frontend test. */
+export interface TestBackends extends AsyncDisposable {
+  fetch: Fetch;
+  /** Set a backend's fault to make it fail. */
+  faults: Record<"users" | "thoughts", Fault>;
+  /** Every request the frontend sent. */
+  seen: Request[];
+  usersUrl: string;
+  thoughtsUrl: string;
+  createUser(username: string, password: string): Promise<void>;
+  token(username: string, now?: Date, lifetime?: number): Promise<string>;
+  /** Rows in the users and thoughts tables. */
+  counts(): Promise<{ users: number; thoughts: number }>;
+}
+
+/** The test keys, signing and verifying. */
+export { testKeys };
+
+/**
+ * Starts both backends on fresh test databases.
+ *
+ * @param versions The versions the backends report.
+ * @returns The fetch, fault switches, a user maker and a disposer.
+ * @example Usage
+ * ```ts
+ * await using backends = await testBackends();
+ * ```
+ */
+export async function testBackends(
+  versions = { users: "v2.3", thoughts: "v1.6" },
+): Promise<TestBackends> {
+  const now = () => new Date();
+  const [usersApp, thoughtsApp] = await Promise.all([
+    testUsersApp({
+      now,
+      info: {
+        service: "users",
+        version: versions.users,
+        commit: "a".repeat(40),
+        source: "stamped",
+      },
+    }),
+    testThoughtsApp({
+      now,
+      keys: () => testKeys,
+      info: {
+        service: "thoughts",
+        version: versions.thoughts,
+        commit: "b".repeat(40),
+        source: "stamped",
+      },
+    }),
+  ]);
+  const [users, thoughts] = [usersApp.app, thoughtsApp.app];
+  const faults: Record<"users" | "thoughts", Fault> = {
+    users: undefined,
+    thoughts: undefined,
+  };
+  const seen: Request[] = [];
+  const fetch: Fetch = (request) => {
+    seen.push(request);
+    const host = new URL(request.url).hostname as "users" | "thoughts";
+    const app = host === "users" ? users : thoughts;
+    switch (faults[host]) {
+      case "down":
+        return Promise.reject(new TypeError("Connection refused"));
+      case "error":
+        return Promise.resolve(
+          new Response("boom at line 12", { status: 500 }),
+        );
+      case "hang":
+        return new Promise((_, reject) =>
+          request.signal.addEventListener(
+            "abort",
+            () => reject(request.signal.reason),
+          )
+        );
+    }
+    return Promise.resolve(app.request(request));
+  };
+  return {
+    fetch,
+    faults,
+    seen,
+    usersUrl: "http://users",
+    thoughtsUrl: "http://thoughts",
+    // Straight to the users app: account set-up is not subject to the faults.
+    createUser: usersApi(
+      "http://users",
+      (url, init) => Promise.resolve(users.request(url, init)),
+    ).createUser,
+    async counts() {
+      return {
+        users: await usersApp.count(),
+        thoughts: await thoughtsApp.count(),
+      };
+    },
+    token: (username: string, now = new Date(), lifetime = 3600) =>
+      signToken(testKeys, username, { lifetime, now }),
+    async [Symbol.asyncDispose]() {
+      await Promise.all([
+        usersApp[Symbol.asyncDispose](),
+        thoughtsApp[Symbol.asyncDispose](),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,7 @@
+/**
+ * Retrying with backoff within a time bound.
+ *
+ * @module
+ */
+
+export { retry, type RetryOptions } from "./retry.ts";

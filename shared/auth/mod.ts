@@ -1,0 +1,28 @@
+/**
+ * Token keys and tokens: the key set read from `SECRETS_DIR`, kept current
+ * by the key ring, and RS256 tokens signed and verified with it through
+ * jose.
+ *
+ * @module
+ */
+
+export { KeyError, type KeyErrorCode } from "./key_error.ts";
+export { KeyRing, type KeyRingOptions, startKeyRing } from "./key_ring.ts";
+export {
+  keyId,
+  type KeySet,
+  keySetFromFiles,
+  loadKeySet,
+  type LoadKeySetOptions,
+  PRIVATE_KEY_FILE,
+  readKeyFiles,
+  RS256_MIN_BITS,
+} from "./key_set.ts";
+export { TokenError, type TokenErrorCode } from "./token_error.ts";
+export {
+  bearerToken,
+  DEFAULT_TOKEN_LIFETIME,
+  signToken,
+  type TokenClaims,
+  verifyToken,
+} from "./tokens.ts";

@@ -1,0 +1,60 @@
+/**
+ * Maps every error a request can raise to the JSON error shape, hiding the
+ * message of unexpected ones.
+ *
+ * @module
+ */
+
+import { HTTPException } from "hono/http-exception";
+import { type ErrorCode, HttpError } from "./http_error.ts";
+import { StoreError } from "../store/database.ts";
+import { TokenError } from "../auth/token_error.ts";
+
+/** What a client is told about an error. */
+export interface ErrorResponse {
+  /** The HTTP status. */
+  status: number;
+  /** The machine-readable reason. */
+  code: ErrorCode;
+  /** The client-safe message. */
+  message: string;
+  /** Whether it is the server's fault and worth logging with its cause. */
+  unexpected: boolean;
+}
+
+/** Describes an error for the client: status, code and a client-safe message. */
+export function describeError(error: unknown): ErrorResponse {
+  if (error instanceof HttpError) {
+    return { ...pick(error), unexpected: error.status >= 500 };
+  }
+  if (error instanceof TokenError) {
+    return {
+      status: 401,
+      code: "unauthorized",
+      message: error.message,
+      unexpected: false,
+    };
+  }
+  if (error instanceof StoreError && error.code === "unavailable") {
+    return {
+      status: 503,
+      code: "unavailable",
+      message: "Database unavailable",
+      unexpected: true,
+    };
+  }
+  if (error instanceof HTTPException && error.status < 500) {
+    const http = new HttpError(error.status, error.message || "Bad request");
+    return { ...pick(http), unexpected: false };
+  }
+  return {
+    status: 500,
+    code: "internal",
+    message: "Internal server error",
+    unexpected: true,
+  };
+}
+
+function pick(error: HttpError): Omit<ErrorResponse, "unexpected"> {
+  return { status: error.status, code: error.code, message: error.message };
+}

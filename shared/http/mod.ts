@@ -1,0 +1,36 @@
+/**
+ * The HTTP skeleton every service starts from: the Hono app with request
+ * IDs, logs, metrics and the JSON error shape, routes declared once with zod
+ * schemas, and the system routes.
+ *
+ * @module
+ */
+
+export { bearerAuth } from "./bearer_auth.ts";
+export { jsonOrForm } from "./body.ts";
+export {
+  type ErrorBody,
+  errorBody,
+  type ErrorCode,
+  HttpError,
+  type HttpErrorOptions,
+} from "./http_error.ts";
+export {
+  createMetrics,
+  LATENCY_BUCKETS,
+  type ServiceMetrics,
+} from "./metrics.ts";
+export { defineRoute, withoutTrailingSlash } from "./route.ts";
+export {
+  errorResponses,
+  ErrorSchema,
+  jsonOrFormBody,
+  jsonResponse,
+} from "./schemas.ts";
+export {
+  createServiceApp,
+  REQUEST_ID_HEADER,
+  type ServiceAppOptions,
+  type ServiceEnv,
+} from "./service_app.ts";
+export type { ErrorResponse } from "./_describe_error.ts";

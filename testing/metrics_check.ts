@@ -1,0 +1,39 @@
+/**
+ * Checks that `/metrics` tells the same facts as `/admin/version/`.
+ *
+ * @module
+ */
+
+import type { Env, Hono } from "hono";
+import { assertStringIncludes } from "./assert.ts";
+
+/**
+ * Asserts `build_info` carries the service, version and commit of
+ * `/admin/version/`, and `token_keys` one series per accepted kid.
+ *
+ * @param app The app.
+ * @returns The metrics text.
+ * @throws {AssertionError} When they disagree.
+ * @example Usage
+ * ```ts
+ * import { checkBuildInfoMetric } from "./metrics_check.ts";
+ *
+ * await checkBuildInfoMetric(app);
+ * ```
+ */
+export async function checkBuildInfoMetric<E extends Env>(
+  app: Hono<E>,
+): Promise<string> {
+  const version = await (await app.request("/admin/version/", {
+    headers: { Accept: "application/json" },
+  })).json();
+  const metrics = await (await app.request("/metrics")).text();
+  assertStringIncludes(
+    metrics,
+    `build_info{service="${version.service}",version="${version.version}",commit="${version.commit}"} 1`,
+  );
+  for (const kid of version.kids ?? []) {
+    assertStringIncludes(metrics, `token_keys{kid="${kid}"} 1`);
+  }
+  return metrics;
+}

@@ -1,0 +1,242 @@
+/**
+ * Real service processes for end-to-end tests: each on a free loopback
+ * port, with its own database on the engine the tests run on.
+ *
+ * @module
+ */
+
+import { TEST_KEYS_DIR } from "./test_keys.ts";
+import {
+  testEngine,
+  testPostgresAdmin,
+  testPostgresSettings,
+} from "./database.ts";
+import { type UsersApi, usersApi } from "./users_api.ts";
+
+/** A running service process. */
+export interface ServiceProcess extends AsyncDisposable {
+  /** The base URL, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Everything the process printed so far. */
+  output(): string;
+  /** Sends a signal and waits for the exit status. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  /** The process. */
+  process: Deno.ChildProcess;
+}
+
+/**
+ * A free TCP port on 127.0.0.1.
+ *
+ * @returns The port.
+ * @example Usage
+ * ```ts
+ * import { freePort } from "../shared/services.ts";
+ *
+ * const port = freePort();
+ * ```
+ */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Database settings for one service process: a fresh PGlite data folder,
+ * or a fresh database on the PostgreSQL server.
+ *
+ * @returns The environment variables and a cleanup.
+ * @example Usage
+ * ```ts
+ * import { serviceDatabase } from "../shared/services.ts";
+ *
+ * await using db = await serviceDatabase();
+ * ```
+ */
+export async function serviceDatabase(): Promise<
+  AsyncDisposable & { env: Record<string, string> }
+> {
+  if (testEngine() === "PGLITE") {
+    const dir = await Deno.makeTempDir({ prefix: "thoughts_pglite_" });
+    return {
+      env: { DATABASE_ENGINE: "PGLITE", PGLITE_DATA_DIR: dir },
+      [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+    };
+  }
+  const settings = testPostgresSettings();
+  const name = `e2e_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = testPostgresAdmin();
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  return {
+    env: {
+      DATABASE_ENGINE: "POSTGRES",
+      POSTGRES_HOST: settings.host,
+      POSTGRES_PORT: String(settings.port),
+      POSTGRES_USER: settings.user,
+      POSTGRES_PASSWORD: settings.password,
+      POSTGRES_DB: name,
+    },
+    async [Symbol.asyncDispose]() {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/**
+ * Starts `deno run -A <entry>` with a clean environment plus `env`, on a
+ * free port, with the test keys unless `env` names a `SECRETS_DIR`, and waits until `/readyz` answers 200.
+ *
+ * @param entry The entry module path, e.g. `users/main.ts`.
+ * @param env The service's environment.
+ * @param timeoutMs How long to wait for readiness.
+ * @param permissions Deno permission flags; all (`-A`) by default.
+ * @param stdout `"collect"` keeps it for `output()`; `"discard"` spares the
+ *   collecting (benchmarks), keeping only stderr.
+ * @returns The running process.
+ * @throws {Error} With the process output when it exits or never gets ready.
+ * @example Usage
+ * ```ts
+ * import { startService } from "../shared/services.ts";
+ *
+ * await using users = await startService("users/main.ts", { DATABASE_ENGINE: "PGLITE", APP_ENV: "test" });
+ * ```
+ */
+export async function startService(
+  entry: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  permissions: string[] = ["-A"],
+  stdout: "collect" | "discard" = "collect",
+): Promise<ServiceProcess> {
+  const port = env.PORT ? Number(env.PORT) : freePort();
+  const process = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...permissions, entry],
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      HOST: "127.0.0.1",
+      SHUTDOWN_DELAY_SECONDS: "0",
+      SECRETS_DIR: TEST_KEYS_DIR,
+      ...env,
+      PORT: String(port),
+    },
+    stdout: stdout === "collect" ? "piped" : "null",
+    stderr: "piped",
+  }).spawn();
+  const chunks: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      chunks.push(text);
+    }
+  };
+  const collected = Promise.all([
+    stdout === "collect" ? collect(process.stdout) : undefined,
+    collect(process.stderr),
+  ]);
+  let exited: Deno.CommandStatus | undefined;
+  const status = process.status.then(async (s) => {
+    exited = s;
+    await collected;
+    return s;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const output = () => chunks.join("");
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    if (!exited) {
+      try {
+        process.kill(signal);
+      } catch { /* already gone */ }
+    }
+    return await status;
+  };
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if (exited) {
+      throw new Error(
+        `${entry} exited with ${exited.code} before ready:\n${output()}`,
+      );
+    }
+    const ready = await fetch(`${url}/readyz`).then(
+      async (r) => (await r.body?.cancel(), r.ok),
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) {
+      await stop("SIGKILL");
+      throw new Error(`${entry} not ready after ${timeoutMs} ms:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    output,
+    stop,
+    process,
+    async [Symbol.asyncDispose]() {
+      await stop("SIGKILL");
+    },
+  };
+}
+
+/** Users and thoughts running as real processes, each on its own database. */
+export interface RunningBackends extends AsyncDisposable, UsersApi {
+  /** The users service. */
+  users: ServiceProcess;
+  /** The thoughts service. */
+  thoughts: ServiceProcess;
+}
+
+/**
+ * Starts the users and thoughts services from source, in parallel, each on
+ * a fresh database of the tests' engine.
+ *
+ * @param env Environment for both (`common`) and for each service; `APP_ENV` is `test` unless set.
+ * @returns The running services; dispose them to stop both and drop their databases.
+ * @throws {Error} When a service does not get ready.
+ * @example Usage
+ * ```ts
+ * import { startBackends } from "../shared/services.ts";
+ *
+ * await using backends = await startBackends();
+ * await backends.createUser("ada", "correct horse");
+ * ```
+ */
+export async function startBackends(
+  env: {
+    common?: Record<string, string>;
+    users?: Record<string, string>;
+    thoughts?: Record<string, string>;
+  } = {},
+): Promise<RunningBackends> {
+  const [usersDb, thoughtsDb] = await Promise.all([
+    serviceDatabase(),
+    serviceDatabase(),
+  ]);
+  const entry = (service: string) =>
+    new URL(`../${service}/main.ts`, import.meta.url).pathname;
+  const base = { APP_ENV: "test", ...env.common };
+  const [users, thoughts] = await Promise.all([
+    startService(entry("users"), { ...base, ...usersDb.env, ...env.users }),
+    startService(entry("thoughts"), {
+      ...base,
+      ...thoughtsDb.env,
+      ...env.thoughts,
+    }),
+  ]);
+  return {
+    users,
+    thoughts,
+    ...usersApi(users.url),
+    async [Symbol.asyncDispose]() {
+      await Promise.all([users.stop("SIGKILL"), thoughts.stop("SIGKILL")]);
+      await Promise.all([
+        usersDb[Symbol.asyncDispose](),
+        thoughtsDb[Symbol.asyncDispose](),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,241 @@
+import { memoryLogger } from "@thoughts/shared/log";
+import { assertEquals, assertOk } from "@thoughts/testing";
+import { createApp as createFrontend } from "../frontend/app.tsx";
+import { createBackends } from "../frontend/backend_clients.ts";
+import { dependencies } from "../frontend/dependencies.ts";
+import { testBackends, testKeys } from "../frontend/testing.ts";
+
+const LEAKS = [
+  /\bat .*\.tsx?:\d+/,
+  /PRIVATE KEY/,
+  /node_modules|registry\.npmjs/,
+  /PostgresError|PGlite|postgres\.js/i,
+  /Deno\./,
+];
+
+Deno.test("bad input to every endpoint gets a 4xx JSON error, never a 500, and changes nothing", async (t) => {
+  await using b = await testBackends();
+  await b.createUser("ada", "correct horse");
+  const token = await b.token("ada");
+  const expired = await b.token("ada", new Date(Date.now() - 7_200_000), 60);
+  await b.fetch(
+    new Request("http://thoughts/api/me/thoughts/", {
+      method: "POST",
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+      },
+      body: JSON.stringify({ text: "keep me" }),
+    }),
+  );
+  const before = await b.counts();
+  const frontend = createFrontend({
+    backends: createBackends({
+      usersUrl: b.usersUrl,
+      thoughtsUrl: b.thoughtsUrl,
+      fetch: b.fetch,
+      timeoutMs: 1000,
+    }),
+    keys: () => testKeys,
+    dependencies: dependencies({
+      THOUGHTS_BACKEND_URL: b.thoughtsUrl,
+      USER_BACKEND_URL: b.usersUrl,
+    }),
+    info: {
+      service: "frontend",
+      version: "v3.7",
+      commit: "f".repeat(40),
+      source: "stamped",
+    },
+    logger: memoryLogger().logger,
+    now: () => new Date(),
+  });
+  const invalidUtf8 = new Uint8Array([
+    0x7b,
+    0x22,
+    0x61,
+    0x22,
+    0x3a,
+    0x22,
+    0xff,
+    0xfe,
+    0x22,
+    0x7d,
+  ]);
+  const bodies: [string, BodyInit, string][] = [
+    ["malformed JSON", '{"username": "ada", ', "application/json"],
+    [
+      "wrong types",
+      JSON.stringify({ username: ["ada"], password: { x: 1 }, text: 42 }),
+      "application/json",
+    ],
+    ["JSON null", "null", "application/json"],
+    ["JSON array", "[1,2,3]", "application/json"],
+    [
+      "huge body",
+      JSON.stringify({
+        username: "ada",
+        password: "x".repeat(2_000_000),
+        text: "x",
+      }),
+      "application/json",
+    ],
+    [
+      "deep nesting",
+      "[".repeat(100_000) + "]".repeat(100_000),
+      "application/json",
+    ],
+    ["invalid UTF-8", invalidUtf8, "application/json"],
+    ["unknown content type", "<xml/>", "application/xml"],
+    [
+      "SQL metacharacters",
+      JSON.stringify({
+        username: "x'; DROP TABLE users;--",
+        password: "p",
+        text: "",
+      }),
+      "application/json",
+    ],
+  ];
+  const backendPosts: [string, Record<string, string>][] = [
+    ["http://users/admin/users/", {}],
+    ["http://users/api/login/", {}],
+    ["http://thoughts/api/me/thoughts/", { Authorization: `Bearer ${token}` }],
+  ];
+  const check = async (name: string, res: Response, json = true) => {
+    const text = await res.text();
+    assertOk(
+      res.status >= 400 && res.status < 500,
+      `${name}: status ${res.status}: ${text.slice(0, 200)}`,
+    );
+    for (const leak of LEAKS) {
+      assertOk(
+        !leak.test(text),
+        `${name}: leaks ${leak}: ${text.slice(0, 200)}`,
+      );
+    }
+    if (json) assertEquals(typeof JSON.parse(text).error.code, "string", name);
+  };
+  for (const [url, headers] of backendPosts) {
+    for (const [name, body, type] of bodies) {
+      await t.step(
+        `POST ${new URL(url).host}${new URL(url).pathname}: ${name}`,
+        async () => {
+          await check(
+            name,
+            await b.fetch(
+              new Request(url, {
+                method: "POST",
+                headers: { ...headers, "Content-Type": type },
+                body,
+              }),
+            ),
+          );
+        },
+      );
+    }
+  }
+  const gets: [string, string, Record<string, string>][] = [
+    [
+      "path traversal in an id",
+      "http://thoughts/api/thoughts/..%2F..%2Fetc%2Fpasswd/",
+      {},
+    ],
+    ["NUL in an id", "http://thoughts/api/thoughts/%00/", {}],
+    ["huge id", "http://thoughts/api/thoughts/99999999999999999999999/", {}],
+    ["negative id delete", "http://thoughts/admin/thoughts/-1/", {}],
+    [
+      "oversized query string",
+      `http://thoughts/api/thoughts/?search=${"x".repeat(20_000)}`,
+      {},
+    ],
+    ["limit out of range", "http://thoughts/api/thoughts/?limit=100000", {}],
+    ["forged token", "http://thoughts/api/me/thoughts/", {
+      Authorization: `Bearer ${token.slice(0, -4)}AAAA`,
+    }],
+    ["expired token", "http://thoughts/api/me/thoughts/", {
+      Authorization: `Bearer ${expired}`,
+    }],
+    ["huge Authorization header", "http://thoughts/api/me/thoughts/", {
+      Authorization: `Bearer ${"a".repeat(16_000)}`,
+    }],
+    ["unknown route", "http://users/admin/../../etc/passwd", {}],
+  ];
+  for (const [name, url, headers] of gets) {
+    await t.step(`GET ${name}`, async () => {
+      const method = name.includes("delete") ? "DELETE" : "GET";
+      await check(name, await b.fetch(new Request(url, { method, headers })));
+    });
+  }
+  const pages: [string, RequestInit & { path: string }][] = [
+    ["login form: invalid UTF-8", {
+      path: "/login/",
+      method: "POST",
+      body: invalidUtf8,
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+      },
+    }],
+    ["login form: JSON instead of a form", {
+      path: "/login/",
+      method: "POST",
+      body: "{}",
+      headers: {
+        "Content-Type": "application/json",
+        Origin: "http://localhost",
+      },
+    }],
+    ["login form: huge body", {
+      path: "/login/",
+      method: "POST",
+      body: "username=" + "x".repeat(2_000_000),
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+      },
+    }],
+    ["new thought: forged cookie", {
+      path: "/thoughts/new",
+      method: "POST",
+      body: "text=x",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://localhost",
+        Cookie: `session=${token.slice(0, -4)}AAAA`,
+      },
+    }],
+    ["new thought: cross-site", {
+      path: "/thoughts/new",
+      method: "POST",
+      body: "text=x",
+      headers: {
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "http://evil.example",
+        Cookie: `session=${token}`,
+      },
+    }],
+  ];
+  for (const [name, { path, ...init }] of pages) {
+    await t.step(`frontend ${name}`, async () => {
+      const res = await frontend.request(`http://localhost${path}`, init);
+      if (res.status === 303) {
+        assertEquals(res.headers.get("location"), "/login/", name);
+        return void await res.body?.cancel();
+      }
+      // Pages answer browsers in HTML; the JSON shape is the backends' contract.
+      await check(name, res, false);
+    });
+  }
+  await t.step(
+    "frontend: an oversized search is cut, not an error",
+    async () => {
+      const res = await frontend.request(
+        `http://localhost/search?search=${"x".repeat(20_000)}`,
+      );
+      assertEquals(res.status, 200);
+      await res.body?.cancel();
+    },
+  );
+  assertEquals(await b.counts(), before, "nothing was written");
+});

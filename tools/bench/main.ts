@@ -1,0 +1,391 @@
+/**
+ * `deno task bench`: the services against a real PostgreSQL, loaded from a
+ * separate process, each endpoint side by side with its floor (a bare
+ * `Deno.serve` running the same SQL through the same driver), plus the cost
+ * of one token verification and the services' memory. Uses the
+ * `POSTGRES_*` settings when `DATABASE_ENGINE=POSTGRES`, otherwise starts a
+ * throwaway cluster (PostgreSQL from apt, run as root). `BENCH_SECONDS` and
+ * `BENCH_CONNECTIONS` set the load (3 s, 50); `BENCH_ROUNDS` (7) how
+ * often each pair runs: alone, alternating, after a warm-up, for requests/s
+ * and latency; then both at once for the ratio. Medians are reported.
+ * With `taskset` and two cores or more, the servers get the first core and
+ * the database and load generator the others; run as root, each server also
+ * gets a CPU cgroup of its own, so paired runs split that core evenly.
+ *
+ * @module
+ */
+
+import postgres from "postgres";
+import { type CpuGroups, cpuGroups } from "./cgroup.ts";
+import { cpuReader, settle } from "./cpu.ts";
+import { median } from "./median.ts";
+import { cpuSplit, pinProcesses } from "./pin.ts";
+import { timeTokens } from "./tokens.ts";
+import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+import {
+  freePort,
+  type ServiceProcess,
+  startService,
+  startThrowawayPostgres,
+} from "@thoughts/testing";
+import { postThought, usersApi } from "@thoughts/testing";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";
+const connections = Deno.env.get("BENCH_CONNECTIONS") ?? "50";
+const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
+
+async function postgresSettings(): Promise<
+  {
+    env: Record<string, string>;
+    stop: () => Promise<void>;
+    pid?: () => Promise<number>;
+  }
+> {
+  const names = [
+    "POSTGRES_HOST",
+    "POSTGRES_PORT",
+    "POSTGRES_USER",
+    "POSTGRES_PASSWORD",
+  ];
+  if (Deno.env.get("DATABASE_ENGINE") === "POSTGRES") {
+    return {
+      env: Object.fromEntries(names.map((n) => [n, Deno.env.get(n) ?? ""])),
+      stop: () => Promise.resolve(),
+    };
+  }
+  const pg = await startThrowawayPostgres();
+  return {
+    env: pg.env,
+    stop: async () => await pg[Symbol.asyncDispose](),
+    pid: pg.pid,
+  };
+}
+
+const useWrk = await hasWrk();
+
+/** A load run with the server's CPU time per answered request. */
+type Measured = LoadResult & { cpuUs: number };
+
+async function load(
+  url: string,
+  method = "GET",
+  body = "",
+  headers: Record<string, string> = {},
+  duration = seconds,
+  clients = connections,
+): Promise<LoadResult> {
+  if (useWrk) {
+    return await runWrk(url, {
+      method,
+      body,
+      headers,
+      connections: Number(clients),
+      seconds: Number(duration),
+    });
+  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${root}/tools/bench/load.ts`,
+      url,
+      clients,
+      duration,
+      method,
+      body,
+      JSON.stringify(headers),
+    ],
+    stdout: "piped",
+  }).output();
+  return JSON.parse(new TextDecoder().decode(out.stdout)) as LoadResult;
+}
+
+function rssMb(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+if (import.meta.main) {
+  const pg = await postgresSettings();
+  const split = await cpuSplit();
+  // Sessions are forked from the server's main process and inherit its CPUs;
+  // an outside server (DATABASE_ENGINE=POSTGRES) is left alone.
+  if (split && pg.pid) await pinProcesses([await pg.pid()], split.others);
+  const suffix = crypto.randomUUID().slice(0, 8);
+  const dbs = {
+    users: `bench_users_${suffix}`,
+    thoughts: `bench_thoughts_${suffix}`,
+  };
+  const admin = postgres({
+    host: pg.env.POSTGRES_HOST,
+    port: Number(pg.env.POSTGRES_PORT),
+    username: pg.env.POSTGRES_USER,
+    password: pg.env.POSTGRES_PASSWORD,
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
+  for (const name of Object.values(dbs)) {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+  }
+  const common = { APP_ENV: "test", DATABASE_ENGINE: "POSTGRES", ...pg.env };
+  // Log lines go to /dev/null: collecting them here would take CPU the
+  // floor, which logs nothing, does not pay for.
+  const start = (entry: string, env: Record<string, string>) =>
+    startService(`${root}/${entry}`, env, undefined, undefined, "discard");
+  const users = await start("users/main.ts", {
+    ...common,
+    POSTGRES_DB: dbs.users,
+  });
+  const thoughts = await start("thoughts/main.ts", {
+    ...common,
+    POSTGRES_DB: dbs.thoughts,
+  });
+  let groups: CpuGroups | undefined;
+  try {
+    const json = { "Content-Type": "application/json" };
+    const [username, password] = ["bench", "correct horse"];
+    const credentials = JSON.stringify({ username, password });
+    const api = usersApi(users.url);
+    await api.createUser(username, password);
+    const Authorized = await api.login(username, password);
+    for (let i = 0; i < 100; i++) {
+      await postThought(
+        thoughts.url,
+        Authorized,
+        `Benchmark thought number ${i} with some words in it`,
+      );
+    }
+    const idle = {
+      users: rssMb(users.process.pid),
+      thoughts: rssMb(thoughts.process.pid),
+    };
+    const floorPort = freePort();
+    const floor = await start("tools/bench/floor.ts", {
+      ...common,
+      POSTGRES_DB: dbs.thoughts,
+      USERS_DB: dbs.users,
+      PORT: String(floorPort),
+    });
+    if (split) {
+      // This process first, since that pins its children too; wrk, started
+      // from here later, inherits it.
+      await pinProcesses([Deno.pid], split.others);
+      await pinProcesses(
+        [users, thoughts, floor].map((s) => s.process.pid),
+        split.servers,
+      );
+    }
+    // Equal halves of the shared core in the paired runs, whatever threads
+    // each server runs (see ./bench/cgroup.ts).
+    groups = await cpuGroups(
+      [users, thoughts, floor].map((s) => s.process.pid),
+      `bench-${suffix}`,
+    );
+    const auth = { Authorization: Authorized };
+    type Request = [
+      method: string,
+      body: string,
+      headers: Record<string, string>,
+    ];
+    const get: Request = ["GET", "", {}];
+    // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
+    // would queue for seconds; 8 keep the core busy.
+    const scenarios: [
+      string,
+      ServiceProcess,
+      string,
+      string,
+      Request,
+      string?,
+    ][] = [
+      [
+        "list thoughts (20 rows)",
+        thoughts,
+        "/api/thoughts/?limit=20",
+        "/list",
+        get,
+      ],
+      ["one thought", thoughts, "/api/thoughts/1/", "/one", get],
+      [
+        "my thoughts (bearer)",
+        thoughts,
+        "/api/me/thoughts/?limit=20",
+        "/mine",
+        ["GET", "", auth],
+      ],
+      [
+        "login (8 connections)",
+        users,
+        "/api/login/",
+        "/login",
+        ["POST", credentials, json],
+        "8",
+      ],
+    ];
+    const cpuSeconds = await cpuReader();
+    // The CPU time of the server process per answered request, all its
+    // threads together, next to the run's own figures.
+    const measured = async (
+      server: ServiceProcess,
+      path: string,
+      request: Request,
+      clients?: string,
+    ): Promise<Measured> => {
+      const pid = server.process.pid;
+      const before = cpuSeconds(pid);
+      const result = await load(
+        server.url + path,
+        ...request,
+        seconds,
+        clients,
+      );
+      return {
+        ...result,
+        cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
+      };
+    };
+    // Work left in flight by one run (a login's PBKDF2 goes on after wrk
+    // has gone) must not be billed to the next.
+    const quiet = () =>
+      settle(cpuSeconds, [users, thoughts, floor].map((s) => s.process.pid));
+    const rows: string[] = [];
+    const cpuRows: string[] = [];
+    const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
+    const spread = (xs: number[]) =>
+      xs.length === 0
+        ? `${"n/a".padStart(8)}  (no round answered on both sides)`
+        : `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
+          Math.max(...xs).toFixed(2)
+        }`;
+    const summarise = (runs: LoadResult[]) => ({
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      errors: runs.reduce((n, r) => n + r.errors, 0),
+    });
+    for (const [name, server, path, floorPath, request, clients] of scenarios) {
+      // The first seconds of an endpoint compile its code; they count for neither.
+      await load(server.url + path, ...request, "2", clients);
+      await load(floor.url + floorPath, ...request, "2", clients);
+      const serviceRuns: LoadResult[] = [];
+      const floorRuns: LoadResult[] = [];
+      const pairs: [service: Measured, floor: Measured][] = [];
+      for (let round = 0; round < rounds; round++) {
+        await quiet();
+        serviceRuns.push(
+          await load(server.url + path, ...request, seconds, clients),
+        );
+        await quiet();
+        floorRuns.push(
+          await load(floor.url + floorPath, ...request, seconds, clients),
+        );
+        await quiet();
+        // Then both at once, each with its own load generator, sharing the
+        // servers' core: a slow stretch of this VM, which moved runs taken
+        // one after the other by up to a third, slows both sides alike, and
+        // each side's share of the core buys requests at its own cost.
+        pairs.push(
+          await Promise.all([
+            measured(server, path, request, clients),
+            measured(floor, floorPath, request, clients),
+          ]),
+        );
+      }
+      const s = summarise(serviceRuns);
+      const f = summarise(floorRuns);
+      // A slow endpoint (login) can finish no request in a paired round.
+      const answered = pairs.filter(([service, floor]) =>
+        service.requests > 0 && floor.requests > 0
+      );
+      const ratios = answered.map(([service, floor]) =>
+        service.rps / floor.rps
+      );
+      const cpuRatios = answered.map(([service, floor]) =>
+        floor.cpuUs / service.cpuUs
+      );
+      rows.push(
+        `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
+          fmt(f.rps, 0)
+        }${fmt(f.p50)}${fmt(f.p99)}   |${spread(ratios)}${
+          s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
+        }`,
+      );
+      const cpuUs = (side: 0 | 1) =>
+        answered.length === 0
+          ? "n/a"
+          : fmt(median(answered.map((pair) => pair[side].cpuUs)), 0);
+      cpuRows.push(
+        `${name.padEnd(24)}${cpuUs(0).padStart(11)}${
+          cpuUs(1).padStart(10)
+        }   |${spread(cpuRatios)}`,
+      );
+    }
+    const token = await timeTokens();
+    const loaded = {
+      users: rssMb(users.process.pid),
+      thoughts: rssMb(thoughts.process.pid),
+    };
+    console.log(
+      `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
+        useWrk
+          ? "wrk"
+          : "a Deno process (install wrk for less load on the cores)"
+      }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
+        split
+          ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
+          : ""
+      }; ${
+        groups
+          ? "each server in a CPU cgroup of its own, of equal weight"
+          : "no CPU cgroup to use (needs root): the scheduler shares the servers' core by thread, not by server"
+      }`,
+    );
+    console.log(
+      `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${
+        "floor req/s  p50 ms  p99 ms".padStart(27)
+      }   |   ratio  (range)`,
+    );
+    for (const row of rows) console.log(row);
+    console.log(
+      `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core${
+        groups ? ", each server in its own CPU cgroup" : ""
+      }.`,
+    );
+    console.log(
+      `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
+        "".padEnd(24)
+      } service µs  floor µs   |   ratio  (range)`,
+    );
+    for (const row of cpuRows) console.log(row);
+    console.log(
+      `\ntoken verification (RS256, in process): ${
+        token.firstUs.toFixed(1)
+      } µs first time (rounds ${token.firstRangeUs[0].toFixed(0)}–${
+        token.firstRangeUs[1].toFixed(0)
+      }), ${
+        token.repeatedUs.toFixed(1)
+      } µs for a token seen before; the bare WebCrypto signature check (2048-bit) ${
+        token.webCryptoUs.toFixed(1)
+      } µs`,
+    );
+    console.log(
+      `RSS MB: users ${idle.users.toFixed(0)} idle / ${
+        loaded.users.toFixed(0)
+      } after load; thoughts ${idle.thoughts.toFixed(0)} idle / ${
+        loaded.thoughts.toFixed(0)
+      } after load`,
+    );
+    await floor.stop("SIGKILL");
+  } finally {
+    await users.stop("SIGTERM");
+    await thoughts.stop("SIGTERM");
+    await groups?.dispose();
+    for (const name of Object.values(dbs)) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+    await admin.end();
+    await pg.stop();
+  }
+}

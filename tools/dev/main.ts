@@ -1,0 +1,146 @@
+/**
+ * `deno task dev [--reset] [--users-port N] [--thoughts-port N]
+ * [--frontend-port N] [--data DIR] [--keys DIR]`: the whole system locally,
+ * on the embedded database, with generated development keys and sample data.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { ensureDevKeys } from "./keys.ts";
+import { SAMPLE_USERS, seed } from "./seed.ts";
+import { Supervisor } from "./supervisor.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * Runs the system until SIGINT or SIGTERM, or until a service crashes.
+ *
+ * @param args The command-line arguments.
+ * @returns The exit code: 0 after a clean stop, 1 after a crash.
+ * @example Usage
+ * ```ts
+ * import { dev } from "./main.ts";
+ *
+ * Deno.exit(await dev(Deno.args));
+ * ```
+ */
+export async function dev(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      reset: { type: "boolean", default: false },
+      "users-port": { type: "string", default: "8002" },
+      "thoughts-port": { type: "string", default: "8001" },
+      "frontend-port": { type: "string", default: "8000" },
+      data: { type: "string", default: `${root}/.data` },
+      keys: { type: "string", default: `${root}/.keys` },
+    },
+  });
+  const data = values.data;
+  if (values.reset) {
+    await Deno.remove(data, { recursive: true }).catch(() => {});
+    console.log(`Removed the local data in ${data}`);
+  }
+  if (await ensureDevKeys(values.keys)) {
+    console.log(`Generated development keys in ${values.keys}`);
+  }
+  const firstRun =
+    !(await Deno.stat(`${data}/seeded`).then(() => true, () => false));
+  await Deno.mkdir(data, { recursive: true });
+
+  const url = (port: string) => `http://127.0.0.1:${port}`;
+  const urls = {
+    users: url(values["users-port"]),
+    thoughts: url(values["thoughts-port"]),
+    frontend: url(values["frontend-port"]),
+  };
+  const common = {
+    APP_ENV: "development",
+    SHUTDOWN_DELAY_SECONDS: "0",
+    HOST: "127.0.0.1",
+    SECRETS_DIR: values.keys,
+    THOUGHTS_BACKEND_URL: urls.thoughts,
+    USER_BACKEND_URL: urls.users,
+  };
+  const run = (
+    service: string,
+  ) => [
+    "run",
+    "-A",
+    `--env-file=${root}/dev.env`,
+    `${root}/${service}/main.ts`,
+  ];
+  const supervisor = new Supervisor();
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => done = resolve);
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    const codes = await supervisor.stopAll();
+    console.log(
+      `Stopped: ${
+        Object.entries(codes).map(([n, c]) => `${n} exit ${c}`).join(", ")
+      }`,
+    );
+    done(code);
+  };
+  supervisor.onCrash((child, status) => {
+    console.error(
+      `${child.name} crashed (exit ${status.code}); stopping the others`,
+    );
+    stop(1);
+  });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => stop(0));
+  }
+
+  try {
+    for (
+      const [service, port, db] of [["users", values["users-port"], true], [
+        "thoughts",
+        values["thoughts-port"],
+        true,
+      ], ["frontend", values["frontend-port"], false]] as const
+    ) {
+      const env = {
+        ...common,
+        PORT: port,
+        ...(db && { PGLITE_DATA_DIR: `${data}/${service}` }),
+      };
+      const child = await supervisor.start(
+        service,
+        run(service),
+        env,
+        urls[service],
+      );
+      console.log(
+        `${service} ready at ${child.url} (pid ${child.process.pid})`,
+      );
+    }
+    if (firstRun) {
+      await seed(urls.users, urls.thoughts);
+      await Deno.writeTextFile(`${data}/seeded`, "");
+      console.log(
+        `Sample users: ${
+          SAMPLE_USERS.map((u) => `${u.username} / ${u.password}`).join(", ")
+        }`,
+      );
+    }
+  } catch (error) {
+    console.error(`Cannot start the system: ${(error as Error).message}`);
+    await stop(1);
+    return await finished;
+  }
+  console.log(`
+Thoughts is running:
+  frontend          ${urls.frontend}/
+  version dashboard ${urls.frontend}/admin/versions/
+  users API         ${urls.users}/docs/  (${urls.users}/openapi.json)
+  thoughts API      ${urls.thoughts}/docs/  (${urls.thoughts}/openapi.json)
+Press Ctrl-C to stop.`);
+  return await finished;
+}
+
+if (import.meta.main) Deno.exit(await dev(Deno.args));

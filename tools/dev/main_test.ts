@@ -1,0 +1,162 @@
+import { keyId } from "@thoughts/shared/auth";
+import {
+  assertEquals,
+  assertOk,
+  assertStringIncludes,
+  freePort,
+} from "@thoughts/testing";
+import { parseEnvFile } from "./env_file.ts";
+import { SAMPLE_USERS } from "./seed.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `deno task dev` on free ports and temporary folders, until it is ready. */
+async function runDev() {
+  const data = await Deno.makeTempDir({ prefix: "thoughts_dev_" });
+  const ports = {
+    users: freePort(),
+    thoughts: freePort(),
+    frontend: freePort(),
+  };
+  const process = new Deno.Command(Deno.execPath(), {
+    args: [
+      ...[
+        "task",
+        "-q",
+        "dev",
+        "--users-port",
+        String(ports.users),
+        "--thoughts-port",
+        String(ports.thoughts),
+      ],
+      ...[
+        "--frontend-port",
+        String(ports.frontend),
+        "--data",
+        `${data}/data`,
+        "--keys",
+        `${data}/keys`,
+      ],
+    ],
+    cwd: root,
+    // As on a newcomer's machine: none of the test run's database settings.
+    clearEnv: true,
+    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const reader = (async () => {
+    for await (
+      const text of process.stdout.pipeThrough(new TextDecoderStream())
+    ) output += text;
+  })();
+  const stderr = new Response(process.stderr).text();
+  const deadline = Date.now() + 120_000;
+  while (
+    !output.includes("Press Ctrl-C") && !output.includes("Cannot start") &&
+    Date.now() < deadline
+  ) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!output.includes("Press Ctrl-C")) {
+    process.kill("SIGKILL");
+    throw new Error(
+      `deno task dev did not get ready:\n${output}\n${await stderr}`,
+    );
+  }
+  const pids: Record<string, number> = Object.fromEntries(
+    [...output.matchAll(/(\w+) ready at \S+ \(pid (\d+)\)/g)].map((
+      m,
+    ) => [m[1], Number(m[2])]),
+  );
+  return {
+    ports,
+    data,
+    pids,
+    process,
+    stderr,
+    output: () => output,
+    async finished() {
+      const status = await process.status;
+      await reader;
+      await Deno.remove(data, { recursive: true });
+      return status;
+    },
+  };
+}
+
+Deno.test("deno task dev runs the system, logs a sample user in, and stops all three on SIGINT", async () => {
+  const dev = await runDev();
+  try {
+    const frontend = `http://127.0.0.1:${dev.ports.frontend}`;
+    assertStringIncludes(dev.output(), `frontend          ${frontend}/`);
+    assertStringIncludes(dev.output(), `${frontend}/admin/versions/`);
+    const { username, password } = SAMPLE_USERS[0];
+    assertStringIncludes(dev.output(), `${username} / ${password}`);
+    // The users service signs with the development key generated for it.
+    const generated = await keyId(
+      await Deno.readTextFile(`${dev.data}/keys/public_key.pub`),
+    );
+    const users = await (await fetch(
+      `http://127.0.0.1:${dev.ports.users}/admin/version/`,
+    )).json();
+    assertEquals(users.signingKid, generated);
+
+    const login = await fetch(`${frontend}/login/`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: frontend },
+      body: new URLSearchParams({ username, password }),
+    });
+    assertEquals(login.status, 303);
+    const cookie =
+      /session=[^;]+/.exec(login.headers.get("set-cookie") ?? "")?.[0] ?? "";
+    const page = await (await fetch(`${frontend}/thoughts/`, {
+      headers: { Cookie: cookie },
+    })).text();
+    assertStringIncludes(page, "Imagination is the discovering faculty");
+  } finally {
+    dev.process.kill("SIGINT");
+    const status = await dev.finished();
+    assertEquals(status.code, 0, await dev.stderr);
+    assertEquals(Object.keys(dev.pids).length, 3, dev.output());
+    assertEquals(
+      Object.values(dev.pids).filter(alive),
+      [],
+      "every service exited",
+    );
+    assertStringIncludes(
+      dev.output(),
+      "Stopped: frontend exit 0, thoughts exit 0, users exit 0",
+    );
+  }
+});
+
+Deno.test("deno task dev stops the others with a non-zero exit when one service crashes", async () => {
+  const dev = await runDev();
+  assertEquals(Object.keys(dev.pids).sort(), ["frontend", "thoughts", "users"]);
+  Deno.kill(dev.pids.thoughts!, "SIGKILL");
+  const status = await dev.finished();
+  assertEquals(status.code, 1);
+  assertStringIncludes(await dev.stderr, "thoughts crashed");
+  assertEquals(Object.values(dev.pids).filter(alive), []);
+});
+
+Deno.test("dev.env parses and names only configuration variables", async () => {
+  const env = parseEnvFile(await Deno.readTextFile(`${root}/dev.env`));
+  assertEquals(env.DATABASE_ENGINE, "PGLITE");
+  assertOk(
+    !Object.keys(env).some((k) => /PASSWORD|KEY|SECRET/.test(k)),
+    "no secrets in the env file",
+  );
+});

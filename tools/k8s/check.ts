@@ -1,0 +1,62 @@
+/**
+ * `deno task k8s:check [DIR] [--fix]`: validates the manifests offline
+ * against the Kubernetes schema and the services' config contract. `--fix`
+ * first updates the config checksum annotations.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import {
+  checkManifests,
+  CHECKSUM_ANNOTATION,
+  configChecksum,
+  loadManifests,
+} from "./mod.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+async function fixChecksums(dir: string): Promise<void> {
+  const { manifests } = await loadManifests(dir);
+  const data = Object.assign(
+    {},
+    ...manifests.filter((m) =>
+      m.doc.kind === "ConfigMap" && m.doc.metadata?.name === "shared-config"
+    )
+      .map((m) => m.doc.data ?? {}),
+  );
+  const checksum = await configChecksum(data);
+  const files = new Set(
+    manifests.filter((m) =>
+      m.doc.spec?.template?.metadata?.annotations?.[CHECKSUM_ANNOTATION] !==
+        undefined
+    )
+      .map((m) => m.file),
+  );
+  for (const file of files) {
+    const path = `${dir}/${file}`;
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(
+      path,
+      text.replace(/(checksum\/shared-config: )"[^"]*"/g, `$1"${checksum}"`),
+    );
+  }
+}
+
+if (import.meta.main) {
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: { fix: { type: "boolean", default: false } },
+  });
+  const dir = positionals[0] ?? `${root}/k8s`;
+  if (values.fix) await fixChecksums(dir);
+  const problems = await checkManifests(dir, root);
+  for (const problem of problems) console.error(problem);
+  console.log(
+    problems.length === 0
+      ? `k8s: ${dir} is valid`
+      : `k8s: ${problems.length} problem(s)`,
+  );
+  Deno.exit(problems.length === 0 ? 0 : 1);
+}

@@ -1,0 +1,222 @@
+/**
+ * `deno task rotate-keys <status|publish|switch|retire>`: rotates the token
+ * signing key step by step, checking each step against the live
+ * `/admin/version/` of every service, and printing (or with `--apply`,
+ * running) the `kubectl` command of each step.
+ *
+ * Options: `--secrets DIR` (the current Secret's files, `.secrets`),
+ * `--service NAME=URL` (repeatable; the three Ingress hosts by default),
+ * `--wait SECONDS` (how long to wait for a step to take effect, 120),
+ * `--token-lifetime SECONDS` (172800), `--apply`, `--force`.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { generateKeyPairPem } from "./generate.ts";
+import { keyId } from "@thoughts/shared/auth";
+import {
+  isDone,
+  type Phase,
+  readyFor,
+  secretFiles,
+  type ServiceKeys,
+} from "./rotation_plan.ts";
+import { kubectlArgs } from "./secrets.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const DEFAULT_SERVICES = [
+  "users=http://users.example.local",
+  "thoughts=http://thoughts.example.local",
+  "frontend=http://frontend.example.local",
+];
+
+async function fetchKeys(service: string, url: string): Promise<ServiceKeys> {
+  try {
+    const res = await fetch(`${url}/admin/version/`, {
+      signal: AbortSignal.timeout(3000),
+    });
+    const body = await res.json();
+    return { service, url, kids: body.kids ?? [], signingKid: body.signingKid };
+  } catch (error) {
+    return { service, url, error: (error as Error).message };
+  }
+}
+
+const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+
+/**
+ * Runs one rotation command.
+ *
+ * @param args The command-line arguments.
+ * @returns The exit code: 0 done, 1 refused or timed out.
+ * @example Usage
+ * ```ts
+ * import { rotateKeys } from "./rotate_keys.ts";
+ *
+ * Deno.exit(await rotateKeys(["status"]));
+ * ```
+ */
+export async function rotateKeys(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      secrets: { type: "string", default: `${root}/.secrets` },
+      service: { type: "string", multiple: true },
+      wait: { type: "string", default: "120" },
+      "token-lifetime": { type: "string", default: "172800" },
+      apply: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+    },
+  });
+  const command = positionals[0] ?? "status";
+  if (!["status", "publish", "switch", "retire"].includes(command)) {
+    console.error(
+      `rotate-keys: unknown step '${command}' (expected status, publish, switch or retire)`,
+    );
+    return 1;
+  }
+  const dir = values.secrets;
+  const current = {
+    password: `${dir}/postgres-password`,
+    privateKey: `${dir}/private_key.pem`,
+    publicKey: `${dir}/public_key.pub`,
+  };
+  const next = {
+    privateKey: `${dir}/next/private_key.pem`,
+    publicKey: `${dir}/next/public_key.pub`,
+  };
+  if (!(await exists(current.publicKey))) {
+    console.error(
+      `rotate-keys: no current keys in '${dir}' (create them with 'deno task secrets')`,
+    );
+    return 1;
+  }
+  if (command === "publish" && !(await exists(next.privateKey))) {
+    const pair = await generateKeyPairPem();
+    await Deno.mkdir(`${dir}/next`, { recursive: true, mode: 0o700 });
+    await Deno.writeTextFile(next.privateKey, pair.privatePem, { mode: 0o600 });
+    await Deno.writeTextFile(next.publicKey, pair.publicPem, { mode: 0o600 });
+    console.log(`Generated the next key pair in ${dir}/next`);
+  }
+  const oldKid = await keyId(await Deno.readTextFile(current.publicKey));
+  const nextKid = (await exists(next.publicKey))
+    ? await keyId(await Deno.readTextFile(next.publicKey))
+    : undefined;
+  const services = (values.service ?? DEFAULT_SERVICES).map((s) =>
+    s.split(/=(.*)/s) as [string, string]
+  );
+  const look = () =>
+    Promise.all(services.map(([name, url]) => fetchKeys(name, url)));
+
+  const report = (state: ServiceKeys[]) => {
+    for (const s of state) {
+      const signer = s.signingKid ? `, signs with ${s.signingKid}` : "";
+      console.log(
+        `  ${s.service.padEnd(9)} ${
+          s.kids
+            ? `accepts ${s.kids.join(", ")}${signer}`
+            : `unreachable: ${s.error}`
+        }`,
+      );
+    }
+  };
+  console.log(
+    `Current key: ${oldKid}${nextKid ? `\nNext key:    ${nextKid}` : ""}`,
+  );
+  if (command === "status" || !nextKid) {
+    report(await look());
+    if (command !== "status") {
+      console.error(
+        "rotate-keys: no next key; run 'rotate-keys publish' first",
+      );
+    }
+    return command === "status" ? 0 : 1;
+  }
+
+  const phase = command as Phase;
+  const state = await look();
+  report(state);
+  const readiness = readyFor(phase, state, nextKid);
+  if (!readiness.ready) {
+    console.error(
+      `rotate-keys: not ready to ${phase}:\n  - ${
+        readiness.reasons.join("\n  - ")
+      }`,
+    );
+    return 1;
+  }
+  if (phase === "retire" && !values.force) {
+    const switched = await Deno.readTextFile(`${dir}/next/switched_at`).catch(
+      () => undefined,
+    );
+    const waitUntil = switched
+      ? Date.parse(switched) + Number(values["token-lifetime"]) * 1000
+      : Infinity;
+    if (Date.now() < waitUntil) {
+      console.error(
+        `rotate-keys: tokens signed with the old key may still be valid until ${
+          Number.isFinite(waitUntil)
+            ? new Date(waitUntil).toISOString()
+            : "the token lifetime has passed since the switch"
+        }; retire then, or pass --force`,
+      );
+      return 1;
+    }
+  }
+  const kubectl = kubectlArgs(secretFiles(phase, current, next));
+  const line = `kubectl ${
+    kubectl.join(" ")
+  } --dry-run=client -o yaml | kubectl apply -f -`;
+  console.log(`\nStep '${phase}': update the Secret with\n\n  ${line}\n`);
+  if (values.apply) {
+    const result = await new Deno.Command("sh", { args: ["-c", line] }).output()
+      .catch(() => undefined);
+    if (!result?.success) {
+      console.error(
+        "rotate-keys: kubectl failed; run the command above where kubectl is set up",
+      );
+      return 1;
+    }
+  }
+  console.log(`Waiting up to ${values.wait} s for every service to show it…`);
+  const deadline = Date.now() + Number(values.wait) * 1000;
+  let latest = state;
+  while (!isDone(phase, latest, nextKid, oldKid)) {
+    if (Date.now() > deadline) {
+      report(latest);
+      console.error(
+        `rotate-keys: step '${phase}' has not taken effect everywhere yet; run it again to keep waiting`,
+      );
+      return 1;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    latest = await look();
+  }
+  report(latest);
+  if (phase === "switch") {
+    await Deno.writeTextFile(
+      `${dir}/next/switched_at`,
+      new Date().toISOString(),
+    );
+  }
+  if (phase === "retire") {
+    await Deno.rename(next.privateKey, current.privateKey);
+    await Deno.rename(next.publicKey, current.publicKey);
+    await Deno.remove(`${dir}/next`, { recursive: true });
+    console.log(`The rotation is complete; ${dir} holds the new key.`);
+  }
+  const after: Record<Phase, string> = {
+    publish:
+      "Next: 'rotate-keys switch' once you are ready to sign with the new key.",
+    switch: `Next: wait the token lifetime (${
+      values["token-lifetime"]
+    } s), then 'rotate-keys retire'.`,
+    retire: "",
+  };
+  console.log(`Step '${phase}' done. ${after[phase]}`);
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await rotateKeys(Deno.args));
