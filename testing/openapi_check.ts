@@ -66,7 +66,9 @@ export async function checkOpenApi<E extends Env>(
     }
   }
   const served = new Set(
-    app.routes.filter((r) => r.method !== "ALL" && !UNDOCUMENTED.test(r.path))
+    app.routes.filter((r) =>
+      r.method !== "ALL" && r.path !== "/*" && !UNDOCUMENTED.test(r.path)
+    )
       .map((r) => `${r.method} ${r.path}`),
   );
   for (const route of served) {

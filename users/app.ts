@@ -203,7 +203,7 @@ export function createApp(
   defineRoute(
     app,
     routes.jwks,
-    (c) => c.json(deps.keys().jwks as { keys: never[] }, 200),
+    (c) => c.json(deps.keys().jwks, 200),
   );
   return app;
 }

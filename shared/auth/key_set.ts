@@ -26,12 +26,28 @@ export const RS256_MIN_BITS = 2048;
 // never be trusted in production.
 const TEST_KEY_KID = "7_CYX40F0zofZ0pt1w-_TmfdyAW3N5JjZPzVdZDQGME";
 
+/** A published public key, as `/.well-known/jwks.json` lists it. */
+export interface PublicJwk extends JWK {
+  /** Always `RSA`. */
+  kty: "RSA";
+  /** The RFC 7638 thumbprint. */
+  kid: string;
+  /** The modulus, base64url. */
+  n: string;
+  /** The public exponent, base64url. */
+  e: string;
+  /** Always `RS256`. */
+  alg: "RS256";
+  /** Always `sig`. */
+  use: "sig";
+}
+
 /** The keys a service holds at one moment. */
 export interface KeySet {
   /** Public keys by `kid`. */
   readonly verifiers: ReadonlyMap<string, CryptoKey>;
   /** The public keys as a JWK Set. */
-  readonly jwks: { keys: JWK[] };
+  readonly jwks: { keys: PublicJwk[] };
   /** The signing key and its `kid`, when loaded. */
   readonly signer?: { kid: string; key: CryptoKey };
 }
@@ -48,7 +64,9 @@ export interface LoadKeySetOptions {
 
 const ALG = "RS256";
 
-async function publicEntry(pem: string): Promise<[string, CryptoKey, JWK]> {
+async function publicEntry(
+  pem: string,
+): Promise<[string, CryptoKey, PublicJwk]> {
   const key = await importSPKI(pem, ALG, { extractable: true });
   const bits = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength;
   if (bits < RS256_MIN_BITS) {
@@ -56,9 +74,9 @@ async function publicEntry(pem: string): Promise<[string, CryptoKey, JWK]> {
       `RSA modulus too short for RS256: ${bits} bits (at least ${RS256_MIN_BITS})`,
     );
   }
-  const jwk = await exportJWK(key);
-  const kid = await calculateJwkThumbprint(jwk, "sha256");
-  return [kid, key, { ...jwk, kid, alg: ALG, use: "sig" }];
+  const { n = "", e = "" } = await exportJWK(key);
+  const kid = await calculateJwkThumbprint({ kty: "RSA", n, e }, "sha256");
+  return [kid, key, { kty: "RSA", n, e, kid, alg: ALG, use: "sig" }];
 }
 
 /**
@@ -84,7 +102,7 @@ async function fromFiles(
   signs: boolean,
 ): Promise<KeySet> {
   const verifiers = new Map<string, CryptoKey>();
-  const keys: JWK[] = [];
+  const keys: PublicJwk[] = [];
   for (const [name, pem] of files) {
     if (!name.endsWith(".pub")) continue;
     const [kid, key, jwk] = await publicEntry(pem).catch((cause) => {

@@ -15,6 +15,7 @@ export {
   loadKeySet,
   type LoadKeySetOptions,
   PRIVATE_KEY_FILE,
+  type PublicJwk,
   readKeyFiles,
   RS256_MIN_BITS,
 } from "./key_set.ts";

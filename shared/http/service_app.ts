@@ -97,6 +97,11 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
   app.use(
     requestId({ headerName: REQUEST_ID_HEADER, limitLength: 128 }),
     accessLog(metrics, logger),
+  );
+  // Only the methods that carry a body pay for the limit.
+  app.on(
+    ["POST", "PUT", "PATCH", "DELETE"],
+    "*",
     bodyLimit({
       maxSize: options.maxBodyBytes ?? 64 * 1024,
       onError: () => {

@@ -24,8 +24,8 @@ import { createThoughtsStore } from "../../thoughts/store.ts";
 import { createUsersStore } from "../../users/store.ts";
 import { pbkdf2Hasher } from "../../users/password.ts";
 
-// A JSON string body, as Hono sends it: with `Response.json()` this floor
-// answered 10 to 15 % fewer list requests/s in a side-by-side run.
+// A JSON string body, as Hono sends it, so the floor is not slowed by
+// `Response.json()` (docs/benchmarks.md).
 const json = (value: unknown) =>
   new Response(JSON.stringify(value), {
     headers: { "content-type": "application/json" },
@@ -44,7 +44,7 @@ if (import.meta.main) {
   const users = await createUsersStore(usersDb);
   const hasher = pbkdf2Hasher();
   const ring = await startKeyRing({
-    reader: dirSecretReader("/nonexistent"),
+    reader: dirSecretReader(config.SECRETS_DIR),
     appEnv: "test",
     signs: true,
     logger: () => {},
