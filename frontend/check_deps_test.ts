@@ -3,41 +3,14 @@ import {
   assertOk,
   assertStringIncludes,
   freePort,
-  TEST_KEYS_DIR,
+  runDeno as run,
 } from "@thoughts/testing";
-
-const root = new URL("../", import.meta.url).pathname;
 
 function versionServer(version: string) {
   return Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     () => Response.json({ service: "stub", version, commit: "0".repeat(40) }),
   );
-}
-
-async function run(args: string[], env: Record<string, string>) {
-  const started = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      APP_ENV: "test",
-      SECRETS_DIR: TEST_KEYS_DIR,
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return {
-    code: out.code,
-    stdout: text(out.stdout),
-    stderr: text(out.stderr),
-    seconds: (performance.now() - started) / 1000,
-  };
 }
 
 const url = (server: Deno.HttpServer<Deno.NetAddr>) =>

@@ -51,3 +51,4 @@ export {
   testKeyPems,
   testKeyReader,
 } from "./test_keys.ts";
+export { type DenoRun, runDeno } from "./run_deno.ts";

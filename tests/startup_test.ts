@@ -4,27 +4,15 @@ import {
   assertEquals,
   assertStringIncludes,
   freePort,
+  runDeno,
 } from "@thoughts/testing";
 
-const root = new URL("../", import.meta.url).pathname;
-
-async function start(entry: string, env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", entry],
-    cwd: root,
-    clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      HOST: "127.0.0.1",
-      PORT: String(freePort()),
-      ...env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const start = (entry: string, env: Record<string, string>) =>
+  runDeno(["run", "-A", entry], {
+    HOST: "127.0.0.1",
+    PORT: String(freePort()),
+    ...env,
+  });
 
 Deno.test("with no keys in SECRETS_DIR every service refuses to start in every APP_ENV, naming the commands that make keys", async (t) => {
   const empty = await Deno.makeTempDir({ prefix: "thoughts_no_keys_" });

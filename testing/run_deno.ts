@@ -1,0 +1,65 @@
+/**
+ * Runs the Deno CLI as a user would, from the repository's root, with a
+ * clean environment: the way tests check commands and start-up failures.
+ *
+ * @module
+ */
+
+import { TEST_KEYS_DIR } from "./test_keys.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** What a finished `deno` command printed, and how it ended. */
+export interface DenoRun {
+  /** The exit code. */
+  code: number;
+  /** Standard output. */
+  stdout: string;
+  /** Standard error. */
+  stderr: string;
+  /** How long it ran. */
+  seconds: number;
+}
+
+/**
+ * Runs `deno <args>` at the repository's root with only `PATH`, `HOME`,
+ * `APP_ENV=test`, the test keys' `SECRETS_DIR` and `env`, and waits for it.
+ *
+ * @param args The arguments after `deno`.
+ * @param env More environment; it wins over the defaults.
+ * @returns The exit code, the output and the time taken.
+ * @example Usage
+ * ```ts
+ * import { runDeno } from "./run_deno.ts";
+ *
+ * const { code, stdout } = await runDeno(["eval", "console.log(Deno.env.get('APP_ENV'))"]);
+ * [code, stdout]; // [0, "test\n"]
+ * ```
+ */
+export async function runDeno(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<DenoRun> {
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: root,
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      APP_ENV: "test",
+      SECRETS_DIR: TEST_KEYS_DIR,
+      ...env,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return {
+    code: out.code,
+    stdout: text(out.stdout),
+    stderr: text(out.stderr),
+    seconds: (performance.now() - started) / 1000,
+  };
+}
