@@ -57,6 +57,7 @@ export function testPostgresSettings(): {
  * One connection to the tests' PostgreSQL server, for creating and dropping
  * the schemas and databases tests run in.
  *
+ * @param settings The server; the tests' (`POSTGRES_*`) by default.
  * @returns The connection; end it with `end()`.
  * @example Usage
  * ```ts
@@ -67,8 +68,9 @@ export function testPostgresSettings(): {
  * await admin.end();
  * ```
  */
-export function testPostgresAdmin(): postgres.Sql {
-  const settings = testPostgresSettings();
+export function testPostgresAdmin(
+  settings: ReturnType<typeof testPostgresSettings> = testPostgresSettings(),
+): postgres.Sql {
   return postgres({
     ...settings,
     username: settings.user,

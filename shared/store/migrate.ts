@@ -31,15 +31,18 @@ export async function migrate(
   service: string,
   migrations: readonly string[],
 ): Promise<number> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    service text NOT NULL,
-    version integer NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (service, version)
-  )`);
   return await db.transaction(async (tx) => {
-    // Serialises concurrent starts of replicas; released at commit.
-    await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [service]);
+    // Serialises concurrent starts of replicas, before any DDL: two creates
+    // of the same table at once collide in the catalog. Released at commit.
+    await tx.query(
+      "SELECT pg_advisory_xact_lock(hashtext('schema_migrations'))",
+    );
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      service text NOT NULL,
+      version integer NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (service, version)
+    )`);
     const done = await tx.query<{ version: number }>(
       "SELECT version FROM schema_migrations WHERE service = $1",
       [service],

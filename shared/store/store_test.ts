@@ -21,6 +21,17 @@ Deno.test("migrate() applies each migration once", async () => {
   assertEquals(await migrate(db, "items", more), 1);
 });
 
+Deno.test("migrate() is safe when five replicas start at once on a fresh database, twenty times", async () => {
+  for (let round = 0; round < 20; round++) {
+    await using db = await openTestDatabase();
+    const applied = await Promise.all(
+      Array.from({ length: 5 }, () => migrate(db, "items", MIGRATIONS)),
+    );
+    // Each migration ran exactly once, whichever replica ran it.
+    assertEquals(applied.reduce((a, b) => a + b, 0), MIGRATIONS.length);
+  }
+});
+
 Deno.test("a database creates, inserts and selects with parameters", async () => {
   await using db = await openTestDatabase();
   await migrate(db, "items", MIGRATIONS);
