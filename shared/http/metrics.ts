@@ -1,11 +1,13 @@
 /**
- * Prometheus metrics of a service, through prom-client: requests by method,
- * route pattern and status, their latency, `build_info` and `token_keys`.
+ * Prometheus metrics of a service, in one small registry: requests by
+ * method, route pattern and status, their latency, `build_info` and
+ * `token_keys`, rendered in the Prometheus text format. Not prom-client:
+ * its dependency chain (tdigest, bintrees) ships a 2 MB data file that
+ * crashes `deno compile` (docs/builds.md).
  *
  * @module
  */
 
-import { Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { BuildInfo } from "../version/build_info.ts";
 
 /** Latency bucket bounds in seconds, as Prometheus `le` labels. */
@@ -24,6 +26,9 @@ export const LATENCY_BUCKETS: readonly number[] = [
   5,
 ];
 
+/** The `Content-Type` of the Prometheus text format. */
+const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
 /** The metrics of one service instance. */
 export interface ServiceMetrics {
   /** The `Content-Type` of {@linkcode ServiceMetrics.render}'s text. */
@@ -41,9 +46,27 @@ export interface ServiceMetrics {
   render(): Promise<string>;
 }
 
+interface Series {
+  labels: string;
+  count: number;
+  sum: number;
+  /** Cumulative counts, one per bound of {@linkcode LATENCY_BUCKETS}. */
+  buckets: number[];
+}
+
+const escape = (value: string) =>
+  value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll(
+    "\n",
+    "\\n",
+  );
+
+const labelText = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([name, value]) => `${name}="${escape(value)}"`)
+    .join(",");
+
 /**
- * Creates the metrics of a service in a prom-client registry of its own
- * (not the global one, so that apps in one test process stay apart).
+ * Creates the metrics of a service. Each app has its own, so apps in one
+ * test process stay apart.
  *
  * @param info The build info exported as the `build_info` gauge.
  * @param keyIds The kids the service accepts, exported as the `token_keys` gauge.
@@ -54,57 +77,64 @@ export interface ServiceMetrics {
  *
  * const metrics = createMetrics({ service: "users", version: "v2.3", commit: "abc", source: "git" });
  * metrics.observe("GET", "/healthz", 200, 0.001);
- * (await metrics.render()).includes('route="/healthz"'); // true
+ * (await metrics.render()).includes('http_requests_total{method="GET",route="/healthz",status="200"} 1'); // true
  * ```
  */
 export function createMetrics(
   info: BuildInfo,
   keyIds?: () => string[],
 ): ServiceMetrics {
-  const registry = new Registry();
-  const labelNames = ["method", "route", "status"] as const;
-  const requests = new Counter({
-    name: "http_requests_total",
-    help: "HTTP requests by method, route pattern and status",
-    labelNames,
-    registers: [registry],
+  const series = new Map<string, Series>();
+  const build = labelText({
+    service: info.service,
+    version: info.version,
+    commit: info.commit,
   });
-  const latency = new Histogram({
-    name: "http_request_duration_seconds",
-    help: "HTTP request latency in seconds by method, route pattern and status",
-    labelNames,
-    buckets: [...LATENCY_BUCKETS],
-    registers: [registry],
-  });
-  new Gauge({
-    name: "build_info",
-    help: "Always 1; the labels name the running build",
-    labelNames: ["service", "version", "commit"],
-    registers: [registry],
-  }).set(
-    { service: info.service, version: info.version, commit: info.commit },
-    1,
-  );
-  if (keyIds) {
-    new Gauge({
-      name: "token_keys",
-      help: "Always 1 for each token key id (kid) the service accepts now",
-      labelNames: ["kid"],
-      registers: [registry],
-      // Read at scrape time, so a key rotation shows without a restart.
-      collect() {
-        this.reset();
-        for (const kid of keyIds()) this.set({ kid }, 1);
-      },
-    });
-  }
   return {
-    contentType: registry.contentType,
+    contentType: CONTENT_TYPE,
     observe(method, route, status, seconds) {
-      const labels = { method, route, status };
-      requests.inc(labels);
-      latency.observe(labels, seconds);
+      const labels = labelText({ method, route, status: String(status) });
+      let s = series.get(labels);
+      if (!s) {
+        s = { labels, count: 0, sum: 0, buckets: LATENCY_BUCKETS.map(() => 0) };
+        series.set(labels, s);
+      }
+      s.count++;
+      s.sum += seconds;
+      LATENCY_BUCKETS.forEach((bound, i) => {
+        if (seconds <= bound) s.buckets[i]!++;
+      });
     },
-    render: () => registry.metrics(),
+    render() {
+      const all = [...series.values()];
+      const latency = "http_request_duration_seconds";
+      const lines = [
+        "# HELP http_requests_total HTTP requests by method, route pattern and status",
+        "# TYPE http_requests_total counter",
+        ...all.map((s) => `http_requests_total{${s.labels}} ${s.count}`),
+        `# HELP ${latency} HTTP request latency in seconds by method, route pattern and status`,
+        `# TYPE ${latency} histogram`,
+        ...all.flatMap((s) => [
+          ...LATENCY_BUCKETS.map((bound, i) =>
+            `${latency}_bucket{le="${bound}",${s.labels}} ${s.buckets[i]}`
+          ),
+          `${latency}_bucket{le="+Inf",${s.labels}} ${s.count}`,
+          `${latency}_sum{${s.labels}} ${s.sum}`,
+          `${latency}_count{${s.labels}} ${s.count}`,
+        ]),
+        "# HELP build_info Always 1; the labels name the running build",
+        "# TYPE build_info gauge",
+        `build_info{${build}} 1`,
+      ];
+      if (keyIds) {
+        lines.push(
+          "# HELP token_keys Always 1 for each token key id (kid) the service accepts now",
+          "# TYPE token_keys gauge",
+          // Read at scrape time, so a key rotation shows without a restart.
+          ...keyIds().map((kid) => `token_keys{${labelText({ kid })}} 1`),
+        );
+      }
+      return Promise.resolve(lines.join("\n") + "\n");
+    },
   };
 }

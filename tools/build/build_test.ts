@@ -235,6 +235,33 @@ Deno.test("the compile step fails clearly when the Deno runtime cannot be had", 
   );
 });
 
+// Any ELF executable stands in for denort: the payload is built and
+// embedded as with the real runtime, though the result does not run.
+const STAND_IN_RUNTIME = "/bin/true";
+// Each service's payload holds its own npm graph only (MB; measured 46 for
+// a backend with PGlite, 21 for the frontend).
+const PAYLOAD_MB = { users: 60, thoughts: 60, frontend: 30 };
+
+Deno.test("deno compile builds every service's payload with a stand-in runtime, within its size", async (t) => {
+  for (const service of SERVICES) {
+    await t.step(service.name, async () => {
+      const result = await buildCli([service.name, "--test"], {
+        DENORT_BIN: STAND_IN_RUNTIME,
+      });
+      assertEquals(result.code, 0, result.stderr);
+      const size =
+        (await Deno.stat(`${root}/dist/${service.name}/${service.name}`))
+          .size / 1e6;
+      assertOk(
+        size <= PAYLOAD_MB[service.name],
+        `${service.name}: ${size.toFixed(1)} MB, over ${
+          PAYLOAD_MB[service.name]
+        } MB`,
+      );
+    });
+  }
+});
+
 Deno.test({
   name: "the image step says so when no image builder works",
   ignore: await findImageTool() !== undefined,

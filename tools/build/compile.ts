@@ -23,6 +23,8 @@ import { BuildError } from "./build_error.ts";
 export function compileArgs(service: ServiceSpec, outDir: string): string[] {
   return [
     "compile",
+    // Only the npm packages the service's own graph uses, not the lockfile's.
+    "--exclude-unused-npm",
     ...permissionFlags(service),
     "--output",
     `${outDir}/${service.name}`,
