@@ -26,6 +26,17 @@ export const LATENCY_BUCKETS: readonly number[] = [
   5,
 ];
 
+/** The methods counted by name; any other is counted as `OTHER`. */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  "GET",
+  "HEAD",
+  "POST",
+  "PUT",
+  "PATCH",
+  "DELETE",
+  "OPTIONS",
+]);
+
 /** The `Content-Type` of the Prometheus text format. */
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -36,7 +47,7 @@ export interface ServiceMetrics {
   /**
    * Records one finished request.
    *
-   * @param method The HTTP method.
+   * @param method The HTTP method; one not in {@linkcode KNOWN_METHODS} counts as `OTHER`.
    * @param route The route pattern, never the raw path.
    * @param status The response status.
    * @param seconds The duration.
@@ -93,7 +104,13 @@ export function createMetrics(
   return {
     contentType: CONTENT_TYPE,
     observe(method, route, status, seconds) {
-      const labels = labelText({ method, route, status: String(status) });
+      // Label values come from a closed set, so no client can grow the
+      // series without bound: route is a pattern, method a known one.
+      const labels = labelText({
+        method: KNOWN_METHODS.has(method) ? method : "OTHER",
+        route,
+        status: String(status),
+      });
       let s = series.get(labels);
       if (!s) {
         s = { labels, count: 0, sum: 0, buckets: LATENCY_BUCKETS.map(() => 0) };

@@ -17,6 +17,7 @@ export {
 } from "./http_error.ts";
 export {
   createMetrics,
+  KNOWN_METHODS,
   LATENCY_BUCKETS,
   type ServiceMetrics,
 } from "./metrics.ts";

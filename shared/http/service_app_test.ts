@@ -132,6 +132,37 @@ Deno.test("GET /metrics counts requests by route pattern, not raw path", async (
   assertOk(!text.includes("/items/42"));
 });
 
+Deno.test("GET /metrics stays the same size under a flood of made-up methods and paths", async () => {
+  const { app } = demoApp();
+  const flood = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const method = `X${i.toString(36).toUpperCase()}`;
+      await (await app.request(`/made/up/${i}`, { method })).body?.cancel();
+      await (await app.request(`/items/${i}/`)).body?.cancel();
+      await (await app.request(`/nowhere/${i}?q=${i}`)).body?.cancel();
+    }
+    return await (await app.request("/metrics")).text();
+  };
+  await flood(0, 0); // the scrape counts itself from then on
+  const after10 = await flood(0, 10);
+  const after2000 = await flood(10, 2000);
+  const series = (text: string) =>
+    text.split("\n").filter((line) => line && !line.startsWith("#"));
+  // The same series; only the counts and sums grew.
+  assertEquals(
+    series(after2000).map((line) => line.replace(/ \S+$/, "")),
+    series(after10).map((line) => line.replace(/ \S+$/, "")),
+  );
+  assertOk(
+    after2000.length - after10.length < 600,
+    `${after10.length} bytes, then ${after2000.length}`,
+  );
+  assertStringIncludes(
+    after2000,
+    'http_requests_total{method="OTHER",route="unmatched",status="404"} 2000',
+  );
+});
+
 Deno.test("errors come out in the JSON error shape", async (t) => {
   const { app, records } = demoApp();
   const cases: [string, Request | string, number, string, string][] = [
