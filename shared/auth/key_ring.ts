@@ -9,6 +9,7 @@
 
 import type { Logger } from "../log/log.ts";
 import {
+  keyId,
   type KeySet,
   keySetFromFiles,
   type LoadKeySetOptions,
@@ -26,13 +27,23 @@ export interface KeyRingOptions extends LoadKeySetOptions {
 /** The current key set, kept up to date with the secrets folder. */
 export class KeyRing {
   #current: KeySet;
+  /** The files as last read, to notice any change. */
   #seen: string;
+  /** The files the current set was built from. */
+  #used: string;
+  /** The last content of each `*.pub` file that parsed. */
+  readonly #good: Map<string, string>;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #options: KeyRingOptions;
 
-  private constructor(keySet: KeySet, seen: string, options: KeyRingOptions) {
+  private constructor(
+    keySet: KeySet,
+    files: ReadonlyMap<string, string>,
+    options: KeyRingOptions,
+  ) {
     this.#current = keySet;
-    this.#seen = seen;
+    this.#seen = this.#used = fingerprint(files);
+    this.#good = new Map([...files].filter(([name]) => name.endsWith(".pub")));
     this.#options = options;
   }
 
@@ -57,11 +68,7 @@ export class KeyRing {
    */
   static async open(options: KeyRingOptions): Promise<KeyRing> {
     const files = await readKeyFiles(options.reader, options.signs);
-    return new KeyRing(
-      await keySetFromFiles(files, options),
-      fingerprint(files),
-      options,
-    );
+    return new KeyRing(await keySetFromFiles(files, options), files, options);
   }
 
   /** The key set in force now. */
@@ -70,9 +77,12 @@ export class KeyRing {
   }
 
   /**
-   * Looks at the files once and reloads when they changed. A file that
-   * cannot be read or parsed, or keys refused, leave the last good set in
-   * force with a warning.
+   * Looks at the files once and reloads when they changed. Each `*.pub` is
+   * judged on its own: one that does not parse is skipped with a warning, or
+   * stands at its last good version while it is still there; a removed file's
+   * key is dropped. A folder that cannot be read, or a set refused as a whole
+   * (no key, or a signing key whose public half is not published), leaves
+   * the current set in force with a warning.
    *
    * @returns Whether a new key set took effect.
    */
@@ -90,8 +100,12 @@ export class KeyRing {
     const seen = fingerprint(files);
     if (seen === this.#seen) return false;
     this.#seen = seen;
+    const usable = await this.#usable(files);
+    const used = fingerprint(usable);
+    if (used === this.#used) return false;
     try {
-      this.#current = await keySetFromFiles(files, this.#options);
+      this.#current = await keySetFromFiles(usable, this.#options);
+      this.#used = used;
     } catch (error) {
       logger("warn", "New key files refused; keeping the current keys", {
         error: (error as Error).message,
@@ -103,6 +117,38 @@ export class KeyRing {
       signingKid: this.#current.signer?.kid,
     });
     return true;
+  }
+
+  // The files to build the set from: each public key that parses, or its
+  // last good version while the file is still there.
+  async #usable(
+    files: ReadonlyMap<string, string>,
+  ): Promise<Map<string, string>> {
+    for (const name of this.#good.keys()) {
+      if (!files.has(name)) this.#good.delete(name);
+    }
+    const usable = new Map<string, string>();
+    for (const [name, text] of files) {
+      if (!name.endsWith(".pub")) {
+        usable.set(name, text);
+        continue;
+      }
+      const problem = await keyId(text).then(
+        () => undefined,
+        (error) => error instanceof RangeError ? ` (${error.message})` : "",
+      );
+      if (problem === undefined) this.#good.set(name, text);
+      const last = this.#good.get(name);
+      if (last !== undefined) usable.set(name, last);
+      if (problem !== undefined) {
+        this.#options.logger("warn", "Key file skipped", {
+          error: `Cannot read public key file: '${name}'${problem}; ${
+            last === undefined ? "skipped" : "keeping its last good version"
+          }`,
+        });
+      }
+    }
+    return usable;
   }
 
   /** Starts looking at the files on the interval. */

@@ -106,6 +106,48 @@ Deno.test("KeyRing keeps the last good keys when new files are broken or refused
   );
 });
 
+Deno.test("KeyRing judges each public key file on its own: a broken file does not stop a retirement", async () => {
+  const r = await ring({
+    "private_key.pem": a.privatePem,
+    "public_key.pub": a.publicPem,
+    "public_key_old.pub": b.publicPem,
+  });
+  await using _ = r.secrets;
+  assertEquals(r.kids(), [kidA, kidB].sort());
+  // The old key is retired while a half-written new file sits beside it.
+  await r.secrets.update({
+    "private_key.pem": a.privatePem,
+    "public_key.pub": a.publicPem,
+    "public_key_next.pub": "-----BEGIN PUBLIC KEY-----\nMIIBIjAN",
+  });
+  assertEquals(await r.keys.refresh(), true);
+  assertEquals(r.kids(), [kidA], "the retired key is refused at once");
+  assertOk(
+    r.records.some((record) =>
+      String(record.error).includes(
+        "Cannot read public key file: 'public_key_next.pub'; skipped",
+      )
+    ),
+    JSON.stringify(r.records),
+  );
+  // A file that breaks keeps its last good version while it is there.
+  await r.secrets.update({
+    "private_key.pem": a.privatePem,
+    "public_key.pub": a.publicPem,
+    "public_key_next.pub": b.publicPem,
+  });
+  assertEquals(await r.keys.refresh(), true);
+  assertEquals(r.kids(), [kidA, kidB].sort());
+  await r.secrets.update({
+    "private_key.pem": a.privatePem,
+    "public_key.pub": a.publicPem,
+    "public_key_next.pub": b.publicPem.slice(0, 60),
+  });
+  assertEquals(await r.keys.refresh(), false, "the same keys stay in force");
+  assertEquals(r.kids(), [kidA, kidB].sort());
+  assertOk(!JSON.stringify(r.records).includes("PRIVATE KEY"));
+});
+
 Deno.test("KeyRing.start() picks up a change on its own", async () => {
   const r = await ring({ "public_key.pub": a.publicPem }, false);
   await using _ = r.secrets;
