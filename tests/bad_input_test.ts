@@ -86,6 +86,15 @@ Deno.test("bad input to every endpoint gets a 4xx JSON error, never a 500, and c
       "application/json",
     ],
     ["invalid UTF-8", invalidUtf8, "application/json"],
+    [
+      "NUL and control characters in text",
+      JSON.stringify({
+        username: "ada\u0000",
+        password: "correct horse\u0000",
+        text: "a\u0000b\u0007",
+      }),
+      "application/json",
+    ],
     ["unknown content type", "<xml/>", "application/xml"],
     [
       "SQL metacharacters",
@@ -142,6 +151,15 @@ Deno.test("bad input to every endpoint gets a 4xx JSON error, never a 500, and c
       {},
     ],
     ["NUL in an id", "http://thoughts/api/thoughts/%00/", {}],
+    ["NUL in a search", "http://thoughts/api/thoughts/?search=%00", {}],
+    [
+      "a control character in a search",
+      "http://thoughts/api/thoughts/?search=a%07b",
+      {},
+    ],
+    ["NUL in my search", "http://thoughts/api/me/thoughts/?search=x%00", {
+      Authorization: `Bearer ${token}`,
+    }],
     ["huge id", "http://thoughts/api/thoughts/99999999999999999999999/", {}],
     ["negative id delete", "http://thoughts/admin/thoughts/-1/", {}],
     [

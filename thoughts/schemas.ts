@@ -5,6 +5,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { plainText } from "@thoughts/shared/http";
 import type { Thought } from "./store.ts";
 
 /** A thought as the API shows it. */
@@ -47,7 +48,7 @@ export const ThoughtListSchema = z.array(ThoughtSchema).openapi("ThoughtList");
 
 /** The query of the list endpoints. */
 export const ListQuery = z.object({
-  search: z.string().max(200).optional().openapi({
+  search: plainText().max(200).optional().openapi({
     description: "Case-insensitive literal substring",
   }),
   limit: z.coerce.number().int().min(1).max(500).default(100),
@@ -64,5 +65,7 @@ export const IdParam = z.object({
 
 /** A new thought: 1–280 characters after trimming. */
 export const NewThoughtBody = z.object({
-  text: z.string().trim().min(1).max(280).openapi({ example: "Hello, world" }),
+  text: plainText({ lineBreaks: true }).trim().min(1).max(280).openapi({
+    example: "Hello, world",
+  }),
 }).openapi("NewThought");

@@ -5,6 +5,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
+import { plainText } from "@thoughts/shared/http";
 
 /** A new account. Names: trimmed, 1–50 letters, digits, `.`, `_` or `-`. */
 export const CreateUserBody = z.object({
@@ -21,7 +22,7 @@ export const CreateUserBody = z.object({
 
 /** Login credentials. */
 export const LoginBody = z.object({
-  username: z.string().trim().min(1).max(50).openapi({ example: "ada" }),
+  username: plainText().trim().min(1).max(50).openapi({ example: "ada" }),
   password: z.string().min(1).max(1024).openapi({
     example: "correct horse battery",
   }),

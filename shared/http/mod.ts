@@ -27,6 +27,7 @@ export {
   ErrorSchema,
   jsonOrFormBody,
   jsonResponse,
+  plainText,
 } from "./schemas.ts";
 export {
   createServiceApp,

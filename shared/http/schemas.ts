@@ -94,3 +94,32 @@ export function jsonOrFormBody<T extends z.ZodType>(schema: T): {
     },
   };
 }
+
+// No control character (Unicode Cc: C0, DEL, C1); the multi-line form keeps
+// tab, line feed and carriage return.
+const NO_CONTROL = /^\P{Cc}*$/u;
+const NO_CONTROL_BUT_LINES = /^(?:[\t\n\r]|\P{Cc})*$/u;
+
+/**
+ * A string schema that refuses NUL and other control characters, which
+ * PostgreSQL cannot store in text and no form sends: they get a 400 instead
+ * of reaching the database.
+ *
+ * @param options `lineBreaks: true` keeps tab, line feed and carriage return (multi-line text).
+ * @returns The zod string schema, to refine further (`.min()`, `.max()`).
+ * @example Usage
+ * ```ts
+ * import { plainText } from "@thoughts/shared/http";
+ *
+ * plainText().safeParse("a\u0000b").success; // false
+ * plainText({ lineBreaks: true }).safeParse("line 1\nline 2").success; // true
+ * ```
+ */
+export function plainText(
+  options: { lineBreaks?: boolean } = {},
+): z.ZodString {
+  return z.string().regex(
+    options.lineBreaks ? NO_CONTROL_BUT_LINES : NO_CONTROL,
+    "Control characters are not allowed",
+  );
+}
