@@ -7,6 +7,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
+import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
 import type { BuildInfo, Dependency } from "@thoughts/shared/version";
@@ -25,6 +26,7 @@ import { Layout } from "./views/layout.tsx";
 import {
   ErrorPage,
   LoginPage,
+  LogoutPage,
   SearchPage,
   ThoughtsPage,
   VersionsPage,
@@ -151,6 +153,18 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     if (session === "invalid") endSession(c);
     await next();
   });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      referrerPolicy: "same-origin",
+    }),
+  );
   app.use(async (c, next) => {
     try {
       await sameOrigin(c, next);
@@ -229,7 +243,8 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     startSession(c, token, claims.exp, deps.now());
     return c.redirect("/thoughts/", 303);
   });
-  app.on(["GET", "POST"], "/logout", (c) => {
+  app.get("/logout", (c) => page(c, "Log out", <LogoutPage />));
+  app.post("/logout", (c) => {
     endSession(c);
     return c.redirect("/login/", 303);
   });

@@ -174,14 +174,56 @@ Deno.test("every page answers with and without its trailing slash", async (t) =>
       ["/thoughts", 200],
       ["/admin/versions/", 200],
       ["/admin/versions", 200],
-      ["/logout/", 303],
-      ["/logout", 303],
+      ["/logout/", 200],
+      ["/logout", 200],
     ] as const
   ) {
     await t.step(path, async () => {
       const res = await s.get(path, cookie);
       await res.body?.cancel();
       assertEquals(res.status, status);
+    });
+  }
+});
+
+Deno.test("only a form post logs out: a link or a page of another site cannot end the session", async () => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = (await s.login())!;
+  const asked = await s.get("/logout/", cookie);
+  assertEquals(asked.status, 200);
+  assertEquals(asked.headers.get("set-cookie"), null);
+  assertStringIncludes(await asked.text(), 'method="post" action="/logout/"');
+  const forged = await s.post("/logout/", {}, cookie, "http://evil.example");
+  assertEquals(forged.status, 403);
+  assertEquals(forged.headers.get("set-cookie"), null);
+  assertEquals((await s.get("/thoughts/", cookie)).status, 200);
+  const real = await s.post("/logout/", {}, cookie);
+  assertEquals([real.status, real.headers.get("location")], [303, "/login/"]);
+  assertMatch(real.headers.get("set-cookie") ?? "", /^session=; Max-Age=0/);
+});
+
+Deno.test("every page carries the security headers: a CSP with no inline script, no framing, nosniff, a same-origin referrer", async (t) => {
+  await using s = await setup();
+  for (const path of ["/login/", "/search?search=x", "/nowhere"]) {
+    await t.step(path, async () => {
+      const res = await s.get(path);
+      await res.body?.cancel();
+      const csp = res.headers.get("content-security-policy") ?? "";
+      for (
+        const directive of [
+          "default-src 'self'",
+          "frame-ancestors 'none'",
+          "form-action 'self'",
+          "object-src 'none'",
+        ]
+      ) {
+        assertStringIncludes(csp, directive);
+      }
+      assertOk(!csp.includes("unsafe-inline"), csp);
+      assertEquals(res.headers.get("x-content-type-options"), "nosniff");
+      assertEquals(res.headers.get("x-frame-options"), "SAMEORIGIN");
+      assertEquals(res.headers.get("referrer-policy"), "same-origin");
     });
   }
 });
@@ -251,7 +293,7 @@ Deno.test("posting, listing newest first, searching, escaping and logging out", 
     assertOk(!html.includes("first thought"));
   });
   await t.step("logout clears the cookie", async () => {
-    const res = await s.get("/logout/", cookie);
+    const res = await s.post("/logout/", {}, cookie);
     assertEquals([res.status, res.headers.get("location")], [303, "/login/"]);
     assertMatch(res.headers.get("set-cookie") ?? "", /^session=; Max-Age=0/);
   });

@@ -46,7 +46,7 @@ Deno.test({
     await page.fill("#password", "correct horse");
     await Promise.all([
       page.waitForURL("**/thoughts/"),
-      page.click("button[type=submit]"),
+      page.click('form[action="/login/"] button[type=submit]'),
     ]);
     const cookie = (await page.context().cookies()).find((c) =>
       c.name === "session"
@@ -59,7 +59,7 @@ Deno.test({
     await page.fill("#text", text);
     await Promise.all([
       page.waitForURL("**/thoughts/"),
-      page.click("button[type=submit]"),
+      page.click('form[action="/thoughts/new"] button[type=submit]'),
     ]);
     assertEquals(
       await page.locator("ul.thoughts li .text").first().textContent(),
@@ -78,7 +78,7 @@ Deno.test({
     await page.fill("input[name=search]", "PEOPLE");
     await Promise.all([
       page.waitForURL("**/search?search=PEOPLE"),
-      page.click("button[type=submit]"),
+      page.click('form[action="/search"] button[type=submit]'),
     ]);
     assertEquals(await page.locator("ul.thoughts li .text").allTextContents(), [
       text,

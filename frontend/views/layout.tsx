@@ -55,8 +55,7 @@ export function Layout(props: LayoutProps): Child {
             {props.username
               ? (
                 <span>
-                  <span class="meta">{props.username}</span> ·{" "}
-                  <a href="/logout/">Log out</a>
+                  <span class="meta">{props.username}</span> · <LogoutButton />
                 </span>
               )
               : <a href="/login/">Log in</a>}
@@ -65,5 +64,23 @@ export function Layout(props: LayoutProps): Child {
         <main>{props.children}</main>
       </body>
     </html>
+  );
+}
+
+/**
+ * Logging out is a form post, so a link or image on another site cannot end
+ * the session.
+ *
+ * @returns The form with its button.
+ * @example Usage
+ * ```tsx
+ * <LogoutButton />
+ * ```
+ */
+export function LogoutButton(): Child {
+  return (
+    <form class="logout" method="post" action="/logout/">
+      <button type="submit">Log out</button>
+    </form>
   );
 }

@@ -210,3 +210,24 @@ export function ErrorPage(props: { status: number; message: string }): Child {
     </div>
   );
 }
+
+/**
+ * Asks before logging out: the link someone followed (or a page of another
+ * site) cannot end a session, only the form post can.
+ *
+ * @returns The page content.
+ * @example Usage
+ * ```tsx
+ * <LogoutPage />
+ * ```
+ */
+export function LogoutPage(): Child {
+  return (
+    <div class="card stack">
+      <h1>Log out</h1>
+      <form method="post" action="/logout/">
+        <button type="submit">Log out</button>
+      </form>
+    </div>
+  );
+}

@@ -17,6 +17,9 @@ nav { max-width: 48rem; margin: 0 auto; padding: .75rem 1rem; display: flex; gap
 nav .brand { font-weight: 700; margin-right: auto; color: var(--ink); text-decoration: none; }
 nav a { color: var(--muted); text-decoration: none; }
 nav a:hover, nav a[aria-current] { color: var(--accent); }
+nav form.logout { display: inline; }
+nav form.logout button { padding: 0; background: none; color: var(--muted); }
+nav form.logout button:hover { color: var(--accent); }
 main { max-width: 48rem; margin: 1.5rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin: 0 0 1rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: 1rem; }
