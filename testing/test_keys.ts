@@ -13,18 +13,8 @@ import { dirSecretReader, type SecretReader } from "@thoughts/shared/config";
 export const TEST_KEYS_DIR: string =
   new URL("./testdata/keys", import.meta.url).pathname;
 
-/**
- * A secret reader of the test keys' folder.
- *
- * @returns The reader.
- * @example Usage
- * ```ts
- * import { testKeyReader } from "@thoughts/testing";
- *
- * await testKeyReader().list(); // ["private_key.pem", "public_key.pub"]
- * ```
- */
-export function testKeyReader(): SecretReader {
+// The test keys' folder, read as a service reads SECRETS_DIR.
+function testKeyReader(): SecretReader {
   return dirSecretReader(TEST_KEYS_DIR);
 }
 

@@ -6,6 +6,7 @@ import {
   assertStringIncludes,
   assertThrows,
   createTempRepo,
+  runDeno,
   serviceDatabase,
   startService,
   TEST_KEYS_DIR,
@@ -213,16 +214,8 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
   ]);
 });
 
-async function buildCli(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "build.ts", ...args],
-    cwd: root,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
-}
+const buildCli = (args: string[], env: Record<string, string> = {}) =>
+  runDeno(["run", "-A", "build.ts", ...args], env);
 
 Deno.test("the compile step fails clearly when the Deno runtime cannot be had", async () => {
   const result = await buildCli(["frontend", "--test"], {

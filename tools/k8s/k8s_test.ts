@@ -4,6 +4,7 @@ import {
   assertEquals,
   assertOk,
   assertStringIncludes,
+  runDeno as run,
 } from "@thoughts/testing";
 import { parse } from "yaml";
 import { parseEnvFile } from "../dev/env_file.ts";
@@ -30,17 +31,6 @@ async function mutate(
   const changed = text.replace(from, to);
   assertOk(changed !== text, `mutation of ${file} did not apply`);
   await Deno.writeTextFile(`${dir}/${file}`, changed);
-}
-
-async function run(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
 }
 
 Deno.test("deno task k8s:check passes on the manifests", async () => {

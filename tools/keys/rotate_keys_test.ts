@@ -3,38 +3,24 @@ import {
   assertEquals,
   assertStringIncludes,
   createSecretDir,
+  runDeno,
   startBackends,
 } from "@thoughts/testing";
 
-const root = new URL("../../", import.meta.url).pathname;
-
-function cli(args: string[]) {
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tools/keys/rotate_keys.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  return (async () => {
-    const out = await process.output();
-    const text = (b: Uint8Array) => new TextDecoder().decode(b);
-    return {
-      code: out.code,
-      stdout: text(out.stdout),
-      stderr: text(out.stderr),
-    };
-  })();
-}
+const cli = (args: string[]) =>
+  runDeno(["run", "-A", "tools/keys/rotate_keys.ts", ...args]);
 
 const read = (path: string) => Deno.readTextFile(path);
 
 Deno.test("deno task rotate-keys walks the rotation, checking each step against the live services", async () => {
   const secrets = await Deno.makeTempDir({ prefix: "thoughts_rotate_" });
-  const generated = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tools/keys/secrets.ts", "--out", secrets],
-    cwd: root,
-    stdout: "null",
-  }).output();
+  const generated = await runDeno([
+    "run",
+    "-A",
+    "tools/keys/secrets.ts",
+    "--out",
+    secrets,
+  ]);
   assertEquals(generated.code, 0);
   const [oldPrivate, oldPublic] = await Promise.all([
     read(`${secrets}/private_key.pem`),
