@@ -106,15 +106,13 @@ export function createMetrics(
     observe(method, route, status, seconds) {
       // Label values come from a closed set, so no client can grow the
       // series without bound: route is a pattern, method a known one.
-      const labels = labelText({
-        method: KNOWN_METHODS.has(method) ? method : "OTHER",
-        route,
-        status: String(status),
-      });
-      let s = series.get(labels);
+      const m = KNOWN_METHODS.has(method) ? method : "OTHER";
+      const key = `${m} ${status} ${route}`;
+      let s = series.get(key);
       if (!s) {
+        const labels = labelText({ method: m, route, status: String(status) });
         s = { labels, count: 0, sum: 0, buckets: LATENCY_BUCKETS.map(() => 0) };
-        series.set(labels, s);
+        series.set(key, s);
       }
       s.count++;
       s.sum += seconds;

@@ -56,7 +56,8 @@ export interface ServiceAppOptions<E extends ServiceEnv = ServiceEnv> {
 /**
  * Creates the app a service adds its routes to with `defineRoute`. It is
  * built with `strict: false`, so every path answers with and without its
- * trailing slash.
+ * trailing slash. Handlers answer through the context (`c.json`,
+ * `c.redirect`, `c.body`), which carries the `X-Request-ID` header.
  *
  * @param options The build info, logger, readiness checks and limits.
  * @returns The app.
@@ -176,12 +177,8 @@ function accessLog(metrics: ServiceMetrics, logger: Logger): MiddlewareHandler<
   return async (c, next) => {
     const started = performance.now();
     await next();
-    // Hono's requestId() sets the header before the handler runs; a
-    // response the handler built whole (a redirect, a fetched one) lacks it.
-    if (!c.res.headers.has(REQUEST_ID_HEADER)) {
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set(REQUEST_ID_HEADER, c.get("requestId"));
-    }
+    // Only the status is read: touching the response's headers makes Deno
+    // drop the native response it prepared and build the answer again.
     const matched = routePath(c, -1);
     const route = matched === "/*" || matched === "*" ? "unmatched" : matched;
     const seconds = (performance.now() - started) / 1000;

@@ -57,7 +57,7 @@ function demoApp(ready: () => Promise<void> = () => Promise.resolve()) {
   app.get("/gone", () => {
     throw new HttpError(410, "Gone for good");
   });
-  app.get("/moved", () => Response.redirect("http://x/healthz", 308));
+  app.get("/moved", (c) => c.redirect("/healthz", 308));
   return { app, records };
 }
 
