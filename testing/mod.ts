@@ -45,5 +45,11 @@ export { missing, type Program } from "./system_deps.ts";
 export { createTempRepo, type TempRepo } from "./temp_repo.ts";
 export { postThought } from "./thoughts_api.ts";
 export { type UsersApi, usersApi } from "./users_api.ts";
-export { loadTestKeys, TEST_KEYS_DIR, testKeyPems } from "./test_keys.ts";
+export {
+  asAdmin,
+  loadTestKeys,
+  TEST_ADMIN_TOKEN,
+  TEST_KEYS_DIR,
+  testKeyPems,
+} from "./test_keys.ts";
 export { type DenoRun, runDeno } from "./run_deno.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { TEST_KEYS_DIR } from "./test_keys.ts";
+import { TEST_ADMIN_TOKEN, TEST_KEYS_DIR } from "./test_keys.ts";
 import {
   testEngine,
   testPostgresAdmin,
@@ -227,10 +227,17 @@ export async function startBackends(
       ...env.thoughts,
     }),
   ]);
+  // Accounts are created with the admin token users was given.
+  const secrets = env.users?.SECRETS_DIR ?? env.common?.SECRETS_DIR ??
+    TEST_KEYS_DIR;
+  const adminToken = await Deno.readTextFile(`${secrets}/admin_token`).then(
+    (text) => text.trim(),
+    () => TEST_ADMIN_TOKEN,
+  );
   return {
     users,
     thoughts,
-    ...usersApi(users.url),
+    ...usersApi(users.url, fetch, adminToken),
     async [Symbol.asyncDispose]() {
       await Promise.all([users.stop("SIGKILL"), thoughts.stop("SIGKILL")]);
       await Promise.all([

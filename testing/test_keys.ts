@@ -9,7 +9,7 @@
 import { type KeySet, loadKeySet } from "@thoughts/shared/auth";
 import { dirSecretReader, type SecretReader } from "@thoughts/shared/config";
 
-/** The folder of the test keys: `private_key.pem` and `public_key.pub`. */
+/** The folder of the test secrets: `private_key.pem`, `public_key.pub` and `admin_token`. */
 export const TEST_KEYS_DIR: string =
   new URL("./testdata/keys", import.meta.url).pathname;
 
@@ -54,4 +54,28 @@ export async function testKeyPems(): Promise<
  */
 export function loadTestKeys(signs: boolean): Promise<KeySet> {
   return loadKeySet({ reader: testKeyReader(), appEnv: "test", signs });
+}
+
+/** The test admin token, `testdata/keys/admin_token`; production refuses it. */
+export const TEST_ADMIN_TOKEN: string = Deno.readTextFileSync(
+  `${TEST_KEYS_DIR}/admin_token`,
+).trim();
+
+/**
+ * A request carrying the test admin token in `X-Admin-Token`, as admin
+ * writes need.
+ *
+ * @param init The request without it.
+ * @returns The request with it.
+ * @example Usage
+ * ```ts
+ * import { asAdmin, TEST_ADMIN_TOKEN } from "@thoughts/testing";
+ *
+ * new Headers(asAdmin({ method: "DELETE" }).headers).get("X-Admin-Token") === TEST_ADMIN_TOKEN; // true
+ * ```
+ */
+export function asAdmin(init: RequestInit = {}): RequestInit {
+  const headers = new Headers(init.headers);
+  headers.set("X-Admin-Token", TEST_ADMIN_TOKEN);
+  return { ...init, headers };
 }

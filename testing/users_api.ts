@@ -4,6 +4,8 @@
  * @module
  */
 
+import { TEST_ADMIN_TOKEN } from "./test_keys.ts";
+
 /** Accounts and logins through a running users service's API. */
 export interface UsersApi {
   /** Creates an account through the users API. */
@@ -20,6 +22,8 @@ export interface UsersApi {
  * @param url The users service's base URL.
  * @param fetcher Sends a request; the global `fetch` by default, an app's
  * `request` for one served in process.
+ * @param adminToken The admin token accounts are created with; the test one
+ * by default.
  * @returns The client.
  * @throws {Error} From its methods, with the status and the service's answer, when a
  * call is refused.
@@ -35,11 +39,15 @@ export interface UsersApi {
 export function usersApi(
   url: string,
   fetcher: (url: string, init: RequestInit) => Promise<Response> = fetch,
+  adminToken: string = TEST_ADMIN_TOKEN,
 ): UsersApi {
   const post = (path: string, username: string, password: string) =>
     fetcher(`${url}${path}`, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      headers: {
+        "Content-Type": "application/json",
+        ...(path.startsWith("/admin/") && { "X-Admin-Token": adminToken }),
+      },
       body: JSON.stringify({ username, password }),
     });
   return {

@@ -1,5 +1,8 @@
 import { decodeProtectedHeader } from "jose";
-import { generateKeyPairPem } from "../tools/keys/generate.ts";
+import {
+  generateAdminToken,
+  generateKeyPairPem,
+} from "../tools/keys/generate.ts";
 import { keyId } from "@thoughts/shared/auth";
 import {
   assertEquals,
@@ -41,6 +44,7 @@ Deno.test("the signing key rotates with no restart and no failed request", async
   await using usersKeys = await createSecretDir({
     "private_key.pem": a.privatePem,
     "public_key.pub": a.publicPem,
+    "admin_token": generateAdminToken(),
   });
   await using thoughtsKeys = await createSecretDir({
     "public_key.pub": a.publicPem,

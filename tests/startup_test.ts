@@ -2,9 +2,12 @@
 // before it listens, with one line that says what to do.
 import {
   assertEquals,
+  assertOk,
   assertStringIncludes,
   freePort,
   runDeno,
+  TEST_ADMIN_TOKEN,
+  TEST_KEYS_DIR,
 } from "@thoughts/testing";
 
 const start = (entry: string, env: Record<string, string>) =>
@@ -48,5 +51,46 @@ Deno.test("with no keys in SECRETS_DIR every service refuses to start in every A
     }
   } finally {
     await Deno.remove(empty);
+  }
+});
+
+Deno.test("a backend refuses to start with a weak admin token, or the test one in production", async (t) => {
+  const dir = await Deno.makeTempDir({ prefix: "thoughts_admin_token_" });
+  try {
+    for (const name of ["private_key.pem", "public_key.pub"]) {
+      await Deno.copyFile(`${TEST_KEYS_DIR}/${name}`, `${dir}/${name}`);
+    }
+    const cases: [string, string, string][] = [
+      [
+        "short token",
+        "test",
+        "is shorter than 32 characters; run 'deno task secrets'",
+      ],
+      [
+        TEST_ADMIN_TOKEN,
+        "production",
+        "is the test token from git; run 'deno task secrets'",
+      ],
+    ];
+    for (const [token, appEnv, wanted] of cases) {
+      await Deno.writeTextFile(`${dir}/admin_token`, `${token}\n`);
+      for (const entry of ["users/main.ts", "thoughts/main.ts"]) {
+        await t.step(`${entry}, APP_ENV=${appEnv}`, async () => {
+          const { code, stderr } = await start(entry, {
+            APP_ENV: appEnv,
+            DATABASE_ENGINE: "PGLITE",
+            SECRETS_DIR: dir,
+          });
+          assertEquals(code, 1, stderr);
+          assertStringIncludes(
+            stderr,
+            `cannot start: 'admin_token' in '${dir}' ${wanted}`,
+          );
+          assertOk(!stderr.includes(token), "the token is not printed");
+        });
+      }
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

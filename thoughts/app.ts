@@ -6,6 +6,7 @@
 
 import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
 import {
+  adminAuth,
   bearerAuth,
   createServiceApp,
   defineRoute,
@@ -34,6 +35,8 @@ export interface ThoughtsDeps {
   store: ThoughtsStore;
   /** The current verification keys; a function so a reload takes effect at once. */
   keys: () => KeySet;
+  /** The admin token admin writes must present; none refuses them all. */
+  adminToken?: string;
   /** The running version and commit. */
   info: BuildInfo;
   /** The service's JSON logger. */
@@ -112,10 +115,14 @@ export const routes = {
     path: "/admin/thoughts/{id}/",
     tags: ["Admin"],
     summary: "Delete a thought (also when already gone)",
+    security: [{ adminToken: [] }],
     request: { params: IdParam },
     responses: {
       204: { description: "Deleted" },
-      ...errorResponses({ 400: "Not a valid id" }),
+      ...errorResponses({
+        400: "Not a valid id",
+        403: "Missing or wrong admin token",
+      }),
     },
   }),
 };
@@ -165,6 +172,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     ...routes,
     mine: { ...routes.mine, middleware: auth },
     post: { ...routes.post, middleware: auth },
+    remove: { ...routes.remove, middleware: adminAuth(deps.adminToken) },
   };
 
   defineRoute(app, r.list, async (c) => {

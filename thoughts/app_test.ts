@@ -1,6 +1,7 @@
 import { SignJWT, UnsecuredJWT } from "jose";
 import { signToken } from "@thoughts/shared/auth";
 import {
+  asAdmin,
   assertEquals,
   assertOk,
   assertStringIncludes,
@@ -303,10 +304,32 @@ Deno.test("DELETE /admin/thoughts/{id}/ answers 204, also when already gone", as
   await using s = await setup();
   await s.post("ada", "bye");
   for (let i = 0; i < 2; i++) {
-    const res = await s.app.request("/admin/thoughts/1/", { method: "DELETE" });
+    const res = await s.app.request(
+      "/admin/thoughts/1/",
+      asAdmin({ method: "DELETE" }),
+    );
     assertEquals(res.status, 204);
   }
   assertEquals(await s.count(), 0);
+});
+
+Deno.test("DELETE /admin/thoughts/{id}/ answers 403 without the admin token and keeps the thought", async () => {
+  await using s = await setup();
+  await s.post("ada", "mine");
+  const refused: Record<string, string>[] = [
+    {},
+    { "X-Admin-Token": "guess" },
+    { Authorization: `Bearer ${await token("ada")}` },
+  ];
+  for (const headers of refused) {
+    const res = await s.app.request("/admin/thoughts/1/", {
+      method: "DELETE",
+      headers,
+    });
+    assertEquals(res.status, 403);
+    assertEquals((await res.json()).error.code, "forbidden");
+  }
+  assertEquals(await s.count(), 1);
 });
 
 Deno.test("GET /metrics labels routes by pattern and agrees with /admin/version/", async () => {

@@ -1,5 +1,6 @@
 import { signToken } from "@thoughts/shared/auth";
 import {
+  asAdmin,
   assertEquals,
   checkDocsPage,
   checkDocumentedResponses,
@@ -15,7 +16,7 @@ const keys = await loadTestKeys(true);
 const setup = () =>
   testThoughtsApp({ keys: () => keys, now: () => new Date() });
 
-Deno.test("GET /openapi.json documents exactly the served routes, with bearer security", async () => {
+Deno.test("GET /openapi.json documents exactly the served routes, with bearer and admin-token security", async () => {
   await using s = await setup();
   const doc = await checkOpenApi(s.app, "Thoughts Backend API");
   assertEquals(doc.info.version, "v1.6");
@@ -29,8 +30,16 @@ Deno.test("GET /openapi.json documents exactly the served routes, with bearer se
   );
   assertEquals(
     Object.keys(doc.paths["/admin/thoughts/{id}/"].delete.responses).sort(),
-    ["204", "400"],
+    ["204", "400", "403"],
   );
+  assertEquals(doc.paths["/admin/thoughts/{id}/"].delete.security, [{
+    adminToken: [],
+  }]);
+  assertEquals(doc.components.securitySchemes.adminToken, {
+    type: "apiKey",
+    in: "header",
+    name: "X-Admin-Token",
+  });
 });
 
 Deno.test("sample responses match their documented schemas", async (t) => {
@@ -58,7 +67,10 @@ Deno.test("sample responses match their documented schemas", async (t) => {
   ];
   await checkDocumentedResponses(t, s.app, samples);
   assertEquals(
-    (await s.app.request("/admin/thoughts/1/", { method: "DELETE" })).status,
+    (await s.app.request(
+      "/admin/thoughts/1/",
+      asAdmin({ method: "DELETE" }),
+    )).status,
     204,
   );
 });

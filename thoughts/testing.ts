@@ -9,6 +9,7 @@ import { memoryLogger } from "@thoughts/shared/log";
 import {
   loadTestKeys,
   openTestDatabase,
+  TEST_ADMIN_TOKEN,
   type TestDatabase,
 } from "@thoughts/testing";
 import { createApp, type ThoughtsDeps } from "./app.ts";
@@ -45,6 +46,7 @@ export async function testThoughtsApp(
   const deps: ThoughtsDeps = {
     store: await createThoughtsStore(db),
     keys: () => verifierKeys,
+    adminToken: TEST_ADMIN_TOKEN,
     info: {
       service: "thoughts",
       version: "v1.6",

@@ -7,6 +7,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { type BuildInfo } from "@thoughts/shared/version";
 import {
+  adminAuth,
   createServiceApp,
   defineRoute,
   errorResponses,
@@ -37,6 +38,8 @@ export interface UsersDeps {
   hasher: PasswordHasher;
   /** The current key set; a function so a reload takes effect at once. */
   keys: () => KeySet;
+  /** The admin token admin writes must present; none refuses them all. */
+  adminToken?: string;
   /** The running version and commit. */
   info: BuildInfo;
   /** The service's JSON logger. */
@@ -58,6 +61,7 @@ export const routes = {
     path: "/admin/users/",
     tags: ["Users"],
     summary: "Create an account",
+    security: [{ adminToken: [] }],
     request: {
       body: {
         required: true,
@@ -68,6 +72,7 @@ export const routes = {
       201: jsonResponse(UserSchema, "Created"),
       ...errorResponses({
         400: "Invalid input",
+        403: "Missing or wrong admin token",
         409: "Username taken",
         413: "Body too large",
         415: "Not JSON",
@@ -160,7 +165,11 @@ export function createApp(
   // A hash to verify against for unknown names, so both failures take as long.
   let decoy: Promise<string> | undefined;
 
-  defineRoute(app, routes.createUser, async (c) => {
+  const createUser = {
+    ...routes.createUser,
+    middleware: adminAuth(deps.adminToken),
+  };
+  defineRoute(app, createUser, async (c) => {
     const { username, password } = c.req.valid("json");
     const hash = await deps.hasher.hash(password);
     try {

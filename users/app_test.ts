@@ -7,12 +7,14 @@ import {
 } from "@thoughts/shared/auth";
 import { StoreError } from "@thoughts/shared/store";
 import {
+  asAdmin,
   assertEquals,
   assertOk,
   assertRejects,
   assertStringIncludes,
   checkBuildInfoMetric,
   freshSigningKeys,
+  TEST_ADMIN_TOKEN,
   testKeyPems,
 } from "@thoughts/testing";
 import { DEFAULT_ITERATIONS, pbkdf2Hasher } from "./password.ts";
@@ -40,14 +42,14 @@ Deno.test("POST /admin/users/ creates an account without echoing the password", 
   await using t = await setup();
   const res = await t.app.request(
     "/admin/users/",
-    json({ username: "  ada ", password: "correct horse" }),
+    asAdmin(json({ username: "  ada ", password: "correct horse" })),
   );
   assertEquals(res.status, 201);
   const body = await res.json();
   assertEquals(body, { id: 1, username: "ada", creation: now.toISOString() });
   const again = await t.app.request(
     "/admin/users",
-    json({ username: "bob", password: "correct horse" }),
+    asAdmin(json({ username: "bob", password: "correct horse" })),
   );
   assertEquals(again.status, 201);
   assertOk(!t.records.some((r) => JSON.stringify(r).includes("correct horse")));
@@ -58,7 +60,7 @@ Deno.test("POST /admin/users/ stores only a slow salted hash", async () => {
   for (const username of ["ada", "bob"]) {
     await t.app.request(
       "/admin/users/",
-      json({ username, password: "correct horse" }),
+      asAdmin(json({ username, password: "correct horse" })),
     );
   }
   const rows = await t.db.query<{ password_hash: string }>(
@@ -80,7 +82,7 @@ Deno.test("POST /admin/users/ answers 409 for a taken name, also under concurren
   const create = () =>
     t.app.request(
       "/admin/users/",
-      json({ username: "ada", password: "correct horse" }),
+      asAdmin(json({ username: "ada", password: "correct horse" })),
     );
   const statuses = (await Promise.all([create(), create()])).map((r) =>
     r.status
@@ -92,6 +94,51 @@ Deno.test("POST /admin/users/ answers 409 for a taken name, also under concurren
     error: { code: "conflict", message: "Username already exists: 'ada'" },
   });
   assertEquals(await t.count(), 1);
+});
+
+Deno.test("POST /admin/users/ answers 403 without the admin token and creates nothing", async (t) => {
+  const body = json({ username: "ada", password: "correct horse" });
+  await using s = await setup();
+  const refusals: [string, Record<string, string>, string][] = [
+    ["no token", {}, "Admin token required in the 'X-Admin-Token' header"],
+    ["wrong token", { "X-Admin-Token": "guess" }, "Admin token refused"],
+    ["token and more", {
+      "X-Admin-Token": `${TEST_ADMIN_TOKEN}x`,
+    }, "Admin token refused"],
+    ["a bearer token instead", {
+      Authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+    }, "Admin token required in the 'X-Admin-Token' header"],
+  ];
+  for (const [name, headers, message] of refusals) {
+    await t.step(name, async () => {
+      const res = await s.app.request("/admin/users/", {
+        ...body,
+        headers: { ...body.headers, ...headers },
+      });
+      assertEquals(res.status, 403);
+      assertEquals(await res.json(), {
+        error: { code: "forbidden", message },
+      });
+    });
+  }
+  assertEquals(await s.count(), 0);
+  await t.step(
+    "a service without an admin token refuses even the test one",
+    async () => {
+      await using none = await setup({ adminToken: undefined });
+      const res = await none.app.request("/admin/users/", asAdmin(body));
+      assertEquals(res.status, 403);
+      assertStringIncludes(
+        (await res.json()).error.message,
+        "no 'admin_token' in its secrets",
+      );
+      assertEquals(await none.count(), 0);
+    },
+  );
+  assertOk(
+    !s.records.some((r) => JSON.stringify(r).includes(TEST_ADMIN_TOKEN)),
+    "the token is not logged",
+  );
 });
 
 Deno.test("POST /admin/users/ refuses bad input with a 4xx and writes nothing", async (t) => {
@@ -140,7 +187,7 @@ Deno.test("POST /admin/users/ refuses bad input with a 4xx and writes nothing", 
   ];
   for (const [name, init, status] of cases) {
     await t.step(name, async () => {
-      const res = await s.app.request("/admin/users/", init);
+      const res = await s.app.request("/admin/users/", asAdmin(init));
       assertEquals(res.status, status);
       const body = await res.json();
       assertEquals(typeof body.error.code, "string");
@@ -154,7 +201,7 @@ Deno.test("POST /api/login/ returns a token that verifies with the public key an
   await using s = await setup();
   await s.app.request(
     "/admin/users/",
-    json({ username: "ada", password: "correct horse" }),
+    asAdmin(json({ username: "ada", password: "correct horse" })),
   );
   const publicKey = await importSPKI(publicPem, "RS256");
   const requests: [string, RequestInit][] = [
@@ -195,7 +242,7 @@ Deno.test("POST /api/login/ answers 401 alike for a wrong password and an unknow
   await using s = await setup({ hasher });
   await s.app.request(
     "/admin/users/",
-    json({ username: "ada", password: "correct horse" }),
+    asAdmin(json({ username: "ada", password: "correct horse" })),
   );
   const wrong = await s.app.request(
     "/api/login/",
@@ -270,7 +317,7 @@ Deno.test("an unavailable database answers 503 JSON", async () => {
   await using s = await setup({ store, ping: down });
   const res = await s.app.request(
     "/admin/users/",
-    json({ username: "ada", password: "correct horse" }),
+    asAdmin(json({ username: "ada", password: "correct horse" })),
   );
   assertEquals(res.status, 503);
   assertEquals(await res.json(), {

@@ -1,4 +1,5 @@
 import {
+  asAdmin,
   assertEquals,
   checkDocsPage,
   checkDocumentedResponses,
@@ -27,6 +28,7 @@ Deno.test("GET /openapi.json documents exactly the served routes, at the stamped
     scheme: "bearer",
     bearerFormat: "JWT",
   });
+  assertEquals(doc.paths["/admin/users/"].post.security, [{ adminToken: [] }]);
   const login = doc.paths["/api/login/"].post;
   assertEquals(Object.keys(login.requestBody.content).sort(), [
     "application/json",
@@ -51,22 +53,29 @@ Deno.test("sample responses match their documented schemas", async (t) => {
       "create",
       routes.createUser,
       "/admin/users/",
-      json({ username: "ada", password: "correct horse" }),
+      asAdmin(json({ username: "ada", password: "correct horse" })),
       201,
     ],
     [
       "duplicate",
       routes.createUser,
       "/admin/users/",
-      json({ username: "ada", password: "correct horse" }),
+      asAdmin(json({ username: "ada", password: "correct horse" })),
       409,
     ],
     [
       "invalid",
       routes.createUser,
       "/admin/users/",
-      json({ username: "" }),
+      asAdmin(json({ username: "" })),
       400,
+    ],
+    [
+      "no admin token",
+      routes.createUser,
+      "/admin/users/",
+      json({ username: "bob", password: "correct horse" }),
+      403,
     ],
     [
       "login",

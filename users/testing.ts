@@ -9,6 +9,7 @@ import { type LogRecord, memoryLogger } from "@thoughts/shared/log";
 import {
   loadTestKeys,
   openTestDatabase,
+  TEST_ADMIN_TOKEN,
   type TestDatabase,
 } from "@thoughts/testing";
 import { createApp, type UsersDeps } from "./app.ts";
@@ -54,6 +55,7 @@ export async function testUsersApp(
     store: await createUsersStore(db),
     hasher: pbkdf2Hasher(1000),
     keys: () => testKeys,
+    adminToken: TEST_ADMIN_TOKEN,
     info: {
       service: "users",
       version: "v2.3",

@@ -5,7 +5,7 @@
  */
 
 /** Why keys could not be loaded. */
-export type KeyErrorCode = "missing" | "unreadable" | "test_key";
+export type KeyErrorCode = "missing" | "unreadable" | "test_key" | "weak";
 
 /**
  * Why keys could not be loaded; the message names files, never their

@@ -6,6 +6,11 @@
  * @module
  */
 
+export {
+  ADMIN_TOKEN_FILE,
+  ADMIN_TOKEN_MIN_LENGTH,
+  readAdminToken,
+} from "./admin_token.ts";
 export { KeyError, type KeyErrorCode } from "./key_error.ts";
 export { KeyRing, type KeyRingOptions, startKeyRing } from "./key_ring.ts";
 export {

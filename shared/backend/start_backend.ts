@@ -12,6 +12,7 @@ import {
 } from "../version/build_info.ts";
 import type { Config } from "../config/config.ts";
 import { jsonLogger, type Logger } from "../log/log.ts";
+import { readAdminToken } from "../auth/admin_token.ts";
 import { startKeyRing } from "../auth/key_ring.ts";
 import type { KeySet } from "../auth/key_set.ts";
 import { retry } from "../async/retry.ts";
@@ -31,6 +32,8 @@ export interface BackendContext<S> {
   store: S;
   /** The key set in force now; it changes when the key files do. */
   keys: () => KeySet;
+  /** The admin token from `SECRETS_DIR`, read at start; none refuses admin writes. */
+  adminToken: string | undefined;
   /** The running version and commit. */
   info: BuildInfo;
   /** The service's JSON logger. */
@@ -107,8 +110,10 @@ export async function startBackend<S>(
     stamp: options.stamp,
     cwd: options.cwd,
   });
+  const secrets = dirSecretReader(config.SECRETS_DIR);
+  const adminToken = await readAdminToken(secrets, config.APP_ENV);
   const ring = await startKeyRing({
-    reader: dirSecretReader(config.SECRETS_DIR),
+    reader: secrets,
     appEnv: config.APP_ENV,
     signs: options.signs,
     logger,
@@ -125,6 +130,7 @@ export async function startBackend<S>(
   const app = options.createApp({
     store,
     keys: () => ring.current(),
+    adminToken,
     info,
     logger,
     now: () => new Date(),
@@ -135,6 +141,7 @@ export async function startBackend<S>(
     version: info.version,
     commit: info.commit,
     engine: db.engine,
+    adminWrites: adminToken !== undefined,
   });
   return serve({
     fetch: app.fetch,

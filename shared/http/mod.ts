@@ -6,6 +6,7 @@
  * @module
  */
 
+export { ADMIN_TOKEN_HEADER, adminAuth } from "./admin_auth.ts";
 export { bearerAuth } from "./bearer_auth.ts";
 export { jsonOrForm } from "./body.ts";
 export {

@@ -16,6 +16,7 @@ import type { Logger } from "../log/log.ts";
 import type { BuildInfo } from "../version/build_info.ts";
 import { describeError, type ErrorResponse } from "./_describe_error.ts";
 import { registerDocs } from "./_docs.ts";
+import { ADMIN_TOKEN_HEADER } from "./admin_auth.ts";
 import { errorBody, HttpError } from "./http_error.ts";
 import { createMetrics, type ServiceMetrics } from "./metrics.ts";
 import { registerSystemRoutes } from "./_system_routes.ts";
@@ -160,6 +161,11 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     type: "http",
     scheme: "bearer",
     bearerFormat: "JWT",
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "adminToken", {
+    type: "apiKey",
+    in: "header",
+    name: ADMIN_TOKEN_HEADER,
   });
   if (options.docs) registerDocs(app, options.title);
   app.doc31("/openapi.json", {

@@ -7,6 +7,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
 import { ensureDevKeys } from "./keys.ts";
 import { SAMPLE_USERS, seed } from "./seed.ts";
 import { Supervisor } from "./supervisor.ts";
@@ -43,7 +44,7 @@ export async function dev(args: string[]): Promise<number> {
     console.log(`Removed the local data in ${data}`);
   }
   if (await ensureDevKeys(values.keys)) {
-    console.log(`Generated development keys in ${values.keys}`);
+    console.log(`Generated development secrets in ${values.keys}`);
   }
   const firstRun =
     !(await Deno.stat(`${data}/seeded`).then(() => true, () => false));
@@ -120,7 +121,10 @@ export async function dev(args: string[]): Promise<number> {
       );
     }
     if (firstRun) {
-      await seed(urls.users, urls.thoughts);
+      const adminToken = (await Deno.readTextFile(
+        `${values.keys}/${ADMIN_TOKEN_FILE}`,
+      )).trim();
+      await seed(urls.users, urls.thoughts, adminToken);
       await Deno.writeTextFile(`${data}/seeded`, "");
       console.log(
         `Sample users: ${

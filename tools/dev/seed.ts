@@ -28,19 +28,21 @@ const SAMPLE_THOUGHTS: Record<string, string[]> = {
  *
  * @param usersUrl The users service.
  * @param thoughtsUrl The thoughts service.
+ * @param adminToken The admin token accounts are created with.
  * @throws {Error} When a service refuses an account, a login or a thought.
  * @example Usage
  * ```ts
  * import { seed } from "./seed.ts";
  *
- * await seed("http://127.0.0.1:8002", "http://127.0.0.1:8001");
+ * await seed("http://127.0.0.1:8002", "http://127.0.0.1:8001", "the admin token");
  * ```
  */
 export async function seed(
   usersUrl: string,
   thoughtsUrl: string,
+  adminToken: string,
 ): Promise<void> {
-  const api = usersApi(usersUrl);
+  const api = usersApi(usersUrl, fetch, adminToken);
   for (const { username, password } of SAMPLE_USERS) {
     await api.createUser(username, password);
     const authorization = await api.login(username, password);

@@ -1,8 +1,9 @@
 /**
  * The config contract between the code and the manifests: every variable a
  * service requires is provided, none twice, no secret in a ConfigMap, the
- * private key only in users, image tags at the declared releases, and the
- * production settings every Deployment must have.
+ * private key only in users, the admin token only in the backends, image
+ * tags at the declared releases, and the production settings every
+ * Deployment must have.
  *
  * @module
  */
@@ -29,6 +30,8 @@ export interface ServiceContract {
   variables: Record<string, Variable<unknown>>;
   /** Only the signer may see the private key. */
   signs: boolean;
+  /** Only services with admin writes may see the admin token. */
+  adminWrites: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function serviceContracts(
       .version,
     variables: variables[s.name] as Record<string, Variable<unknown>>,
     signs: s.name === "users",
+    adminWrites: s.name !== "frontend",
   })));
 }
 
@@ -217,6 +221,12 @@ async function checkDeployment(
       i.key
     ) ?? ["(every key)"];
     const hasPrivate = keys.includes("private_key.pem") || !volume.secret.items;
+    const hasAdmin = keys.includes("admin-token") || !volume.secret.items;
+    if (hasAdmin && !contract.adminWrites) {
+      problems.push(
+        `${where}: mounts the admin token (Secret ${volume.secret.secretName}); only services with admin writes may`,
+      );
+    }
     if (hasPrivate && !contract.signs) {
       problems.push(
         `${where}: mounts the private key (Secret ${volume.secret.secretName}: ${
@@ -248,6 +258,20 @@ async function checkDeployment(
     );
   }
 
+  if (
+    contract.adminWrites &&
+    !(pod.volumes ?? []).some((
+      v: { secret?: { items?: { key: string; path: string }[] } },
+    ) =>
+      v.secret?.items?.some((i) =>
+        i.key === "admin-token" && i.path === "admin_token"
+      )
+    )
+  ) {
+    problems.push(
+      `${where}: ${contract.name} takes admin writes but does not mount Secret key 'admin-token' as 'admin_token'`,
+    );
+  }
   problems.push(...hygiene(m, container, manifests));
   const expected = await configChecksum(Object.assign({}, ...usedConfigMaps));
   const actual = m.doc.spec?.template?.metadata?.annotations

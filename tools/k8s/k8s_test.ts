@@ -1,4 +1,4 @@
-import { loadKeySet } from "@thoughts/shared/auth";
+import { loadKeySet, readAdminToken } from "@thoughts/shared/auth";
 import { memorySecretReader } from "@thoughts/shared/config";
 import {
   assertEquals,
@@ -111,6 +111,62 @@ Deno.test("k8s:check fails on mutated copies, naming the file and the problem", 
       "path: /healthz",
       "frontend/deployment.yaml: Deployment/frontend: readiness probe must be GET /readyz",
     ],
+    [
+      "the admin token mounted into the frontend",
+      "frontend/deployment.yaml",
+      "              - key: public_key.pub",
+      "              - key: admin-token\n                path: admin_token\n              - key: public_key.pub",
+      "frontend/deployment.yaml: Deployment/frontend: mounts the admin token",
+    ],
+    [
+      "the admin token not mounted into thoughts",
+      "thoughts/deployment.yaml",
+      "              - key: admin-token\n                path: admin_token\n",
+      "",
+      "thoughts/deployment.yaml: Deployment/thoughts: thoughts takes admin writes but does not mount Secret key 'admin-token' as 'admin_token'",
+    ],
+    [
+      "no default deny",
+      "network_policies.yaml",
+      "  policyTypes: [Ingress, Egress]\n---",
+      "  policyTypes: [Ingress]\n---",
+      "k8s: no default-deny NetworkPolicy",
+    ],
+    [
+      "a call the policies block",
+      "network_policies.yaml",
+      "        - podSelector:\n            matchLabels:\n              app: thoughts\n",
+      "",
+      "k8s: NetworkPolicies block frontend → thoughts port 8000/TCP (http://thoughts-service)",
+    ],
+    [
+      "a backend URL the policies do not allow",
+      "configuration.yaml",
+      "THOUGHTS_BACKEND_URL: http://thoughts-service",
+      "THOUGHTS_BACKEND_URL: http://grafana:3000",
+      "k8s: NetworkPolicies block frontend → grafana port 3000/TCP (http://grafana:3000)",
+    ],
+    [
+      "an allow-all policy added while debugging",
+      "network_policies.yaml",
+      /\n$/,
+      "\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-all\n  namespace: example\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  ingress:\n    - {}\n  egress:\n    - {}\n",
+      "k8s: NetworkPolicies allow frontend → postgres port 5432/TCP, which no manifest calls",
+    ],
+    [
+      "the ingress controller let into the database",
+      "network_policies.yaml",
+      "              - { key: app, operator: In, values: [users, thoughts] }\n      ports:\n        - port: postgres\n",
+      "              - { key: app, operator: In, values: [users, thoughts] }\n        - namespaceSelector: {}\n      ports:\n        - port: postgres\n",
+      "k8s: NetworkPolicies allow the ingress controller → postgres port 5432/TCP, which no manifest calls",
+    ],
+    [
+      "a backend let out of the cluster",
+      "network_policies.yaml",
+      "              app: postgres\n      ports:\n        - port: postgres\n",
+      "              app: postgres\n      ports:\n        - port: postgres\n    - to:\n        - ipBlock:\n            cidr: 0.0.0.0/0\n      ports:\n        - port: 5432\n",
+      "k8s: NetworkPolicies allow users → an address outside the cluster port 5432/TCP, which no manifest calls",
+    ],
   ];
   for (const [name, file, from, to, expected] of cases) {
     await t.step(name, async () => {
@@ -156,7 +212,7 @@ Deno.test("dev.env mirrors the keys of the shared-config ConfigMap", async () =>
   assertEquals(Object.keys(dev).sort(), Object.keys(configMap.data).sort());
 });
 
-Deno.test("deno task secrets generates keys and a password, printing no secret value", async () => {
+Deno.test("deno task secrets generates keys, an admin token and a password, printing no secret value", async () => {
   const dir = await Deno.makeTempDir({ prefix: "thoughts_secrets_" });
   const out = `${dir}/out`;
   try {
@@ -164,15 +220,32 @@ Deno.test("deno task secrets generates keys and a password, printing no secret v
     assertEquals(result.code, 0, result.stderr);
     const files: Record<string, string> = Object.fromEntries(
       await Promise.all(
-        ["postgres-password", "private_key.pem", "public_key.pub"].map(
-          async (f) => {
-            assertEquals((await Deno.stat(`${out}/${f}`)).mode! & 0o777, 0o600);
-            return [f, await Deno.readTextFile(`${out}/${f}`)];
-          },
-        ),
+        [
+          "postgres-password",
+          "private_key.pem",
+          "public_key.pub",
+          "admin_token",
+        ]
+          .map(
+            async (f) => {
+              assertEquals(
+                (await Deno.stat(`${out}/${f}`)).mode! & 0o777,
+                0o600,
+              );
+              return [f, await Deno.readTextFile(`${out}/${f}`)];
+            },
+          ),
       ),
     );
     assertOk(files["postgres-password"]!.length >= 24);
+    assertEquals(
+      await readAdminToken(memorySecretReader(files), "production"),
+      files["admin_token"]!.trim(),
+    );
+    assertStringIncludes(
+      result.stdout,
+      `--from-file=admin-token=${out}/admin_token`,
+    );
     assertStringIncludes(
       result.stdout,
       "kubectl create secret generic thoughts-secrets --namespace example",

@@ -1,11 +1,13 @@
 /**
- * Offline checks of the Kubernetes manifests: schema and contract.
+ * Offline checks of the Kubernetes manifests: schema, config contract and
+ * network policies.
  *
  * @module
  */
 
 import { checkContract, serviceContracts } from "./contract.ts";
 import { loadManifests } from "./load.ts";
+import { checkNetworkPolicies } from "./network.ts";
 import { validateSchema } from "./schema.ts";
 
 export { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
@@ -30,8 +32,15 @@ export async function checkManifests(
 ): Promise<string[]> {
   const { manifests, problems } = await loadManifests(dir);
   for (const m of manifests) problems.push(...validateSchema(m));
+  const contracts = await serviceContracts(root);
+  problems.push(...await checkContract(manifests, contracts));
   problems.push(
-    ...await checkContract(manifests, await serviceContracts(root)),
+    ...checkNetworkPolicies(
+      manifests,
+      Object.fromEntries(
+        contracts.map((c) => [c.image, Object.keys(c.variables)]),
+      ),
+    ),
   );
   return problems;
 }

@@ -12,6 +12,7 @@ import { validate as ServiceAccount } from "kubernetes-models/_schemas/IoK8sApiC
 import { validate as Deployment } from "kubernetes-models/_schemas/IoK8sApiAppsV1Deployment";
 import { validate as StatefulSet } from "kubernetes-models/_schemas/IoK8sApiAppsV1StatefulSet";
 import { validate as Ingress } from "kubernetes-models/_schemas/IoK8sApiNetworkingV1Ingress";
+import { validate as NetworkPolicy } from "kubernetes-models/_schemas/IoK8sApiNetworkingV1NetworkPolicy";
 import { validate as PodDisruptionBudget } from "kubernetes-models/_schemas/IoK8sApiPolicyV1PodDisruptionBudget";
 import { validate as ClusterRole } from "kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRole";
 import { validate as ClusterRoleBinding } from "kubernetes-models/_schemas/IoK8sApiRbacV1ClusterRoleBinding";
@@ -34,6 +35,7 @@ const VALIDATORS: Record<string, Validator> = {
   "apps/v1/Deployment": Deployment,
   "apps/v1/StatefulSet": StatefulSet,
   "networking.k8s.io/v1/Ingress": Ingress,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
   "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding,

@@ -1,6 +1,6 @@
 /**
- * Fresh RSA key pairs in the files' formats, for development keys, the
- * Kubernetes secret and rotation.
+ * Fresh secrets in the files' formats: RSA key pairs and the admin token,
+ * for development, the Kubernetes secret and rotation.
  *
  * @module
  */
@@ -20,7 +20,7 @@ function pem(label: string, der: ArrayBuffer): string {
  * @returns The private key (PKCS#8 PEM) and public key (SPKI PEM).
  * @example Usage
  * ```ts
- * import { generateKeyPairPem } from "../../shared/generate.ts";
+ * import { generateKeyPairPem } from "./generate.ts";
  *
  * const { privatePem, publicPem } = await generateKeyPairPem();
  * ```
@@ -48,4 +48,20 @@ export async function generateKeyPairPem(modulusLength = 2048): Promise<
       await crypto.subtle.exportKey("spki", pair.publicKey),
     ),
   };
+}
+
+/**
+ * Generates an admin token: 32 random bytes, base64url, 43 characters.
+ *
+ * @returns The token, with a final newline as the file holds it.
+ * @example Usage
+ * ```ts
+ * import { generateAdminToken } from "./generate.ts";
+ *
+ * generateAdminToken().trim().length; // 43
+ * ```
+ */
+export function generateAdminToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return `${bytes.toBase64({ alphabet: "base64url", omitPadding: true })}\n`;
 }

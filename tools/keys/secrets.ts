@@ -1,6 +1,7 @@
 /**
  * `deno task secrets [--out DIR] [--apply] [--force]`: generates a fresh RSA
- * key pair and a random database password into an ignored folder, and
+ * key pair, an admin token and a random database password into an ignored
+ * folder, and
  * prints (or with `--apply`, runs) the `kubectl create secret` command. The
  * command names files, never values, so nothing secret reaches the console.
  *
@@ -9,17 +10,18 @@
 
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
-import { generateKeyPairPem } from "./generate.ts";
+import { ADMIN_TOKEN_FILE, PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
+import { generateAdminToken, generateKeyPairPem } from "./generate.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
-/** The Secret's files, by key. */
-export const SECRET_KEYS = [
-  "postgres-password",
-  PRIVATE_KEY_FILE,
-  "public_key.pub",
-] as const;
+/** The Secret's keys and the file each is written to. */
+export const SECRET_FILES: Readonly<Record<string, string>> = {
+  "postgres-password": "postgres-password",
+  [PRIVATE_KEY_FILE]: PRIVATE_KEY_FILE,
+  "public_key.pub": "public_key.pub",
+  "admin-token": ADMIN_TOKEN_FILE,
+};
 
 /**
  * The command that creates Secret `thoughts-secrets` from files.
@@ -93,10 +95,17 @@ export async function secrets(args: string[]): Promise<number> {
   await write("postgres-password", password);
   await write(PRIVATE_KEY_FILE, privatePem);
   await write("public_key.pub", publicPem);
+  await write(ADMIN_TOKEN_FILE, generateAdminToken());
   const command = kubectlArgs(
-    Object.fromEntries(SECRET_KEYS.map((key) => [key, `${dir}/${key}`])),
+    Object.fromEntries(
+      Object.entries(SECRET_FILES).map((
+        [key, file],
+      ) => [key, `${dir}/${file}`]),
+    ),
   );
-  console.log(`Generated ${SECRET_KEYS.join(", ")} in ${dir}`);
+  console.log(
+    `Generated ${Object.values(SECRET_FILES).join(", ")} in ${dir}`,
+  );
   if (!values.apply) {
     const head = command.slice(0, 6).join(" ");
     const files = command.slice(6).join(" \\\n    ");
