@@ -11,10 +11,14 @@ import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
 import type { BuildInfo, Dependency } from "@thoughts/shared/version";
-import { createServiceApp, HttpError } from "@thoughts/shared/http";
+import {
+  clientAddress,
+  createServiceApp,
+  HttpError,
+} from "@thoughts/shared/http";
 import { type KeySet, verifyToken } from "@thoughts/shared/auth";
 import type { Logger } from "@thoughts/shared/log";
-import type { Backends } from "./backend_clients.ts";
+import type { Backends, LoginResult } from "./backend_clients.ts";
 import {
   endSession,
   readSession,
@@ -228,19 +232,24 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   app.post("/login", async (c) => {
     const username = (await formField(c, "username")).trim();
     const password = await formField(c, "password");
-    const token = username && password
-      ? await backends.login(username, password, c.get("requestId"))
-      : null;
-    if (!token) {
+    const result: LoginResult = username && password
+      ? await backends.login(
+        username,
+        password,
+        c.get("requestId"),
+        clientAddress(c),
+      )
+      : { ok: false, status: 401, message: "Wrong username or password" };
+    if (!result.ok) {
       return page(
         c,
         "Log in",
-        <LoginPage username={username} error="Wrong username or password" />,
-        401,
+        <LoginPage username={username} error={result.message} />,
+        result.status,
       );
     }
-    const claims = await verifyToken(deps.keys(), token, deps.now());
-    startSession(c, token, claims.exp, deps.now());
+    const claims = await verifyToken(deps.keys(), result.token, deps.now());
+    startSession(c, result.token, claims.exp, deps.now());
     return c.redirect("/thoughts/", 303);
   });
   app.get("/logout", (c) => page(c, "Log out", <LogoutPage />));

@@ -10,6 +10,8 @@ import { createApp } from "./app.tsx";
 import { createBackends } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
 import { testBackends, testKeys } from "./testing.ts";
+import type { UsersDeps } from "../users/app.ts";
+import { memoryLoginThrottle } from "../users/login_throttle.ts";
 
 const info = {
   service: "frontend",
@@ -19,8 +21,11 @@ const info = {
 } as const;
 const ORIGIN = "http://localhost";
 
-async function setup(versions?: { users: string; thoughts: string }) {
-  const b = await testBackends(versions);
+async function setup(
+  versions?: { users: string; thoughts: string },
+  users: Partial<UsersDeps> = {},
+) {
+  const b = await testBackends(versions, users);
   const app = createApp({
     backends: createBackends({
       usersUrl: b.usersUrl,
@@ -93,6 +98,34 @@ Deno.test("GET /login/ renders the form; a wrong password re-renders it with 401
   assertEquals(wrong.status, 401);
   assertStringIncludes(await wrong.text(), "Wrong username or password");
   assertEquals(wrong.headers.get("set-cookie"), null);
+});
+
+Deno.test("POST /login/ shows the users service's throttling message, counted against the browser's address", async () => {
+  const throttle = memoryLoginThrottle({
+    accountFailures: 1,
+    clientFailures: 100,
+    lockSeconds: 30,
+    maxLockSeconds: 900,
+  });
+  await using s = await setup(undefined, { throttle });
+  await s.createUser("ada", "correct horse");
+  const attempt = () =>
+    s.app.request(`${ORIGIN}/login/`, {
+      method: "POST",
+      body: new URLSearchParams({ username: "ada", password: "wrong horse" }),
+      headers: { Origin: ORIGIN, "X-Forwarded-For": "203.0.113.9" },
+    });
+  assertEquals((await attempt()).status, 401);
+  const locked = await attempt();
+  assertEquals(locked.status, 429);
+  assertStringIncludes(
+    await locked.text(),
+    "Too many failed logins; try again in 30 seconds",
+  );
+  assertEquals(
+    s.seen.at(-1)?.headers.get("X-Forwarded-For"),
+    "203.0.113.9",
+  );
 });
 
 Deno.test("POST /login/ sets an HttpOnly, SameSite=Lax session cookie no longer than the token", async (t) => {

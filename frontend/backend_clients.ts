@@ -34,6 +34,13 @@ export interface BackendOptions {
   timeoutMs: number;
 }
 
+/** The outcome of a login: the bearer token, or why there is none. */
+export type LoginResult = { ok: true; token: string } | {
+  ok: false;
+  status: number;
+  message: string;
+};
+
 /** The outcome of posting a thought. */
 export type PostResult = { ok: true } | {
   ok: false;
@@ -43,12 +50,13 @@ export type PostResult = { ok: true } | {
 
 /** The backend calls the pages make. */
 export interface Backends {
-  /** A bearer token, or `null` for wrong credentials. */
+  /** A bearer token, or the users service's reason for refusing one. */
   login(
     username: string,
     password: string,
     requestId: string,
-  ): Promise<string | null>;
+    client: string,
+  ): Promise<LoginResult>;
   /** The user's thoughts; `null` when the backend refuses the token. */
   myThoughts(token: string, requestId: string): Promise<Thought[] | null>;
   /** Posts a thought as the token's user. */
@@ -88,6 +96,8 @@ export function createBackends(options: BackendOptions): Backends {
     url: string,
     init: RequestInit,
     requestId: string,
+    // A 503 that says when to come back is an answer for the page, not a failure.
+    retryable = false,
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(REQUEST_ID_HEADER, requestId);
@@ -105,7 +115,10 @@ export function createBackends(options: BackendOptions): Backends {
         cause,
       });
     }
-    if (response.status >= 500) {
+    if (
+      response.status >= 500 &&
+      !(retryable && response.headers.has("Retry-After"))
+    ) {
       await response.body?.cancel();
       throw new HttpError(502, `The ${service} service failed`, {
         code: "bad_gateway",
@@ -120,18 +133,30 @@ export function createBackends(options: BackendOptions): Backends {
   });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   return {
-    async login(username, password, requestId) {
+    async login(username, password, requestId, client) {
+      const init = json({ username, password });
+      // The users service counts failures per client: pass the caller on.
       const res = await call(
         NAMES.users,
         `${usersUrl}/api/login/`,
-        json({ username, password }),
+        { ...init, headers: { ...init.headers, "X-Forwarded-For": client } },
         requestId,
+        true,
       );
       if (res.status === 401 || res.status === 400) {
-        return (await res.body?.cancel(), null);
+        await res.body?.cancel();
+        return {
+          ok: false,
+          status: 401,
+          message: "Wrong username or password",
+        };
       }
       const body = await res.json();
-      return String(body.Authorized ?? "").replace(/^Bearer /, "") || null;
+      if (!res.ok) {
+        return { ok: false, status: res.status, message: body.error.message };
+      }
+      const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
+      return { ok: true, token };
     },
     async myThoughts(token, requestId) {
       const res = await call(

@@ -10,6 +10,7 @@ import { usersApi } from "@thoughts/testing";
 import { testThoughtsApp } from "../thoughts/testing.ts";
 import { testKeys, testUsersApp } from "../users/testing.ts";
 import type { Fetch } from "./backend_clients.ts";
+import type { UsersDeps } from "../users/app.ts";
 
 /** How a backend misbehaves. */
 export type Fault = "down" | "error" | "hang" | undefined;
@@ -36,6 +37,7 @@ export { testKeys };
  * Starts both backends on fresh test databases.
  *
  * @param versions The versions the backends report.
+ * @param usersDeps Dependencies of the users app to replace.
  * @returns The fetch, fault switches, a user maker and a disposer.
  * @example Usage
  * ```ts
@@ -44,6 +46,7 @@ export { testKeys };
  */
 export async function testBackends(
   versions = { users: "v2.3", thoughts: "v1.6" },
+  usersDeps: Partial<UsersDeps> = {},
 ): Promise<TestBackends> {
   const now = () => new Date();
   const [usersApp, thoughtsApp] = await Promise.all([
@@ -55,6 +58,7 @@ export async function testBackends(
         commit: "a".repeat(40),
         source: "stamped",
       },
+      ...usersDeps,
     }),
     testThoughtsApp({
       now,

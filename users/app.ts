@@ -8,6 +8,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { type BuildInfo } from "@thoughts/shared/version";
 import {
   adminAuth,
+  clientAddress,
   createServiceApp,
   defineRoute,
   errorResponses,
@@ -20,6 +21,8 @@ import type { Logger } from "@thoughts/shared/log";
 import { type KeySet, signToken } from "@thoughts/shared/auth";
 import { StoreError } from "@thoughts/shared/store";
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { HasherBusyError } from "./bounded_hasher.ts";
+import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password.ts";
 import {
   CreateUserBody,
@@ -36,6 +39,8 @@ export interface UsersDeps {
   store: UsersStore;
   /** Hashes and checks passwords. */
   hasher: PasswordHasher;
+  /** Counts failed logins per account and client; none means no limit. */
+  throttle?: LoginThrottle;
   /** The current key set; a function so a reload takes effect at once. */
   keys: () => KeySet;
   /** The admin token admin writes must present; none refuses them all. */
@@ -92,6 +97,8 @@ export const routes = {
       ...errorResponses({
         400: "Invalid input",
         401: "Wrong username or password",
+        429: "Too many failed logins for this account or client",
+        503: "Too many logins at once",
       }),
     },
   }),
@@ -193,13 +200,35 @@ export function createApp(
       () => c.req.valid("json"),
       () => c.req.valid("form"),
     );
+    const [account, client] = [username.toLowerCase(), clientAddress(c)];
+    const wait = deps.throttle?.attempt(account, client, deps.now()) ?? 0;
+    if (wait > 0) {
+      throw new HttpError(
+        429,
+        `Too many failed logins; try again in ${wait} seconds`,
+        { retryAfter: wait },
+      );
+    }
     const user = await deps.store.findByUsername(username);
-    decoy ??= deps.hasher.hash(crypto.randomUUID());
-    const ok = await deps.hasher.verify(
-      password,
-      user?.passwordHash ?? await decoy,
-    );
+    let ok: boolean;
+    try {
+      decoy ??= deps.hasher.hash(crypto.randomUUID()).catch((error) => {
+        decoy = undefined;
+        throw error;
+      });
+      ok = await deps.hasher.verify(
+        password,
+        user?.passwordHash ?? await decoy,
+      );
+    } catch (error) {
+      if (!(error instanceof HasherBusyError)) throw error;
+      deps.throttle?.cancel(account, client); // nothing was checked
+      throw new HttpError(503, "Too many logins at once; try again shortly", {
+        retryAfter: 1,
+      });
+    }
     if (!user || !ok) throw new HttpError(401, "Wrong username or password");
+    deps.throttle?.succeeded(account, client);
     const keys = deps.keys();
     if (!keys.signer) throw new HttpError(503, "No signing key loaded");
     const token = await signToken(keys, user.username, {

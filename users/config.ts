@@ -23,6 +23,12 @@ export const usersVariables = {
     min: 60,
     max: 30 * 24 * 3600,
   }),
+  LOGIN_ACCOUNT_FAILURES: integer({ default: 5, min: 1, max: 1000 }),
+  LOGIN_CLIENT_FAILURES: integer({ default: 20, min: 1, max: 100_000 }),
+  LOGIN_LOCK_SECONDS: integer({ default: 30, min: 1, max: 86_400 }),
+  LOGIN_MAX_LOCK_SECONDS: integer({ default: 900, min: 1, max: 86_400 }),
+  LOGIN_HASH_CONCURRENCY: integer({ default: 2, min: 1, max: 64 }),
+  LOGIN_HASH_QUEUE: integer({ default: 16, min: 0, max: 10_000 }),
 };
 
 /** The resolved configuration of the users service. */

@@ -12,6 +12,8 @@ import { startBackend } from "@thoughts/shared/backend";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.ts";
 import { loadUsersConfig } from "./config.ts";
+import { boundedHasher } from "./bounded_hasher.ts";
+import { memoryLoginThrottle } from "./login_throttle.ts";
 import { pbkdf2Hasher } from "./password.ts";
 import { createUsersStore } from "./store.ts";
 
@@ -49,7 +51,16 @@ export async function main(
     createApp: (context) =>
       createApp({
         ...context,
-        hasher: pbkdf2Hasher(),
+        hasher: boundedHasher(pbkdf2Hasher(), {
+          concurrency: config.LOGIN_HASH_CONCURRENCY,
+          queue: config.LOGIN_HASH_QUEUE,
+        }),
+        throttle: memoryLoginThrottle({
+          accountFailures: config.LOGIN_ACCOUNT_FAILURES,
+          clientFailures: config.LOGIN_CLIENT_FAILURES,
+          lockSeconds: config.LOGIN_LOCK_SECONDS,
+          maxLockSeconds: config.LOGIN_MAX_LOCK_SECONDS,
+        }),
         tokenLifetime: config.TOKEN_LIFETIME_SECONDS,
       }),
   });

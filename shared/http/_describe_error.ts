@@ -20,12 +20,20 @@ export interface ErrorResponse {
   message: string;
   /** Whether it is the server's fault and worth logging with its cause. */
   unexpected: boolean;
+  /** Seconds after which the client may try again, sent as `Retry-After`. */
+  retryAfter?: number;
 }
 
 /** Describes an error for the client: status, code and a client-safe message. */
 export function describeError(error: unknown): ErrorResponse {
   if (error instanceof HttpError) {
-    return { ...pick(error), unexpected: error.status >= 500 };
+    // A refusal with a time to come back is a planned one (a bound on load),
+    // not a failure to log with its stack.
+    return {
+      ...pick(error),
+      unexpected: error.status >= 500 && error.retryAfter === undefined,
+      ...(error.retryAfter !== undefined && { retryAfter: error.retryAfter }),
+    };
   }
   if (error instanceof TokenError) {
     return {

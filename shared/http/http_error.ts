@@ -13,6 +13,7 @@ export type ErrorCode =
   | "conflict"
   | "payload_too_large"
   | "unsupported_media_type"
+  | "too_many_requests"
   | "unavailable"
   | "bad_gateway"
   | "internal";
@@ -25,6 +26,7 @@ const DEFAULT_CODES: Record<number, ErrorCode> = {
   409: "conflict",
   413: "payload_too_large",
   415: "unsupported_media_type",
+  429: "too_many_requests",
   502: "bad_gateway",
   503: "unavailable",
 };
@@ -35,6 +37,8 @@ export interface HttpErrorOptions {
   code?: ErrorCode;
   /** The underlying error, kept for logs and never sent to the client. */
   cause?: unknown;
+  /** Seconds after which the client may try again, sent as `Retry-After`. */
+  retryAfter?: number;
 }
 
 /**
@@ -53,19 +57,22 @@ export class HttpError extends Error {
   readonly status: number;
   /** The machine-readable code of the JSON error body. */
   readonly code: ErrorCode;
+  /** Seconds after which the client may try again, if it may. */
+  readonly retryAfter?: number;
 
   /**
    * Creates the error; the code defaults to the status's usual one.
    *
    * @param status The HTTP status, 4xx or 5xx.
    * @param message A client-safe message, sentence case, no final period.
-   * @param options The code and the cause.
+   * @param options The code, the cause and when to try again.
    */
   constructor(status: number, message: string, options: HttpErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = "HttpError";
     this.status = status;
     this.code = options.code ?? DEFAULT_CODES[status] ?? "internal";
+    this.retryAfter = options.retryAfter;
   }
 }
 

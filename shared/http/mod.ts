@@ -8,6 +8,7 @@
 
 export { ADMIN_TOKEN_HEADER, adminAuth } from "./admin_auth.ts";
 export { bearerAuth } from "./bearer_auth.ts";
+export { clientAddress } from "./client_address.ts";
 export { jsonOrForm } from "./body.ts";
 export {
   type ErrorBody,

@@ -125,6 +125,9 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
         stack: cause instanceof Error ? cause.stack : undefined,
       });
     }
+    if (described.retryAfter !== undefined) {
+      c.header("Retry-After", String(described.retryAfter));
+    }
     return (await options.renderError?.(c, described)) ??
       c.json(errorBody(code, message), status as 400);
   });
