@@ -155,13 +155,13 @@ Deno.test("one client spraying many accounts is locked, while successful logins 
 });
 
 Deno.test("logins beyond the hashing bound are refused at once with 503 and Retry-After, and logged as no failure", async () => {
-  let gate: Promise<void> | undefined;
-  let release = () => {};
+  let gated = false;
+  const { promise: gate, resolve: release } = Promise.withResolvers<void>();
   const quick = pbkdf2Hasher(1000);
   const hasher = boundedHasher({
     hash: quick.hash,
     verify: async (password, stored) => (
-      await gate, quick.verify(password, stored)
+      gated && await gate, quick.verify(password, stored)
     ),
   }, { concurrency: 1, queue: 1 });
   await using s = await testUsersApp({
@@ -172,7 +172,7 @@ Deno.test("logins beyond the hashing bound are refused at once with 503 and Retr
   // The first login also hashes the decoy for unknown names; done before.
   await (await s.app.request("/api/login/", login("ada", "correct horse", "x")))
     .body?.cancel();
-  gate = new Promise<void>((resolve) => release = resolve);
+  gated = true;
   const pending = Array.from(
     { length: 4 },
     (_, i) =>
