@@ -195,6 +195,9 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
         "limit=501",
         "offset=-1",
         "limit=abc",
+        "limit=0x10",
+        "limit=1e1",
+        "offset=+1",
         `search=${"x".repeat(201)}`,
       ]
     ) {
@@ -258,7 +261,22 @@ Deno.test("GET /api/thoughts/{id}/ answers the thought, 404 or 400", async (t) =
       error: { code: "not_found", message: "Thought not found: '99'" },
     });
   });
-  for (const id of ["0", "-1", "abc", "1.5", "99999999999"]) {
+  // Thought 1 exists: each other spelling of 1 is refused, not served.
+  for (
+    const id of [
+      "0",
+      "-1",
+      "abc",
+      "1.5",
+      "99999999999",
+      "0x1",
+      "1e0",
+      "+1",
+      "01",
+      "%201",
+      "1%20",
+    ]
+  ) {
     await t.step(
       `'${id}' is 400`,
       async () =>

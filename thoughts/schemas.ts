@@ -5,7 +5,7 @@
  */
 
 import { z } from "@hono/zod-openapi";
-import { plainText } from "@thoughts/shared/http";
+import { decimalInteger, plainText } from "@thoughts/shared/http";
 import type { Thought } from "./store.ts";
 
 /** A thought as the API shows it. */
@@ -51,13 +51,13 @@ export const ListQuery = z.object({
   search: plainText().max(200).optional().openapi({
     description: "Case-insensitive literal substring",
   }),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100),
+  offset: decimalInteger({ min: 0, max: 1_000_000 }).default(0),
 });
 
 /** The id in a path: a positive 32-bit integer, as the database stores it. */
 export const IdParam = z.object({
-  id: z.coerce.number().int().min(1).max(2_147_483_647).openapi({
+  id: decimalInteger({ min: 1, max: 2_147_483_647 }).openapi({
     param: { name: "id", in: "path" },
     example: 1,
   }),

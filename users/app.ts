@@ -24,6 +24,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import { HasherBusyError } from "./bounded_hasher.ts";
 import type { LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password.ts";
+import { usernameKey } from "./username.ts";
 import {
   CreateUserBody,
   JwksSchema,
@@ -200,7 +201,7 @@ export function createApp(
       () => c.req.valid("json"),
       () => c.req.valid("form"),
     );
-    const [account, client] = [username.toLowerCase(), clientAddress(c)];
+    const [account, client] = [usernameKey(username), clientAddress(c)];
     const wait = deps.throttle?.attempt(account, client, deps.now()) ?? 0;
     if (wait > 0) {
       throw new HttpError(

@@ -329,3 +329,58 @@ Deno.test("an unavailable database answers 503 JSON", async () => {
     503,
   );
 });
+
+Deno.test("usernames are one account whatever their case or width, shown as first chosen", async (t) => {
+  await using s = await setup();
+  const create = (username: string) =>
+    s.app.request(
+      "/admin/users/",
+      asAdmin(json({ username, password: "correct horse" })),
+    );
+  const created = await create("Alice");
+  assertEquals(created.status, 201);
+  assertEquals((await created.json()).username, "Alice");
+  for (const taken of ["alice", "ALICE", "\uff21\uff4c\uff49\uff43\uff45"]) {
+    await t.step(`'${taken}' is taken`, async () => {
+      const res = await create(taken);
+      assertEquals(res.status, 409);
+      await res.body?.cancel();
+    });
+  }
+  for (const spelling of ["alice", "ALICE", "\uff41\uff4c\uff49\uff43\uff45"]) {
+    await t.step(`'${spelling}' logs in as Alice`, async () => {
+      const res = await s.app.request(
+        "/api/login/",
+        json({ username: spelling, password: "correct horse" }),
+      );
+      assertEquals(res.status, 200);
+      const token = (await res.json()).Authorized.slice(7);
+      assertEquals((await verifyToken(keys, token, now)).username, "Alice");
+    });
+  }
+  assertEquals(await s.count(), 1);
+});
+
+Deno.test("names mixing scripts, as look-alikes do, are refused; one script or a CJK mix is fine", async (t) => {
+  await using s = await setup();
+  const cases: [string, number][] = [
+    ["\u0430da", 400], // Cyrillic а, Latin d and a
+    ["p\u0430yp\u0430l", 400],
+    ["\u03bflga", 400], // Greek ο
+    ["ada", 201],
+    ["\u041c\u0430\u0440\u0438\u044f", 201], // Мария
+    ["\u5c71\u7530\u305f\u308d\u3046", 201], // 山田たろう
+    ["jos\u00e9_1", 201],
+  ];
+  for (const [username, status] of cases) {
+    await t.step(`'${username}': ${status}`, async () => {
+      const res = await s.app.request(
+        "/admin/users/",
+        asAdmin(json({ username, password: "correct horse" })),
+      );
+      assertEquals(res.status, status);
+      await res.body?.cancel();
+    });
+  }
+  assertEquals(await s.count(), 4);
+});

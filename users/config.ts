@@ -12,7 +12,10 @@ import {
   integer,
   loadConfig,
 } from "@thoughts/shared/config";
-import { DEFAULT_TOKEN_LIFETIME } from "@thoughts/shared/auth";
+import {
+  DEFAULT_TOKEN_LIFETIME,
+  MAX_TOKEN_LIFETIME,
+} from "@thoughts/shared/auth";
 
 /** Every variable the users service reads. */
 export const usersVariables = {
@@ -21,7 +24,7 @@ export const usersVariables = {
   TOKEN_LIFETIME_SECONDS: integer({
     default: DEFAULT_TOKEN_LIFETIME,
     min: 60,
-    max: 30 * 24 * 3600,
+    max: MAX_TOKEN_LIFETIME,
   }),
   LOGIN_ACCOUNT_FAILURES: integer({ default: 5, min: 1, max: 1000 }),
   LOGIN_CLIENT_FAILURES: integer({ default: 20, min: 1, max: 100_000 }),

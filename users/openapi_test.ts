@@ -34,7 +34,13 @@ Deno.test("GET /openapi.json documents exactly the served routes, at the stamped
     "application/json",
     "application/x-www-form-urlencoded",
   ]);
-  assertEquals(Object.keys(login.responses).sort(), ["200", "400", "401"]);
+  assertEquals(Object.keys(login.responses).sort(), [
+    "200",
+    "400",
+    "401",
+    "429",
+    "503",
+  ]);
   assertEquals(
     login.responses["401"].content["application/json"].schema.$ref,
     "#/components/schemas/Error",

@@ -6,13 +6,21 @@
 
 import { z } from "@hono/zod-openapi";
 import { plainText } from "@thoughts/shared/http";
+import { singleScript } from "./username.ts";
 
-/** A new account. Names: trimmed, 1–50 letters, digits, `.`, `_` or `-`. */
+/**
+ * A new account. Names: trimmed, in NFKC, 1–50 letters, digits, `.`, `_` or
+ * `-`, from one script; unique whatever their case.
+ */
 export const CreateUserBody = z.object({
-  username: z.string().trim().min(1).max(50)
+  username: z.string().trim().normalize("NFKC").min(1).max(50)
     .regex(
       /^[\p{L}\p{N}._-]+$/u,
       "Only letters, digits, '.', '_' and '-' are allowed",
+    )
+    .refine(
+      singleScript,
+      "Letters from different scripts are not allowed together (look-alike names)",
     )
     .openapi({ example: "ada" }),
   password: z.string().min(8).max(1024).openapi({
@@ -22,7 +30,9 @@ export const CreateUserBody = z.object({
 
 /** Login credentials. */
 export const LoginBody = z.object({
-  username: plainText().trim().min(1).max(50).openapi({ example: "ada" }),
+  username: plainText().trim().normalize("NFKC").min(1).max(50).openapi({
+    example: "ada",
+  }),
   password: z.string().min(1).max(1024).openapi({
     example: "correct horse battery",
   }),

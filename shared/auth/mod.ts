@@ -27,7 +27,9 @@ export {
 export { TokenError, type TokenErrorCode } from "./token_error.ts";
 export {
   bearerToken,
+  CLOCK_SKEW,
   DEFAULT_TOKEN_LIFETIME,
+  MAX_TOKEN_LIFETIME,
   signToken,
   type TokenClaims,
   verifyToken,

@@ -24,6 +24,12 @@ export interface TokenClaims {
 /** The default token lifetime: two days, in seconds. */
 export const DEFAULT_TOKEN_LIFETIME = 2 * 24 * 3600;
 
+/** The longest lifetime a token may have (the users service's maximum): 30 days, in seconds. */
+export const MAX_TOKEN_LIFETIME = 30 * 24 * 3600;
+
+/** How far clocks may disagree between signer and verifier, in seconds. */
+export const CLOCK_SKEW = 60;
+
 /**
  * Signs a token for a user with the key set's signing key.
  *
@@ -59,8 +65,10 @@ export async function signToken(
 
 /**
  * Verifies a token against the key set: RS256 only, a known `kid`, not
- * expired, with a `username`. A token verified before with the same key set
- * is answered from memory until it expires.
+ * expired, issued no later than {@linkcode CLOCK_SKEW} from now, living no
+ * longer than {@linkcode MAX_TOKEN_LIFETIME}, with a `username`. A token
+ * verified before with the same key set is answered from memory until it
+ * expires.
  *
  * @param keySet The accepted public keys.
  * @param token The compact JWT.
@@ -123,6 +131,12 @@ async function checkToken(
       requiredClaims: ["exp", "iat"],
     });
     const { username, iat, exp } = payload;
+    if (iat! > now.getTime() / 1000 + CLOCK_SKEW) {
+      throw new TokenError("bad_claims", "Token issued in the future");
+    }
+    if (exp! - iat! > MAX_TOKEN_LIFETIME) {
+      throw new TokenError("bad_claims", "Token lifetime exceeds the maximum");
+    }
     if (typeof username !== "string" || username === "") {
       throw new TokenError("bad_claims", "Token has no username");
     }

@@ -63,6 +63,13 @@ Deno.test("signToken() makes a token verifyToken() accepts with the kid", async 
   });
 });
 
+Deno.test("verifyToken() accepts a signer's clock up to a minute ahead, and a lifetime of 30 days", async () => {
+  for (const extra of [{ iat: seconds + 60 }, { exp: seconds + 30 * 86400 }]) {
+    const token = await crafted(header(), claims(extra));
+    assertEquals((await verifyToken(keys, token, now)).username, "ada");
+  }
+});
+
 Deno.test("verifyToken() refuses every bad token with its reason", async (t) => {
   const otherKeys = await freshSigningKeys();
   const kid = keys.signer!.kid;
@@ -159,6 +166,34 @@ Deno.test("verifyToken() refuses every bad token with its reason", async (t) => 
     [
       "nbf in the future",
       () => crafted(header(), claims({ nbf: seconds + 1 })),
+      "bad_claims",
+    ],
+    [
+      "iat ten years ahead",
+      () =>
+        crafted(
+          header(),
+          claims({
+            iat: seconds + 10 * 365 * 86400,
+            exp: seconds + 10 * 365 * 86400 + 60,
+          }),
+        ),
+      "bad_claims",
+    ],
+    [
+      "iat two minutes ahead",
+      () =>
+        crafted(header(), claims({ iat: seconds + 120, exp: seconds + 180 })),
+      "bad_claims",
+    ],
+    [
+      "exp in the year 9999",
+      () => crafted(header(), claims({ exp: 253402300799 })),
+      "bad_claims",
+    ],
+    [
+      "a lifetime one second over 30 days",
+      () => crafted(header(), claims({ exp: seconds + 30 * 86400 + 1 })),
       "bad_claims",
     ],
     [

@@ -25,6 +25,7 @@ export {
 } from "./metrics.ts";
 export { defineRoute, withoutTrailingSlash } from "./route.ts";
 export {
+  decimalInteger,
   errorResponses,
   ErrorSchema,
   jsonOrFormBody,
