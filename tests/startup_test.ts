@@ -94,3 +94,33 @@ Deno.test("a backend refuses to start with a weak admin token, or the test one i
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a PGlite data folder that cannot be written stops the service with one sentence naming it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "thoughts_readonly_" });
+  // A read-only filesystem: file modes alone do not stop root, who runs CI.
+  const mount = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", dir],
+    stderr: "null",
+  }).output().catch(() => ({ success: false }));
+  try {
+    const readOnly = mount.success
+      ? dir
+      : await Deno.chmod(dir, 0o555).then(() => dir);
+    const { code, stderr } = await start("thoughts/main.ts", {
+      APP_ENV: "test",
+      DATABASE_ENGINE: "PGLITE",
+      PGLITE_DATA_DIR: readOnly,
+    });
+    assertEquals(code, 1, stderr);
+    assertStringIncludes(
+      stderr,
+      `cannot start: PGlite data folder '${readOnly}' is not writable`,
+    );
+    assertEquals(stderr.trim().split("\n").length, 1, stderr);
+  } finally {
+    if (mount.success) {
+      await new Deno.Command("umount", { args: [dir] }).output();
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+});

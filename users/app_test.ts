@@ -5,7 +5,11 @@ import {
   TokenError,
   verifyToken,
 } from "@thoughts/shared/auth";
-import { StoreError } from "@thoughts/shared/store";
+import {
+  StoreError,
+  toStoreError,
+  watchDiskFull,
+} from "@thoughts/shared/store";
 import {
   asAdmin,
   assertEquals,
@@ -18,7 +22,7 @@ import {
   testKeyPems,
 } from "@thoughts/testing";
 import { DEFAULT_ITERATIONS, pbkdf2Hasher } from "./password.ts";
-import type { UsersStore } from "./store.ts";
+import { createUsersStore, type UsersStore } from "./store.ts";
 import { TEST_NOW, testKeys, testUsersApp } from "./testing.ts";
 
 const keys = testKeys;
@@ -328,6 +332,34 @@ Deno.test("an unavailable database answers 503 JSON", async () => {
       .status,
     503,
   );
+});
+
+Deno.test("a full disk answers 503 with its reason, not 500, and readiness fails", async () => {
+  await using real = await setup();
+  // The real store on a database whose writes fail as PostgreSQL's do.
+  const db = watchDiskFull({
+    ...real.db,
+    query: (text, params) =>
+      /^\s*INSERT/i.test(text)
+        ? Promise.reject(toStoreError({ code: "53100" }))
+        : real.db.query(text, params),
+  });
+  await using s = await setup({
+    store: await createUsersStore(db),
+    ping: () => db.ping(),
+  });
+  assertEquals((await s.app.request("/readyz")).status, 200);
+  const res = await s.app.request(
+    "/admin/users/",
+    asAdmin(json({ username: "ada", password: "correct horse" })),
+  );
+  assertEquals(res.status, 503);
+  assertEquals(await res.json(), {
+    error: { code: "unavailable", message: "Database storage full" },
+  });
+  const ready = await s.app.request("/readyz");
+  assertEquals(ready.status, 503);
+  assertEquals((await ready.json()).checks.database, "Database storage full");
 });
 
 Deno.test("usernames are one account whatever their case or width, shown as first chosen", async (t) => {

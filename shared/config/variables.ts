@@ -36,6 +36,8 @@ export const databaseVariables = {
   POSTGRES_USER: text({ requiredWhen: postgresSelected }),
   POSTGRES_DB: text({ requiredWhen: postgresSelected }),
   POSTGRES_PASSWORD: text({ requiredWhen: postgresSelected, secret: true }),
+  POSTGRES_CONNECT_TIMEOUT_SECONDS: integer({ default: 3, min: 1, max: 120 }),
+  POSTGRES_QUERY_TIMEOUT_SECONDS: integer({ default: 5, min: 1, max: 600 }),
   PGLITE_DATA_DIR: text({ optional: true }),
 };
 
@@ -48,6 +50,10 @@ export type DatabaseConfig =
     user: string;
     database: string;
     password: string;
+    /** Seconds to open a connection before a query fails. */
+    connectTimeout: number;
+    /** Seconds a query may take before it fails (migrations excepted). */
+    queryTimeout: number;
   }
   | {
     engine: "PGLITE";
@@ -83,5 +89,7 @@ export function databaseConfig(
     user: config.POSTGRES_USER as string,
     database: config.POSTGRES_DB as string,
     password: config.POSTGRES_PASSWORD as string,
+    connectTimeout: config.POSTGRES_CONNECT_TIMEOUT_SECONDS,
+    queryTimeout: config.POSTGRES_QUERY_TIMEOUT_SECONDS,
   });
 }

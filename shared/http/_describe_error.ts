@@ -43,11 +43,16 @@ export function describeError(error: unknown): ErrorResponse {
       unexpected: false,
     };
   }
-  if (error instanceof StoreError && error.code === "unavailable") {
+  if (
+    error instanceof StoreError &&
+    (error.code === "unavailable" || error.code === "disk_full")
+  ) {
     return {
       status: 503,
       code: "unavailable",
-      message: "Database unavailable",
+      message: error.code === "disk_full"
+        ? "Database storage full"
+        : "Database unavailable",
       unexpected: true,
     };
   }

@@ -36,6 +36,7 @@ export interface Database extends Queryable {
 export type StoreErrorCode =
   | "unique_violation"
   | "unavailable"
+  | "disk_full"
   | "query_failed";
 
 /** A database failure with a code the services can map to HTTP. */
@@ -105,6 +106,11 @@ export function toStoreError(error: unknown): StoreError {
     return new StoreError("unique_violation", "Unique constraint violated", {
       cause: error,
       constraint: typeof name === "string" ? name : undefined,
+    });
+  }
+  if (sqlState === "53100") {
+    return new StoreError("disk_full", "Database storage full", {
+      cause: error,
     });
   }
   // SQLSTATE class 08 is connection exception; 57P0x is the server shutting down.

@@ -12,6 +12,7 @@ export {
   type StoreErrorCode,
   toStoreError,
 } from "./database.ts";
+export { watchDiskFull } from "./disk_full.ts";
 export { migrate } from "./migrate.ts";
 export { openDatabase } from "./open.ts";
 export { openPglite, type PgliteOptions } from "./pglite.ts";

@@ -6,6 +6,7 @@
 
 import type { DatabaseConfig } from "../config/variables.ts";
 import type { Database } from "./database.ts";
+import { watchDiskFull } from "./disk_full.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 
@@ -25,8 +26,7 @@ import { openPostgres } from "./postgres.ts";
  */
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   if (config.engine === "PGLITE") {
-    return await openPglite({ dataDir: config.dataDir });
+    return watchDiskFull(await openPglite({ dataDir: config.dataDir }));
   }
-  const { host, port, user, database, password } = config;
-  return openPostgres({ host, port, user, database, password });
+  return watchDiskFull(openPostgres(config));
 }

@@ -5,7 +5,12 @@
  */
 
 import { PGlite } from "@electric-sql/pglite";
-import { type Database, type Queryable, toStoreError } from "./database.ts";
+import {
+  type Database,
+  type Queryable,
+  StoreError,
+  toStoreError,
+} from "./database.ts";
 
 /** Where PGlite keeps its data. */
 export interface PgliteOptions {
@@ -33,6 +38,7 @@ export interface PgliteOptions {
 export async function openPglite(
   options: PgliteOptions = {},
 ): Promise<Database> {
+  if (options.dataDir) await checkWritable(options.dataDir);
   const pg = await PGlite.create({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
@@ -64,4 +70,20 @@ export async function openPglite(
       if (!pg.closed) await pg.close();
     },
   };
+}
+
+// PGlite fails on a folder it cannot write with a stack trace from inside
+// its WebAssembly; a sentence naming the folder says what to fix.
+async function checkWritable(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+    await Deno.remove(await Deno.makeTempFile({ dir, prefix: ".write_check" }));
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new StoreError(
+      "unavailable",
+      `PGlite data folder '${dir}' is not writable: ${reason}`,
+      { cause },
+    );
+  }
 }

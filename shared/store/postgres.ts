@@ -5,7 +5,7 @@
  */
 
 import postgres from "postgres";
-import { type Database, toStoreError } from "./database.ts";
+import { type Database, StoreError, toStoreError } from "./database.ts";
 import { leastBusy } from "./_pool.ts";
 
 /** Connection settings of a PostgreSQL server. */
@@ -32,6 +32,13 @@ export interface PostgresOptions {
   prepare?: boolean;
   /** Server settings, e.g. `search_path` for an isolated test schema. */
   connection?: Record<string, string>;
+  /** Seconds to open a connection before the query fails; 3 by default. */
+  connectTimeout?: number;
+  /**
+   * Seconds a query or ping may take before it fails as unavailable; 5 by
+   * default. Transactions (migrations) are not cut short.
+   */
+  queryTimeout?: number;
 }
 
 /**
@@ -62,7 +69,10 @@ export function openPostgres(options: PostgresOptions): Database {
       database: options.database,
       password: options.password,
       max: 1,
-      connect_timeout: 5,
+      connect_timeout: options.connectTimeout ?? 3,
+      // postgres.js waits up to 20 s between reconnects after repeated
+      // failures; a returning server should be used within a second.
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
       idle_timeout: 60,
       connection: options.connection,
       onnotice: () => {},
@@ -82,8 +92,11 @@ export function openPostgres(options: PostgresOptions): Database {
     }).then((rows) => [...rows] as T[], (error) => {
       throw toStoreError(error);
     });
+  const timeoutMs = (options.queryTimeout ?? 5) * 1000;
+  // Outside the pool: a query that hangs (a frozen server) keeps its client
+  // counted busy until it ends, so the next queries go to the others.
   const query = <T>(text: string, params: unknown[] = []) =>
-    use((sql) => run<T>(sql, text, params));
+    deadline(use((sql) => run<T>(sql, text, params)), timeoutMs);
   return {
     engine: "POSTGRES",
     query,
@@ -103,4 +116,20 @@ export function openPostgres(options: PostgresOptions): Database {
       await Promise.all(clients.map((sql) => sql.end({ timeout: 5 })));
     },
   };
+}
+
+function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new StoreError("unavailable", "Database unavailable", {
+            cause: new Error(`No answer within ${ms} ms`),
+          }),
+        ),
+      ms,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
