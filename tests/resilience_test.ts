@@ -1,7 +1,6 @@
 import {
   assertEquals,
   assertOk,
-  assertStringIncludes,
   missing,
   serviceDatabase,
   startBackends,

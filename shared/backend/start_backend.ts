@@ -90,6 +90,7 @@ export interface StartBackendOptions<S> {
  *     SHUTDOWN_DELAY_SECONDS: 0, DATABASE_ENGINE: "PGLITE", POSTGRES_PORT: 5432,
  *     POSTGRES_HOST: undefined, POSTGRES_USER: undefined, POSTGRES_DB: undefined,
  *     POSTGRES_PASSWORD: undefined, PGLITE_DATA_DIR: undefined,
+ *     POSTGRES_CONNECT_TIMEOUT_SECONDS: 3, POSTGRES_QUERY_TIMEOUT_SECONDS: 5,
  *   },
  *   signs: false,
  *   openStore: () => Promise.resolve({}),
