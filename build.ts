@@ -1,14 +1,28 @@
 /**
  * The build: `deno task build [users|thoughts|frontend ...] [--version V]
- * [--test] [--image] [--no-compile]`. Stamps the git version and commit
- * into each service, compiles it and packages it as an image.
+ * [--test] [--image] [--no-compile] [--runtime compiled|deno] [--base IMAGE]`.
+ * Stamps the git version and commit into each service, compiles it (or, with
+ * `--runtime deno`, bundles it beside the pinned `deno` executable) and
+ * packages it as an image on `--base` (or `BASE_IMAGE`; distroless's
+ * `cc-debian12:nonroot` by default).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { compile } from "./tools/build/compile.ts";
-import { buildImage, dockerfile, findImageTool } from "./tools/build/image.ts";
+import {
+  BASE_IMAGE,
+  buildImage,
+  dockerfile,
+  findImageTool,
+  type Runtime,
+} from "./tools/build/image.ts";
+import {
+  bundleService,
+  DENO_VERSION,
+  denoExecutable,
+} from "./tools/build/runtime.ts";
 import { selectServices } from "./tools/build/services.ts";
 import { entryModule, versionFile } from "./tools/build/stamp.ts";
 import { BuildError } from "./tools/build/build_error.ts";
@@ -19,6 +33,7 @@ import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
  *
  * @param args The arguments after `build.ts`.
  * @param root The repository root.
+ * @param env The environment, for `BASE_IMAGE`.
  * @returns The exit code.
  * @example Usage
  * ```ts
@@ -30,10 +45,28 @@ import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
 export async function build(
   args: string[],
   root = import.meta.dirname ?? ".",
+  env: Record<string, string> = Deno.env.toObject(),
 ): Promise<number> {
   try {
     const { values, positionals } = parseOptions(args);
     const services = selectServices(positionals);
+    const runtime = values.runtime as Runtime;
+    if (runtime !== "compiled" && runtime !== "deno") {
+      throw new BuildError(
+        "usage",
+        `--runtime is 'compiled' or 'deno', got '${runtime}'`,
+      );
+    }
+    if (values.image && values["no-compile"] && runtime === "compiled") {
+      throw new BuildError(
+        "usage",
+        "--image with --no-compile has no binary to package: drop --no-compile, or use --runtime deno",
+      );
+    }
+    const base = values.base ?? env.BASE_IMAGE ?? BASE_IMAGE;
+    const payload = runtime === "compiled"
+      ? "compiled"
+      : `deno ${DENO_VERSION} + bundle`;
     if (values.version !== undefined && services.length !== 1) {
       throw new BuildError(
         "usage",
@@ -57,7 +90,7 @@ export async function build(
       });
       const outDir = `${root}/dist/${service.name}`;
       await Deno.mkdir(outDir, { recursive: true });
-      const meta = versionFile(service, stamp);
+      const meta = versionFile(service, stamp, payload);
       await Deno.writeTextFile(
         `${outDir}/entry.ts`,
         entryModule(service, stamp),
@@ -66,12 +99,32 @@ export async function build(
         `${outDir}/version.json`,
         JSON.stringify(meta, null, 2) + "\n",
       );
-      await Deno.writeTextFile(`${outDir}/Dockerfile`, dockerfile(service));
+      await Deno.writeTextFile(
+        `${outDir}/Dockerfile`,
+        dockerfile(service, { base, runtime }),
+      );
       console.log(
         `${service.name}: ${meta.version} (${meta.commit}) -> ${meta.image}`,
       );
-      if (!values["no-compile"]) {
+      // A payload of the other runtime, from an earlier build, stays out of
+      // the image's build context.
+      for (
+        const stale of runtime === "deno" ? [service.name] : ["deno", "app"]
+      ) {
+        await Deno.remove(`${outDir}/${stale}`, { recursive: true }).catch(
+          () => {},
+        );
+      }
+      if (runtime === "deno") {
+        console.log(`  bundled ${await bundleService(service, outDir, root)}`);
+        const deno = await denoExecutable(`${root}/dist/.cache`);
+        await Deno.copyFile(deno, `${outDir}/deno`);
+        await Deno.chmod(`${outDir}/deno`, 0o755);
+      } else if (!values["no-compile"]) {
         console.log(`  compiled ${await compile(service, outDir)}`);
+      }
+      if (service.database) {
+        await Deno.mkdir(`${outDir}/data`, { recursive: true });
       }
       if (values.image) {
         const tool = await findImageTool();
@@ -83,7 +136,7 @@ export async function build(
           );
         }
         await buildImage(tool, meta.image, outDir);
-        console.log(`  image ${meta.image} (${tool})`);
+        console.log(`  image ${meta.image} on ${base} (${tool})`);
       }
     }
     return 0;
@@ -104,6 +157,8 @@ function parseOptions(args: string[]) {
         test: { type: "boolean", default: false },
         image: { type: "boolean", default: false },
         "no-compile": { type: "boolean", default: false },
+        runtime: { type: "string", default: "compiled" },
+        base: { type: "string" },
       },
     });
   } catch (error) {

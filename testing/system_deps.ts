@@ -1,5 +1,6 @@
 /**
- * Tests that need programs from the system (Chromium, a PostgreSQL server):
+ * Tests that need programs from the system (Chromium, a PostgreSQL server,
+ * podman):
  * CI installs them and always runs those tests; on a machine with only Node
  * and npm they are skipped with the reason, so the README's test command
  * works there too.
@@ -8,7 +9,7 @@
  */
 
 /** A program some tests need. */
-export type Program = "chromium" | "postgresql";
+export type Program = "chromium" | "postgresql" | "podman";
 
 // How to tell each program is here, and how to get it.
 const PROGRAMS: Record<Program, { present: () => boolean; install: string }> = {
@@ -19,6 +20,10 @@ const PROGRAMS: Record<Program, { present: () => boolean; install: string }> = {
   postgresql: {
     present: () => hasPostgres(),
     install: "apt-get install postgresql",
+  },
+  podman: {
+    present: () => exists("/usr/bin/podman") && exists("/usr/bin/runc"),
+    install: "apt-get install podman runc",
   },
 };
 

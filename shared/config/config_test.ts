@@ -103,6 +103,8 @@ Deno.test("databaseConfig() resolves the chosen engine", async (t) => {
       user: "u",
       database: "users",
       password: "p",
+      connectTimeout: 3,
+      queryTimeout: 5,
     });
   });
   await t.step("PGLITE", () => {

@@ -42,12 +42,21 @@ const PAGE = (title: string) =>
 
 const cache = new Map<string, Promise<Uint8Array>>();
 
+function assetDir(): string {
+  try {
+    return getAbsoluteFSPath();
+  } catch {
+    // A bundle has no __dirname; build.ts puts the assets beside it.
+    return new URL("./swagger-ui", Deno.mainModule).pathname;
+  }
+}
+
 function asset(name: string): Promise<Uint8Array> {
   let bytes = cache.get(name);
   if (!bytes) {
     bytes = name === "docs-init.js"
       ? Promise.resolve(new TextEncoder().encode(INIT))
-      : Deno.readFile(`${getAbsoluteFSPath()}/${name}`);
+      : Deno.readFile(`${assetDir()}/${name}`);
     cache.set(name, bytes);
   }
   return bytes;

@@ -123,6 +123,7 @@ Deno.test("build() writes version.json and the stamp module, with no wall-clock 
     version: "v2.3",
     commit,
     image: "users_server:v2.3",
+    payload: "compiled",
   });
   const entry = await Deno.readTextFile(`${repo.dir}/dist/users/entry.ts`);
   assertEquals(entry, entryModule(users, { version: "v2.3", commit }));
@@ -169,13 +170,27 @@ Deno.test("compile and image settings are the narrowest that run the service", (
     "dist/users/users",
     "dist/users/entry.ts",
   ]);
-  const file = dockerfile(users);
-  assertStringIncludes(file, "FROM gcr.io/distroless/cc-debian12:nonroot");
-  assertStringIncludes(file, "USER nonroot");
+  const base = "gcr.io/distroless/cc-debian12:nonroot";
+  const file = dockerfile(users, { base, runtime: "compiled" });
+  assertStringIncludes(file, `FROM ${base}`);
+  assertStringIncludes(file, "USER 65532:65532");
   assertStringIncludes(file, 'ENTRYPOINT ["/app/users"]');
+  assertStringIncludes(
+    file,
+    "COPY --chown=65532:65532 data/ /var/lib/thoughts/",
+  );
+  const deno = dockerfile(users, { base: "localhost/b:1", runtime: "deno" });
+  assertStringIncludes(deno, "FROM localhost/b:1");
+  assertStringIncludes(
+    deno,
+    'ENTRYPOINT ["/app/deno","run","--no-config","--allow-net","--allow-env","--allow-read=/opt/keys,/var/lib/thoughts,/app","--allow-write=/var/lib/thoughts","/app/users.js"]',
+  );
   assertEquals(
-    versionFile(users, { version: "v2.3-4-gabcdef0", commit: "f".repeat(40) })
-      .image,
+    versionFile(
+      users,
+      { version: "v2.3-4-gabcdef0", commit: "f".repeat(40) },
+      "compiled",
+    ).image,
     "users_server:v2.3-4-gabcdef0",
   );
 });

@@ -1,34 +1,92 @@
 /**
- * Distroless images of the compiled binaries.
+ * Distroless images of a service: the compiled binary, or the `deno`
+ * executable with the service bundled into one file.
  *
  * @module
  */
 
-import { IMAGE_DATA_DIR, type ServiceSpec } from "./services.ts";
+import {
+  IMAGE_DATA_DIR,
+  permissionFlags,
+  type ServiceSpec,
+} from "./services.ts";
 import { BuildError } from "./build_error.ts";
 
-/** The base: glibc, no shell, non-root. */
+/** The default base: glibc, no shell, non-root. */
 export const BASE_IMAGE = "gcr.io/distroless/cc-debian12:nonroot";
 
+/** What runs the service in the image. */
+export type Runtime = "compiled" | "deno";
+
+/** Where the payload lives in the image. */
+export const IMAGE_APP_DIR = "/app";
+
 /**
- * The Dockerfile of a service: the binary only, run as the non-root user.
+ * The Dockerfile of a service: its payload, `version.json`, a data folder
+ * owned by the non-root user for services with a database, run as that user.
  *
  * @param service The service.
+ * @param options The base image and the payload.
  * @returns The Dockerfile's text, built in `dist/<service>`.
  * @example Usage
  * ```ts
  * import { dockerfile } from "./image.ts";
  *
- * dockerfile(service).startsWith("FROM gcr.io/distroless/cc-debian12:nonroot"); // true
+ * dockerfile(service, { base: "gcr.io/distroless/cc-debian12:nonroot", runtime: "deno" });
  * ```
  */
-export function dockerfile(service: ServiceSpec): string {
-  return `FROM ${BASE_IMAGE}
-COPY --chown=nonroot:nonroot ${service.name} /app/${service.name}
-${service.database ? `WORKDIR ${IMAGE_DATA_DIR}\n` : ""}USER nonroot:nonroot
+export function dockerfile(
+  service: ServiceSpec,
+  options: { base: string; runtime: Runtime },
+): string {
+  const app = IMAGE_APP_DIR;
+  const entry = options.runtime === "compiled" ? [`${app}/${service.name}`] : [
+    `${app}/deno`,
+    "run",
+    "--no-config",
+    ...permissionFlags(service, [app]),
+    `${app}/${service.name}.js`,
+  ];
+  const payload = options.runtime === "compiled"
+    ? `COPY ${service.name} ${app}/${service.name}`
+    : `COPY deno ${app}/deno\nCOPY app/ ${app}/`;
+  // No shell to mkdir with: an empty folder copied with its owner.
+  const data = service.database
+    ? `COPY --chown=65532:65532 data/ ${IMAGE_DATA_DIR}/\nWORKDIR ${IMAGE_DATA_DIR}\n`
+    : "";
+  return `FROM ${options.base}
+${payload}
+COPY version.json ${app}/version.json
+${data}USER 65532:65532
+ENV DENO_NO_UPDATE_CHECK=1
 EXPOSE 8000
-ENTRYPOINT ["/app/${service.name}"]
+ENTRYPOINT ${JSON.stringify(entry)}
 `;
+}
+
+/**
+ * The environment an image tool runs with: podman gets the project's
+ * containers configuration unless `CONTAINERS_CONF` names another.
+ *
+ * @param tool The tool.
+ * @param env The caller's environment.
+ * @returns Variables to add.
+ * @example Usage
+ * ```ts
+ * import { toolEnv } from "./image.ts";
+ *
+ * toolEnv("podman", {}).CONTAINERS_CONF?.endsWith("tools/build/containers.conf"); // true
+ * ```
+ */
+export function toolEnv(
+  tool: ImageTool,
+  env: Record<string, string> = Deno.env.toObject(),
+): Record<string, string> {
+  if (tool !== "podman") return {};
+  return {
+    CONTAINERS_CONF: env.CONTAINERS_CONF ??
+      new URL("./containers.conf", import.meta.url).pathname,
+  };
 }
 
 /** A container tool that can build images here. */
@@ -50,6 +108,7 @@ export async function findImageTool(): Promise<ImageTool | undefined> {
     try {
       const out = await new Deno.Command(tool, {
         args: ["info"],
+        env: toolEnv(tool),
         stdout: "null",
         stderr: "null",
       }).output();
@@ -82,6 +141,8 @@ export async function buildImage(
 ): Promise<void> {
   const out = await new Deno.Command(tool, {
     args: ["build", "--tag", tag, contextDir],
+    env: toolEnv(tool),
+    stdout: "null",
     stderr: "piped",
   }).output();
   if (!out.success) {

@@ -16,22 +16,32 @@ export interface ServiceSpec {
   testVersion: string;
   /** Whether it owns a database (PGlite needs a writable data folder). */
   database: boolean;
+  /** Whether it serves `/docs/` (Swagger UI's assets). */
+  docs: boolean;
 }
 
 /** Every service, in safe deployment order. */
 export const SERVICES: readonly ServiceSpec[] = [
-  { name: "users", image: "users_server", testVersion: "v2.3", database: true },
+  {
+    name: "users",
+    image: "users_server",
+    testVersion: "v2.3",
+    database: true,
+    docs: true,
+  },
   {
     name: "thoughts",
     image: "thoughts_server",
     testVersion: "v1.6",
     database: true,
+    docs: true,
   },
   {
     name: "frontend",
     image: "thoughts_frontend",
     testVersion: "v3.7",
     database: false,
+    docs: false,
   },
 ];
 
@@ -46,6 +56,7 @@ export const IMAGE_DATA_DIR = "/var/lib/thoughts";
  * No subprocesses: a stamped binary never asks git.
  *
  * @param service The service.
+ * @param readable More folders it may read: the bundle's, when run by `deno`.
  * @returns The permission flags.
  * @example Usage
  * ```ts
@@ -54,10 +65,15 @@ export const IMAGE_DATA_DIR = "/var/lib/thoughts";
  * permissionFlags(SERVICES[2]!); // ["--allow-net", "--allow-env", "--allow-read=/opt/keys"]
  * ```
  */
-export function permissionFlags(service: ServiceSpec): string[] {
-  const read = service.database
-    ? `${IMAGE_SECRETS_DIR},${IMAGE_DATA_DIR}`
-    : IMAGE_SECRETS_DIR;
+export function permissionFlags(
+  service: ServiceSpec,
+  readable: string[] = [],
+): string[] {
+  const read = [
+    IMAGE_SECRETS_DIR,
+    ...(service.database ? [IMAGE_DATA_DIR] : []),
+    ...readable,
+  ].join(",");
   return [
     "--allow-net",
     "--allow-env",

@@ -13,6 +13,8 @@ import type { ServiceSpec } from "./services.ts";
 export interface VersionFile extends BuildStamp {
   service: string;
   image: string;
+  /** What runs the service: the compiled binary, or `deno <version>` and a bundle. */
+  payload: string;
 }
 
 /**
@@ -20,23 +22,26 @@ export interface VersionFile extends BuildStamp {
  *
  * @param service The service.
  * @param stamp Its version and commit.
+ * @param payload What runs it, e.g. `compiled` or `deno 2.9.6 + bundle`.
  * @returns The content of `version.json`.
  * @example Usage
  * ```ts
  * import { versionFile } from "./stamp.ts";
  *
- * versionFile(service, { version: "v2.3", commit }).image; // "users_server:v2.3"
+ * versionFile(service, { version: "v2.3", commit }, "compiled").image; // "users_server:v2.3"
  * ```
  */
 export function versionFile(
   service: ServiceSpec,
   stamp: BuildStamp,
+  payload: string,
 ): VersionFile {
   return {
     service: service.name,
     version: stamp.version,
     commit: stamp.commit,
     image: `${service.image}:${stamp.version}`,
+    payload,
   };
 }
 

@@ -1,0 +1,212 @@
+/**
+ * `deno task build:base`: assembles the equivalent of
+ * `gcr.io/distroless/cc-debian12:nonroot` offline, from the Debian 12
+ * packages distroless is made of, and tags it
+ * `localhost/distroless-cc-debian12:nonroot`. No shell, user and group
+ * `nonroot` (65532); the package versions go to `dist/base/packages.txt`;
+ * every file time is zero, so the same packages give the same image ID.
+ * Needs apt (Debian 12), dpkg-deb, tar, podman or docker, and root (file
+ * owners in the image).
+ *
+ * @module
+ */
+
+import { BuildError } from "./build_error.ts";
+import { findImageTool, type ImageTool, toolEnv } from "./image.ts";
+
+/** The tag of the assembled base. */
+export const LOCAL_BASE = "localhost/distroless-cc-debian12:nonroot";
+
+/** The packages of distroless's `cc-debian12` (base, cc), as Debian names them. */
+export const BASE_PACKAGES = [
+  "base-files",
+  "netbase",
+  "tzdata",
+  "ca-certificates",
+  "libc6",
+  "libgcc-s1",
+  "libgomp1",
+  "libstdc++6",
+  "libssl3",
+] as const;
+
+const PASSWD = `root:x:0:0:root:/root:/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
+nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
+`;
+const GROUP = `root:x:0:
+nobody:x:65534:
+nonroot:x:65532:
+`;
+
+const CONTAINERFILE = `FROM scratch
+ADD rootfs.tar /
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+USER 65532:65532
+WORKDIR /home/nonroot
+`;
+
+// Documentation, manuals and the certificate tool (a shell script) are not
+// part of distroless; the copyright files are.
+const PRUNE = [
+  "usr/share/man",
+  "usr/share/info",
+  "usr/share/lintian",
+  "usr/share/doc-base",
+  "usr/sbin/update-ca-certificates",
+  "etc/ca-certificates.conf",
+];
+
+async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
+  const out = await new Deno.Command(cmd, { args, cwd, stderr: "piped" })
+    .output().catch((cause) => {
+      throw new BuildError("image", `build:base needs '${cmd}': ${cause}`);
+    });
+  if (!out.success) {
+    throw new BuildError(
+      "image",
+      `${cmd} ${args.slice(0, 3).join(" ")} failed:\n${
+        new TextDecoder().decode(out.stderr).trim()
+      }`,
+    );
+  }
+  return new TextDecoder().decode(out.stdout);
+}
+
+/**
+ * Downloads the packages, unpacks them into a root filesystem, adds the
+ * users, the CA bundle and the folders, and builds the image.
+ *
+ * @param outDir Where `rootfs.tar`, `Containerfile` and `packages.txt` go.
+ * @param tool The image builder; the first that works by default.
+ * @returns The image ID and the package versions.
+ * @throws {BuildError} When a tool is missing or a step fails.
+ * @example Usage
+ * ```ts
+ * import { buildBase } from "./base.ts";
+ *
+ * const { id } = await buildBase("dist/base");
+ * ```
+ */
+export async function buildBase(
+  outDir: string,
+  tool?: ImageTool,
+): Promise<{ id: string; packages: string[] }> {
+  const builder = tool ?? await findImageTool();
+  if (!builder) {
+    throw new BuildError("no_image_tool", "build:base needs podman or docker");
+  }
+  const work = await Deno.makeTempDir({ prefix: "thoughts_base_" });
+  try {
+    const debs = `${work}/debs`;
+    const root = `${work}/rootfs`;
+    await Deno.mkdir(debs);
+    await Deno.mkdir(root);
+    await run("apt-get", [
+      "download",
+      "-o",
+      "APT::Sandbox::User=root",
+      ...BASE_PACKAGES,
+    ], debs);
+    const files = [...Deno.readDirSync(debs)].map((e) => e.name).sort();
+    const packages: string[] = [];
+    for (const file of files) {
+      const fields = await run("dpkg-deb", [
+        "-f",
+        `${debs}/${file}`,
+        "Package",
+        "Version",
+      ]);
+      const [name, version] = fields.trim().split("\n").map((l) =>
+        l.split(": ")[1]
+      );
+      packages.push(`${name} ${version}`);
+      await run("dpkg-deb", ["-x", `${debs}/${file}`, root]);
+    }
+    for (const path of PRUNE) {
+      await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
+    }
+    await finishRoot(root);
+    await Deno.mkdir(outDir, { recursive: true });
+    await run("tar", [
+      "--sort=name",
+      "--mtime=@0",
+      "--numeric-owner",
+      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
+      "-C",
+      root,
+      "-cf",
+      `${outDir}/rootfs.tar`,
+      ".",
+    ]);
+    await Deno.writeTextFile(`${outDir}/Containerfile`, CONTAINERFILE);
+    await Deno.writeTextFile(
+      `${outDir}/packages.txt`,
+      packages.join("\n") + "\n",
+    );
+    const args = builder === "podman"
+      ? ["build", "--timestamp", "0", "--tag", LOCAL_BASE, outDir]
+      : ["build", "--tag", LOCAL_BASE, outDir];
+    const out = await new Deno.Command(builder, {
+      args,
+      env: toolEnv(builder),
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      throw new BuildError(
+        "image",
+        `${builder} build of ${LOCAL_BASE} failed:\n${
+          new TextDecoder().decode(out.stderr).trim()
+        }`,
+      );
+    }
+    const id = (await run(builder, [
+      "image",
+      "inspect",
+      "--format",
+      "{{.Id}}",
+      LOCAL_BASE,
+    ])).trim();
+    return { id, packages };
+  } finally {
+    await Deno.remove(work, { recursive: true });
+  }
+}
+
+// What the packages' install scripts would have done, without a shell.
+async function finishRoot(root: string): Promise<void> {
+  await Deno.writeTextFile(`${root}/etc/passwd`, PASSWD);
+  await Deno.writeTextFile(`${root}/etc/group`, GROUP);
+  const mozilla = `${root}/usr/share/ca-certificates/mozilla`;
+  const certs = [...Deno.readDirSync(mozilla)].map((e) => e.name).sort();
+  const bundle = certs.map((name) =>
+    Deno.readTextFileSync(`${mozilla}/${name}`).trimEnd() + "\n"
+  ).join("");
+  await Deno.mkdir(`${root}/etc/ssl/certs`, { recursive: true });
+  await Deno.writeTextFile(`${root}/etc/ssl/certs/ca-certificates.crt`, bundle);
+  for (
+    const [dir, mode, owner] of [
+      ["home/nonroot", 0o700, 65532],
+      ["root", 0o700, 0],
+      ["tmp", 0o1777, 0],
+    ] as const
+  ) {
+    await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+    await Deno.chmod(`${root}/${dir}`, mode);
+    await Deno.chown(`${root}/${dir}`, owner, owner);
+  }
+}
+
+if (import.meta.main) {
+  const root = new URL("../../", import.meta.url).pathname;
+  try {
+    const { id, packages } = await buildBase(`${root}dist/base`);
+    console.log(`${LOCAL_BASE} ${id.slice(0, 12)} from ${packages.join(", ")}`);
+  } catch (error) {
+    if (!(error instanceof BuildError)) throw error;
+    console.error(`build:base: ${error.message}`);
+    Deno.exit(1);
+  }
+}

@@ -1,0 +1,154 @@
+// Images built and run for real with podman: the offline distroless base,
+// and a service on it with the `deno` payload, read-only, as non-root.
+import {
+  assertEquals,
+  assertOk,
+  assertStringIncludes,
+  freePort,
+  missing,
+  runDeno,
+  TEST_KEYS_DIR,
+} from "@thoughts/testing";
+import { LOCAL_BASE } from "./base.ts";
+import { toolEnv } from "./image.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+const env = toolEnv("podman");
+
+async function podman(...args: string[]) {
+  const out = await new Deno.Command("podman", {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout).trim(),
+    stderr: new TextDecoder().decode(out.stderr).trim(),
+  };
+}
+
+Deno.test({
+  name:
+    "build:base assembles the distroless base offline: no shell, nonroot 65532, versions recorded, the same image ID twice",
+  ignore: missing("podman"),
+}, async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const run = await runDeno(["task", "-q", "build:base"]);
+    assertEquals(run.code, 0, run.stderr);
+    assertStringIncludes(run.stdout, LOCAL_BASE);
+    ids.push(
+      (await podman("image", "inspect", "--format", "{{.Id}}", LOCAL_BASE))
+        .stdout,
+    );
+  }
+  assertEquals(ids[0], ids[1], "reproducible");
+  const inspect = JSON.parse(
+    (await podman("image", "inspect", LOCAL_BASE)).stdout,
+  )[0];
+  assertEquals(inspect.Config.User, "65532:65532");
+  assertOk(inspect.Size < 40_000_000, `size ${inspect.Size}`);
+  const files = new TextDecoder().decode(
+    (await new Deno.Command("tar", {
+      args: ["-tvf", `${root}/dist/base/rootfs.tar`],
+      stdout: "piped",
+    }).output()).stdout,
+  );
+  for (const shell of ["bin/sh", "bin/bash", "bin/dash"]) {
+    assertOk(!new RegExp(`\\./(usr/)?${shell}$`, "m").test(files), shell);
+  }
+  assertStringIncludes(files, "./etc/ssl/certs/ca-certificates.crt");
+  assertOk(/^drwx------ 65532\/65532 .* \.\/home\/nonroot\/$/m.test(files));
+  const packages = await Deno.readTextFile(`${root}/dist/base/packages.txt`);
+  for (const name of ["libc6", "libssl3", "ca-certificates", "tzdata"]) {
+    assertOk(new RegExp(`^${name} \\S+$`, "m").test(packages), name);
+  }
+});
+
+Deno.test({
+  name:
+    "a service image with the deno payload runs read-only as 65532 and answers its stamped version, docs and PGlite writes",
+  ignore: missing("podman"),
+}, async () => {
+  const build = await runDeno([
+    "run",
+    "-A",
+    "build.ts",
+    "users",
+    "--test",
+    "--runtime",
+    "deno",
+    "--base",
+    LOCAL_BASE,
+    "--image",
+  ]);
+  assertEquals(build.code, 0, build.stderr);
+  const meta = JSON.parse(
+    await Deno.readTextFile(`${root}/dist/users/version.json`),
+  );
+  assertEquals(meta.payload, "deno 2.9.6 + bundle");
+  const port = freePort();
+  const name = `thoughts_test_${port}`;
+  const volume = `${name}_data`;
+  const run = await podman(
+    "run",
+    "-d",
+    "--name",
+    name,
+    "--read-only",
+    "--user",
+    "65532",
+    "-p",
+    `127.0.0.1:${port}:8000`,
+    "-v",
+    `${TEST_KEYS_DIR}:/opt/keys:ro`,
+    "-v",
+    `${volume}:/var/lib/thoughts`,
+    "-e",
+    "APP_ENV=test",
+    "-e",
+    "DATABASE_ENGINE=PGLITE",
+    "-e",
+    "PGLITE_DATA_DIR=/var/lib/thoughts/users",
+    meta.image.startsWith("localhost/")
+      ? meta.image
+      : `localhost/${meta.image}`,
+  );
+  assertEquals(run.code, 0, run.stderr);
+  try {
+    const url = `http://127.0.0.1:${port}`;
+    const started = Date.now();
+    let version: Record<string, string> | undefined;
+    while (!version && Date.now() - started < 60_000) {
+      version = await fetch(`${url}/admin/version/`).then(
+        (r) => r.ok ? r.json() : (r.body?.cancel(), undefined),
+        () => undefined,
+      );
+      if (!version) await new Promise((r) => setTimeout(r, 200));
+    }
+    assertEquals(
+      [version?.version, version?.commit, version?.source],
+      [meta.version, meta.commit, "stamped"],
+      (await podman("logs", name)).stderr,
+    );
+    const css = await fetch(`${url}/docs/swagger-ui.css`);
+    assertEquals(css.status, 200);
+    await css.body?.cancel();
+    const created = await fetch(`${url}/admin/users/`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-Admin-Token": (await Deno.readTextFile(
+          `${TEST_KEYS_DIR}/admin_token`,
+        )).trim(),
+      },
+      body: JSON.stringify({ username: "ada", password: "correct horse" }),
+    });
+    assertEquals(created.status, 201, await created.text());
+  } finally {
+    await podman("rm", "-f", name);
+    await podman("volume", "rm", "-f", volume);
+  }
+});
