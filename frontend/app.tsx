@@ -18,7 +18,12 @@ import {
 } from "@thoughts/shared/http";
 import { type KeySet, verifyToken } from "@thoughts/shared/auth";
 import type { Logger } from "@thoughts/shared/log";
-import type { Backends, LoginResult } from "./backend_clients.ts";
+import type {
+  Backends,
+  Cursor,
+  LoginResult,
+  ThoughtPage,
+} from "./backend_clients.ts";
 import {
   endSession,
   readSession,
@@ -31,6 +36,7 @@ import {
   ErrorPage,
   LoginPage,
   LogoutPage,
+  type Pager,
   SearchPage,
   ThoughtsPage,
   VersionsPage,
@@ -187,18 +193,22 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   const myThoughts = async (c: FrontendContext) => {
     const session = c.get("session");
     if (!session) return c.redirect("/login/", 303);
-    const thoughts = await backends.myThoughts(
+    const result = await backends.myThoughts(
       session.token,
       c.get("requestId"),
+      cursorOf(c),
     );
-    if (thoughts === null) {
+    if (result === null) {
       endSession(c);
       return c.redirect("/login/", 303);
     }
     return page(
       c,
       "My thoughts",
-      <ThoughtsPage thoughts={[...thoughts].reverse()} />,
+      <ThoughtsPage
+        thoughts={result.thoughts}
+        pager={pagerOf("/thoughts/", result)}
+      />,
     );
   };
   app.get("/", myThoughts);
@@ -214,13 +224,15 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       endSession(c);
       return c.redirect("/login/", 303);
     }
-    const thoughts =
-      (await backends.myThoughts(session.token, c.get("requestId"))) ?? [];
+    const mine =
+      (await backends.myThoughts(session.token, c.get("requestId"))) ??
+        { thoughts: [] };
     return page(
       c,
       "My thoughts",
       <ThoughtsPage
-        thoughts={[...thoughts].reverse()}
+        thoughts={mine.thoughts}
+        pager={pagerOf("/thoughts/", mine)}
         error={result.message}
         text={text}
       />,
@@ -260,11 +272,19 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
 
   app.get("/search", async (c) => {
     const search = (c.req.query("search") ?? "").slice(0, 200);
-    const thoughts = await backends.search(search, c.get("requestId"));
+    const result = await backends.search(
+      search,
+      c.get("requestId"),
+      cursorOf(c),
+    );
     return page(
       c,
       "Search",
-      <SearchPage search={search} thoughts={thoughts} />,
+      <SearchPage
+        search={search}
+        thoughts={result.thoughts}
+        pager={pagerOf(`/search?${new URLSearchParams({ search })}&`, result)}
+      />,
     );
   });
 
@@ -281,4 +301,24 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     return page(c, "Versions", <VersionsPage services={services} />);
   });
   return app;
+}
+
+// The page a list starts at: `before` or `after` in canonical decimal; any
+// other value shows the first page.
+function cursorOf(c: FrontendContext): Cursor {
+  const id = (name: string) => {
+    const value = c.req.query(name) ?? "";
+    return /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : undefined;
+  };
+  const before = id("before");
+  return before !== undefined ? { before } : { after: id("after") };
+}
+
+// The links of a page's neighbours, on a base that ends in '/' or '&'.
+function pagerOf(base: string, page: ThoughtPage): Pager {
+  const join = base.endsWith("/") ? `${base}?` : base;
+  return {
+    ...(page.newer !== undefined && { newer: `${join}after=${page.newer}` }),
+    ...(page.older !== undefined && { older: `${join}before=${page.older}` }),
+  };
 }

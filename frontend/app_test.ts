@@ -463,3 +463,52 @@ Deno.test("system routes and the stylesheet", async () => {
   assertEquals(missing.status, 404);
   assertStringIncludes(await missing.text(), "Route not found");
 });
+
+Deno.test("/thoughts/ and /search show the newest first, a page at a time, and say where the list ends", async (t) => {
+  await using s = await setup();
+  await s.createUser("ada", "correct horse");
+  const cookie = (await s.login())!;
+  for (let i = 1; i <= 25; i++) {
+    await s.post("/thoughts/new", { text: `note ${i}` }, cookie);
+  }
+  const shown = (html: string) =>
+    [...html.matchAll(/<div class="text">note (\d+)<\/div>/g)].map((m) =>
+      Number(m[1])
+    );
+  const link = (html: string, rel: string) =>
+    new RegExp(`<a href="([^"]+)" rel="${rel}">`).exec(html)?.[1]
+      ?.replaceAll("&amp;", "&");
+  await t.step("my thoughts: 20, then the older 5 and the end", async () => {
+    const first = await (await s.get("/thoughts/", cookie)).text();
+    assertEquals(shown(first), Array.from({ length: 20 }, (_, i) => 25 - i));
+    assertEquals(link(first, "prev"), undefined);
+    const older = link(first, "next")!;
+    assertEquals(older, "/thoughts/?before=6");
+    const second = await (await s.get(older, cookie)).text();
+    assertEquals(shown(second), [5, 4, 3, 2, 1]);
+    assertStringIncludes(second, "End of the list");
+    assertEquals(link(second, "prev"), "/thoughts/?after=5");
+    const back = await (await s.get(link(second, "prev")!, cookie)).text();
+    assertEquals(shown(back), Array.from({ length: 20 }, (_, i) => 25 - i));
+  });
+  await t.step("search: the same pages, the search kept", async () => {
+    const first = await (await s.get("/search?search=note", cookie)).text();
+    assertEquals(shown(first).length, 20);
+    const older = link(first, "next")!;
+    assertEquals(older, "/search?search=note&before=6");
+    assertEquals(shown(await (await s.get(older, cookie)).text()), [
+      5,
+      4,
+      3,
+      2,
+      1,
+    ]);
+  });
+  await t.step(
+    "a cursor that is not a number shows the first page",
+    async () => {
+      const page = await (await s.get("/thoughts/?before=0x10", cookie)).text();
+      assertEquals(shown(page)[0], 25);
+    },
+  );
+});

@@ -34,6 +34,33 @@ export interface BackendOptions {
   timeoutMs: number;
 }
 
+/** Where a page starts: after a newer thought's id, or before an older one's. */
+export type Cursor = { before?: number; after?: number };
+
+/** A page of thoughts, newest first, with the cursors of its neighbours. */
+export interface ThoughtPage {
+  thoughts: Thought[];
+  /** The `before` cursor of the older page, when there is one. */
+  older?: number;
+  /** The `after` cursor of the newer page, when there is one. */
+  newer?: number;
+}
+
+/** Thoughts per page in the frontend. */
+export const PAGE_SIZE = 20;
+
+// The cursors of a backend page's Link header (RFC 8288).
+function neighbours(link: string | null): Pick<ThoughtPage, "older" | "newer"> {
+  const cursor = (rel: string, name: string) => {
+    const target = new RegExp(`<([^>]+)>;\\s*rel="${rel}"`).exec(link ?? "")
+      ?.[1];
+    const value = target &&
+      new URL(target, "http://x").searchParams.get(name);
+    return value ? Number(value) : undefined;
+  };
+  return { older: cursor("next", "before"), newer: cursor("prev", "after") };
+}
+
 /** The outcome of a login: the bearer token, or why there is none. */
 export type LoginResult = { ok: true; token: string } | {
   ok: false;
@@ -57,12 +84,20 @@ export interface Backends {
     requestId: string,
     client: string,
   ): Promise<LoginResult>;
-  /** The user's thoughts; `null` when the backend refuses the token. */
-  myThoughts(token: string, requestId: string): Promise<Thought[] | null>;
+  /** A page of the user's thoughts; `null` when the backend refuses the token. */
+  myThoughts(
+    token: string,
+    requestId: string,
+    cursor?: Cursor,
+  ): Promise<ThoughtPage | null>;
   /** Posts a thought as the token's user. */
   post(token: string, text: string, requestId: string): Promise<PostResult>;
-  /** Everyone's thoughts containing the text. */
-  search(text: string, requestId: string): Promise<Thought[]>;
+  /** A page of everyone's thoughts containing the text. */
+  search(
+    text: string,
+    requestId: string,
+    cursor?: Cursor,
+  ): Promise<ThoughtPage>;
   /** `GET <url>/admin/version/` as JSON. */
   version(url: string, requestId: string): Promise<Record<string, unknown>>;
   /** Resolves when both backends answer `/healthz`. */
@@ -158,17 +193,20 @@ export function createBackends(options: BackendOptions): Backends {
       const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
       return { ok: true, token };
     },
-    async myThoughts(token, requestId) {
+    async myThoughts(token, requestId, cursor = {}) {
       const res = await call(
         NAMES.thoughts,
-        `${thoughtsUrl}/api/me/thoughts/?limit=500`,
+        `${thoughtsUrl}/api/me/thoughts/?${pageQuery(cursor)}`,
         {
           headers: bearer(token),
         },
         requestId,
       );
       if (res.status === 401) return (await res.body?.cancel(), null);
-      return await res.json();
+      return {
+        thoughts: await res.json(),
+        ...neighbours(res.headers.get("Link")),
+      };
     },
     async post(token, text, requestId) {
       const init = json({ text });
@@ -189,16 +227,20 @@ export function createBackends(options: BackendOptions): Backends {
         message: body?.error?.message ?? "The thought was refused",
       };
     },
-    async search(text, requestId) {
-      const query = new URLSearchParams({ search: text, limit: "500" });
+    async search(text, requestId, cursor = {}) {
       const res = await call(
         NAMES.thoughts,
-        `${thoughtsUrl}/api/thoughts/?${query}`,
+        `${thoughtsUrl}/api/thoughts/?${pageQuery(cursor, { search: text })}`,
         {},
         requestId,
       );
-      if (res.status === 400) return (await res.body?.cancel(), []);
-      return await res.json();
+      if (res.status === 400) {
+        return (await res.body?.cancel(), { thoughts: [] });
+      }
+      return {
+        thoughts: await res.json(),
+        ...neighbours(res.headers.get("Link")),
+      };
     },
     async version(url, requestId) {
       const res = await call(
@@ -227,4 +269,11 @@ export function createBackends(options: BackendOptions): Backends {
       }));
     },
   };
+}
+
+function pageQuery(cursor: Cursor, extra: Record<string, string> = {}): string {
+  const query = new URLSearchParams({ ...extra, limit: String(PAGE_SIZE) });
+  if (cursor.before !== undefined) query.set("before", String(cursor.before));
+  else if (cursor.after !== undefined) query.set("after", String(cursor.after));
+  return query.toString();
 }

@@ -4,6 +4,7 @@ import {
   assertOk,
   assertStringIncludes,
   missing,
+  postThought,
   startBackends,
   startService,
 } from "@thoughts/testing";
@@ -20,7 +21,7 @@ const CHROMIUM_FLAGS = [
 
 Deno.test({
   name:
-    "a browser logs in, posts, sees, searches and logs out against the three real services",
+    "a browser logs in, posts, sees, walks two pages, searches and logs out against the three real services",
   ignore: missing("chromium"),
 }, async () => {
   await using backends = await startBackends();
@@ -83,6 +84,30 @@ Deno.test({
     assertEquals(await page.locator("ul.thoughts li .text").allTextContents(), [
       text,
     ]);
+
+    // Twenty more make two pages: the first thought moves to the older one.
+    const authorized = await backends.login("ada", "correct horse");
+    for (let i = 1; i <= 20; i++) {
+      await postThought(thoughts.url, authorized, `later ${i}`);
+    }
+    await page.goto(`${frontend.url}/thoughts/`);
+    const texts = () => page.locator("ul.thoughts li .text").allTextContents();
+    assertEquals((await texts()).length, 20);
+    assertEquals((await texts())[0], "later 20");
+    await Promise.all([
+      page.waitForURL("**/thoughts/?before=*"),
+      page.click("nav.pager a[rel=next]"),
+    ]);
+    assertEquals(await texts(), [text]);
+    assertStringIncludes(
+      await page.locator("nav.pager").textContent() ?? "",
+      "End of the list",
+    );
+    await Promise.all([
+      page.waitForURL("**/thoughts/?after=*"),
+      page.click("nav.pager a[rel=prev]"),
+    ]);
+    assertEquals((await texts())[0], "later 20");
 
     // One page view with a request ID: it must show in all three services' logs.
     const trace = `trace-${crypto.randomUUID()}`;

@@ -19,8 +19,10 @@ import {
 import { type BuildInfo } from "@thoughts/shared/version";
 import { type KeySet } from "@thoughts/shared/auth";
 import { type Logger } from "@thoughts/shared/log";
+import { pageLinks } from "./page_links.ts";
 import {
   IdParam,
+  LinkHeader,
   ListQuery,
   NewThoughtBody,
   thoughtJson,
@@ -59,10 +61,13 @@ export const routes = {
     method: "get",
     path: "/api/thoughts/",
     tags: ["Thoughts"],
-    summary: "List or search all thoughts, ordered by id",
+    summary: "List or search all thoughts, a page at a time, newest first",
     request: { query: ListQuery },
     responses: {
-      200: jsonResponse(ThoughtListSchema, "The thoughts"),
+      200: {
+        ...jsonResponse(ThoughtListSchema, "A page of thoughts"),
+        headers: LinkHeader,
+      },
       ...errorResponses({ 400: "Bad query" }),
     },
   }),
@@ -81,11 +86,14 @@ export const routes = {
     method: "get",
     path: "/api/me/thoughts/",
     tags: ["My thoughts"],
-    summary: "The caller's thoughts",
+    summary: "The caller's thoughts, a page at a time, newest first",
     security: bearer,
     request: { query: ListQuery },
     responses: {
-      200: jsonResponse(ThoughtListSchema, "The caller's thoughts"),
+      200: {
+        ...jsonResponse(ThoughtListSchema, "A page of the caller's thoughts"),
+        headers: LinkHeader,
+      },
       ...errorResponses({
         400: "Bad query",
         401: "Missing or invalid token",
@@ -176,8 +184,11 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
   };
 
   defineRoute(app, r.list, async (c) => {
-    const thoughts = await deps.store.list(c.req.valid("query"));
-    return c.json(thoughts.map(thoughtJson), 200);
+    const query = c.req.valid("query");
+    const page = await deps.store.list(query);
+    const links = pageLinks(c.req.url, page, query.order);
+    if (links) c.header("Link", links);
+    return c.json(page.thoughts.map(thoughtJson), 200);
   });
   defineRoute(app, r.get, async (c) => {
     const { id } = c.req.valid("param");
@@ -186,11 +197,14 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     return c.json(thoughtJson(thought), 200);
   });
   defineRoute(app, r.mine, async (c) => {
-    const thoughts = await deps.store.list({
-      ...c.req.valid("query"),
+    const query = c.req.valid("query");
+    const page = await deps.store.list({
+      ...query,
       username: c.get("username"),
     });
-    return c.json(thoughts.map(thoughtJson), 200);
+    const links = pageLinks(c.req.url, page, query.order);
+    if (links) c.header("Link", links);
+    return c.json(page.thoughts.map(thoughtJson), 200);
   });
   defineRoute(app, r.post, async (c) => {
     const { text } = jsonOrForm(

@@ -164,7 +164,7 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
   for (const text of texts) await s.post("ada", text);
   const search = async (q: string) => {
     const res = await s.app.request(
-      `/api/thoughts/?search=${encodeURIComponent(q)}`,
+      `/api/thoughts/?order=asc&search=${encodeURIComponent(q)}`,
     );
     assertEquals(res.status, 200);
     return (await res.json()).map((x: { text: string }) => x.text);
@@ -185,7 +185,7 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
     );
   }
   await t.step("all, ordered by id, with limit and offset", async () => {
-    const res = await s.app.request("/api/thoughts?limit=2&offset=1");
+    const res = await s.app.request("/api/thoughts?order=asc&limit=2&offset=1");
     assertEquals((await res.json()).map((x: { id: number }) => x.id), [2, 3]);
   });
   await t.step("bad bounds are 400", async () => {
@@ -218,15 +218,27 @@ Deno.test("the list routes combine search, user, limit and offset", async (t) =>
     ]
   ) assertEquals((await s.post(username!, text!)).status, 201);
   const cases: [string, string, string[]][] = [
-    ["everyone's", "/api/thoughts/?limit=2&offset=1", ["bob two", "ada Two"]],
-    ["everyone's, searched", "/api/thoughts/?search=TWO", [
+    ["everyone's", "/api/thoughts/?order=asc&limit=2&offset=1", [
       "bob two",
       "ada Two",
     ]],
-    ["mine", "/api/me/thoughts/?offset=1", ["ada Two", "ada three"]],
-    ["mine, searched", "/api/me/thoughts/?search=t&limit=1&offset=1", [
-      "ada three",
+    ["everyone's, searched", "/api/thoughts/?order=asc&search=TWO", [
+      "bob two",
+      "ada Two",
     ]],
+    ["mine", "/api/me/thoughts/?order=asc&offset=1", ["ada Two", "ada three"]],
+    ["mine, newest first", "/api/me/thoughts/", [
+      "ada three",
+      "ada Two",
+      "ada one",
+    ]],
+    [
+      "mine, searched",
+      "/api/me/thoughts/?order=asc&search=t&limit=1&offset=1",
+      [
+        "ada three",
+      ],
+    ],
     ["mine, searched, none", "/api/me/thoughts/?search=bob", []],
   ];
   for (const [name, url, expected] of cases) {
@@ -378,4 +390,57 @@ Deno.test("system routes report version, keys and readiness", async () => {
   });
   assertEquals((await s.app.request("/readyz/")).status, 200);
   assertEquals((await s.app.request("/healthz")).status, 200);
+});
+
+Deno.test("pages walk every thought exactly once by their Link headers, newest first or oldest first, while new ones arrive", async (t) => {
+  await using s = await setup();
+  for (let i = 1; i <= 23; i++) await s.post(i % 2 ? "ada" : "bob", `t${i}`);
+  const walk = async (start: string, rel: "next" | "prev") => {
+    const seen: number[] = [];
+    let url: string | undefined = start;
+    let pages = 0;
+    while (url) {
+      const res = await s.app.request(url, {
+        headers: { Authorization: `Bearer ${await token("ada")}` },
+      });
+      assertEquals(res.status, 200);
+      seen.push(...(await res.json()).map((x: { id: number }) => x.id));
+      // A post between two page loads must not shift or repeat anything.
+      if (pages++ === 0) await s.post("ada", "arrived meanwhile");
+      url = new RegExp(`<([^>]+)>; rel="${rel}"`).exec(
+        res.headers.get("Link") ?? "",
+      )?.[1];
+    }
+    return { seen, pages };
+  };
+  await t.step("newest first, by next", async () => {
+    const { seen, pages } = await walk("/api/thoughts/?limit=5", "next");
+    assertEquals(seen, Array.from({ length: 23 }, (_, i) => 23 - i));
+    assertEquals(pages, 5);
+  });
+  await t.step("oldest first, by next, to the newest", async () => {
+    const { seen } = await walk("/api/thoughts/?order=asc&limit=7", "next");
+    assertEquals(seen, Array.from({ length: seen.length }, (_, i) => i + 1));
+    assertOk(seen.length >= 24, "includes what arrived before the last page");
+  });
+  await t.step("back again by prev", async () => {
+    const { seen } = await walk("/api/thoughts/?limit=4&before=9", "prev");
+    assertEquals(seen.slice(0, 8), [8, 7, 6, 5, 12, 11, 10, 9]);
+  });
+  await t.step("my own, searched, by next", async () => {
+    const { seen } = await walk("/api/me/thoughts/?search=T&limit=3", "next");
+    assertEquals(seen, [23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1]);
+  });
+  await t.step("the last page has no next", async () => {
+    const res = await s.app.request("/api/thoughts/?before=3&limit=5");
+    assertEquals((await res.json()).map((x: { id: number }) => x.id), [2, 1]);
+    assertEquals(
+      res.headers.get("Link"),
+      '</api/thoughts/?limit=5&after=2>; rel="prev"',
+    );
+  });
+  await t.step("both cursors at once are refused", async () => {
+    const res = await s.app.request("/api/thoughts/?before=3&after=1");
+    assertEquals(res.status, 400);
+  });
 });

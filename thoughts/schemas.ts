@@ -46,14 +46,44 @@ export function thoughtJson(thought: Thought): z.infer<typeof ThoughtSchema> {
 /** A list of thoughts. */
 export const ThoughtListSchema = z.array(ThoughtSchema).openapi("ThoughtList");
 
-/** The query of the list endpoints. */
+/**
+ * The query of the list endpoints: newest first by default, a page at a
+ * time; the `Link` header's `next` and `prev` carry the cursors.
+ */
 export const ListQuery = z.object({
   search: plainText().max(200).optional().openapi({
     description: "Case-insensitive literal substring",
   }),
-  limit: decimalInteger({ min: 1, max: 500 }).default(100),
-  offset: decimalInteger({ min: 0, max: 1_000_000 }).default(0),
+  order: z.enum(["desc", "asc"]).default("desc").openapi({
+    description: "By id: newest first (`desc`) or oldest first (`asc`)",
+  }),
+  before: decimalInteger({ min: 1, max: 2_147_483_647 }).optional().openapi({
+    description: "Only thoughts older than this id (a cursor from `Link`)",
+    example: "1200",
+  }),
+  after: decimalInteger({ min: 0, max: 2_147_483_647 }).optional().openapi({
+    description: "Only thoughts newer than this id (a cursor from `Link`)",
+    example: "1180",
+  }),
+  limit: decimalInteger({ min: 1, max: 500 }).default(100).openapi({
+    description: "Thoughts per page: 100 by default, at most 500",
+  }),
+  offset: decimalInteger({ min: 0, max: 10_000 }).default(0).openapi({
+    description:
+      "Thoughts to skip, for older clients; at most 10,000 (use the cursors)",
+  }),
+}).refine((q) => q.before === undefined || q.after === undefined, {
+  message: "Give 'before' or 'after', not both",
 });
+
+/** The `Link` header of a page (RFC 8288), as the OpenAPI document shows it. */
+export const LinkHeader = {
+  Link: {
+    description:
+      'The next and previous pages, when they exist: `</api/thoughts/?before=1180&limit=20>; rel="next"`',
+    schema: { type: "string" as const },
+  },
+};
 
 /** The id in a path: a positive 32-bit integer, as the database stores it. */
 export const IdParam = z.object({

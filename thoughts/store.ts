@@ -15,6 +15,9 @@ export const MIGRATIONS: readonly string[] = [
     timestamp timestamptz NOT NULL
   )`,
   "CREATE INDEX thoughts_username ON thoughts (username, id)",
+  // Searches use a trigram index, on both engines.
+  "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+  "CREATE INDEX thoughts_text_trgm ON thoughts USING gin (text gin_trgm_ops)",
 ];
 
 /** A stored thought. */
@@ -29,22 +32,38 @@ export interface Thought {
   timestamp: Date;
 }
 
-/** Which thoughts to list. */
+/** Which thoughts to list, and from where. */
 export interface ListOptions {
   /** Case-insensitive literal substring of the text. */
   search?: string;
   /** Only this user's thoughts. */
   username?: string;
+  /** Newest first (`desc`, by id) or oldest first (`asc`). */
+  order: "asc" | "desc";
+  /** Only thoughts with a smaller id: the page after this one, newest first. */
+  before?: number;
+  /** Only thoughts with a larger id. */
+  after?: number;
   /** At most this many. */
   limit: number;
-  /** Skip this many first. */
+  /** Skip this many first; kept for older clients, bounded by the API. */
   offset: number;
+}
+
+/** A page of thoughts, and whether more lie beyond each end. */
+export interface Page {
+  /** The thoughts, in the order asked for. */
+  thoughts: Thought[];
+  /** More thoughts follow the last one in this order. */
+  more: boolean;
+  /** Thoughts precede the first one in this order (the page had a cursor). */
+  earlier: boolean;
 }
 
 /** The thoughts service's data access. */
 export interface ThoughtsStore {
-  /** Thoughts ordered by id. */
-  list(options: ListOptions): Promise<Thought[]>;
+  /** A page of thoughts in id order. */
+  list(options: ListOptions): Promise<Page>;
   /** One thought, or `undefined`. */
   get(id: number): Promise<Thought | undefined>;
   /** Stores a new thought. */
@@ -58,23 +77,38 @@ const COLUMNS = "id, username, text, timestamp";
 // One SQL text per combination of filters, rather than one text with
 // `($1 IS NULL OR ...)` guards: a plan made for a text then fits every value
 // it runs with, so PostgreSQL may keep one plan per prepared statement
-// instead of planning every run, and no plan leaves out the username index
-// because a guard might be true.
-// Indexed by search (1) + username (2). strpos matches literally, so '%',
-// '_' and '\' in a search match themselves.
-const LIST: readonly string[] = [
-  `SELECT ${COLUMNS} FROM thoughts
-   ORDER BY id LIMIT $1 OFFSET $2`,
-  `SELECT ${COLUMNS} FROM thoughts
-   WHERE strpos(lower(text), lower($1::text)) > 0
-   ORDER BY id LIMIT $2 OFFSET $3`,
-  `SELECT ${COLUMNS} FROM thoughts
-   WHERE username = $1::text
-   ORDER BY id LIMIT $2 OFFSET $3`,
-  `SELECT ${COLUMNS} FROM thoughts
-   WHERE strpos(lower(text), lower($1::text)) > 0 AND username = $2::text
-   ORDER BY id LIMIT $3 OFFSET $4`,
-];
+// instead of planning every run, and no plan leaves out an index because a
+// guard might be true. The search is an ILIKE the trigram index serves, its
+// pattern escaped so that '%', '_' and '\' match themselves.
+function listSql(
+  filters: { search: boolean; username: boolean; cursor?: "<" | ">" },
+  ascending: boolean,
+): string {
+  const where: string[] = [];
+  let n = 0;
+  if (filters.search) where.push(`text ILIKE $${++n}::text ESCAPE '\\'`);
+  if (filters.username) where.push(`username = $${++n}::text`);
+  if (filters.cursor) where.push(`id ${filters.cursor} $${++n}::integer`);
+  return `SELECT ${COLUMNS} FROM thoughts${
+    where.length ? ` WHERE ${where.join(" AND ")}` : ""
+  } ORDER BY id ${ascending ? "ASC" : "DESC"} LIMIT $${++n} OFFSET $${++n}`;
+}
+
+/**
+ * The ILIKE pattern that finds a text containing `search` literally.
+ *
+ * @param search What to find.
+ * @returns The pattern, with `\`, `%` and `_` escaped.
+ * @example Usage
+ * ```ts
+ * import { containsPattern } from "./store.ts";
+ *
+ * containsPattern("100%"); // "%100\\%%"
+ * ```
+ */
+export function containsPattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, "\\$&")}%`;
+}
 
 /**
  * Creates the store on a database, running the migrations first.
@@ -95,17 +129,40 @@ export async function createThoughtsStore(
 ): Promise<ThoughtsStore> {
   await migrate(db, "thoughts", MIGRATIONS);
   return {
-    list({ search, username, limit, offset }) {
+    async list(options) {
+      const { search, username, before, after, limit, offset } = options;
+      const cursor = before !== undefined
+        ? { op: "<" as const, id: before }
+        : after !== undefined
+        ? { op: ">" as const, id: after }
+        : undefined;
+      // Walking away from the order (newer while newest first): read in the
+      // cursor's direction, then turn the page round.
+      const turned = (cursor?.op === ">" && options.order === "desc") ||
+        (cursor?.op === "<" && options.order === "asc");
+      const ascending = (options.order === "asc") !== turned;
       const params: unknown[] = [];
-      if (search !== undefined) params.push(search);
+      if (search !== undefined) params.push(containsPattern(search));
       if (username !== undefined) params.push(username);
-      params.push(limit, offset);
-      return db.query<Thought>(
-        LIST[
-          (search === undefined ? 0 : 1) + (username === undefined ? 0 : 2)
-        ]!,
+      if (cursor) params.push(cursor.id);
+      // One more than asked tells whether more lie beyond.
+      params.push(limit + 1, offset);
+      const rows = await db.query<Thought>(
+        listSql({
+          search: search !== undefined,
+          username: username !== undefined,
+          cursor: cursor?.op,
+        }, ascending),
         params,
       );
+      const beyond = rows.length > limit;
+      const thoughts = rows.slice(0, limit);
+      if (turned) thoughts.reverse();
+      return {
+        thoughts,
+        more: turned ? cursor !== undefined : beyond,
+        earlier: turned ? beyond : cursor !== undefined || offset > 0,
+      };
     },
     async get(id) {
       const [row] = await db.query<Thought>(

@@ -27,6 +27,28 @@ function ThoughtList(props: { thoughts: Thought[]; empty: string }): Child {
   );
 }
 
+/** Where the neighbouring pages of a list are, as links. */
+export interface Pager {
+  /** The newer page's address, when there is one. */
+  newer?: string;
+  /** The older page's address, when there is one. */
+  older?: string;
+}
+
+// Links to the neighbouring pages; the end of the list said as such.
+function PagerNav(props: { pager: Pager; shown: number }): Child {
+  const { newer, older } = props.pager;
+  if (!newer && !older && props.shown === 0) return null;
+  return (
+    <nav class="pager" aria-label="Pages">
+      {newer && <a href={newer} rel="prev">Newer</a>}
+      {older
+        ? <a href={older} rel="next">Older</a>
+        : <span class="meta">End of the list</span>}
+    </nav>
+  );
+}
+
 /**
  * The logged-in user's thoughts, newest first, and the form to post.
  *
@@ -38,7 +60,7 @@ function ThoughtList(props: { thoughts: Thought[]; empty: string }): Child {
  * ```
  */
 export function ThoughtsPage(
-  props: { thoughts: Thought[]; error?: string; text?: string },
+  props: { thoughts: Thought[]; pager?: Pager; error?: string; text?: string },
 ): Child {
   return (
     <div class="stack">
@@ -55,6 +77,7 @@ export function ThoughtsPage(
         thoughts={props.thoughts}
         empty="No thoughts yet. Post your first one above."
       />
+      <PagerNav pager={props.pager ?? {}} shown={props.thoughts.length} />
     </div>
   );
 }
@@ -112,7 +135,7 @@ export function LoginPage(props: { username?: string; error?: string }): Child {
  * ```
  */
 export function SearchPage(
-  props: { search: string; thoughts: Thought[] },
+  props: { search: string; thoughts: Thought[]; pager?: Pager },
 ): Child {
   return (
     <div class="stack">
@@ -127,6 +150,7 @@ export function SearchPage(
         <button type="submit">Search</button>
       </form>
       <ThoughtList thoughts={props.thoughts} empty="Nothing matches." />
+      <PagerNav pager={props.pager ?? {}} shown={props.thoughts.length} />
     </div>
   );
 }

@@ -20,6 +20,7 @@ nav a:hover, nav a[aria-current] { color: var(--accent); }
 nav form.logout { display: inline; }
 nav form.logout button { padding: 0; background: none; color: var(--muted); }
 nav form.logout button:hover { color: var(--accent); }
+nav.pager { padding: .5rem 0; justify-content: space-between; }
 main { max-width: 48rem; margin: 1.5rem auto; padding: 0 1rem; }
 h1 { font-size: 1.5rem; margin: 0 0 1rem; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: 1rem; }

@@ -5,6 +5,7 @@
  */
 
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import {
   type Database,
   type Queryable,
@@ -40,6 +41,8 @@ export async function openPglite(
 ): Promise<Database> {
   if (options.dataDir) await checkWritable(options.dataDir);
   const pg = await PGlite.create({
+    // Trigram indexes, as PostgreSQL's contrib provides them.
+    extensions: { pg_trgm },
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
   });

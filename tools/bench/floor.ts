@@ -60,7 +60,8 @@ if (import.meta.main) {
     if (url.pathname === "/readyz") return new Response("ok");
     if (url.pathname === "/list") {
       return json(
-        (await thoughts.list({ limit: 20, offset: 0 })).map(thoughtJson),
+        (await thoughts.list({ order: "desc", limit: 20, offset: 0 })).thoughts
+          .map(thoughtJson),
       );
     }
     if (url.pathname === "/one") {
@@ -73,9 +74,10 @@ if (import.meta.main) {
         new Date(),
       );
       return json(
-        (await thoughts.list({ username, limit: 20, offset: 0 })).map(
-          thoughtJson,
-        ),
+        (await thoughts.list({ username, order: "desc", limit: 20, offset: 0 }))
+          .thoughts.map(
+            thoughtJson,
+          ),
       );
     }
     if (url.pathname === "/login") {

@@ -183,7 +183,7 @@ Deno.test("compile and image settings are the narrowest that run the service", (
   assertStringIncludes(deno, "FROM localhost/b:1");
   assertStringIncludes(
     deno,
-    'ENTRYPOINT ["/app/deno","run","--no-config","--allow-net","--allow-env","--allow-read=/opt/keys,/var/lib/thoughts,/app","--allow-write=/var/lib/thoughts","/app/users.js"]',
+    'ENTRYPOINT ["/app/deno","run","--no-config","--allow-net","--allow-env","--allow-read=/opt/keys,/var/lib/thoughts,/app","--allow-write=/var/lib/thoughts","/app/bundle/users.js"]',
   );
   assertEquals(
     versionFile(

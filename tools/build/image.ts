@@ -45,7 +45,7 @@ export function dockerfile(
     "run",
     "--no-config",
     ...permissionFlags(service, [app]),
-    `${app}/${service.name}.js`,
+    `${app}/bundle/${service.name}.js`,
   ];
   const payload = options.runtime === "compiled"
     ? `COPY ${service.name} ${app}/${service.name}`

@@ -5,10 +5,12 @@ import {
   assertOk,
   assertStringIncludes,
   freePort,
+  loadTestKeys,
   missing,
   runDeno,
   TEST_KEYS_DIR,
 } from "@thoughts/testing";
+import { signToken } from "@thoughts/shared/auth";
 import { LOCAL_BASE } from "./base.ts";
 import { toolEnv } from "./image.ts";
 
@@ -69,14 +71,14 @@ Deno.test({
 
 Deno.test({
   name:
-    "a service image with the deno payload runs read-only as 65532 and answers its stamped version, docs and PGlite writes",
+    "a service image with the deno payload runs read-only as 65532 and answers its stamped version, docs and PGlite writes with the trigram extension",
   ignore: missing("podman"),
 }, async () => {
   const build = await runDeno([
     "run",
     "-A",
     "build.ts",
-    "users",
+    "thoughts",
     "--test",
     "--runtime",
     "deno",
@@ -86,7 +88,7 @@ Deno.test({
   ]);
   assertEquals(build.code, 0, build.stderr);
   const meta = JSON.parse(
-    await Deno.readTextFile(`${root}/dist/users/version.json`),
+    await Deno.readTextFile(`${root}/dist/thoughts/version.json`),
   );
   assertEquals(meta.payload, "deno 2.9.6 + bundle");
   const port = freePort();
@@ -111,7 +113,7 @@ Deno.test({
     "-e",
     "DATABASE_ENGINE=PGLITE",
     "-e",
-    "PGLITE_DATA_DIR=/var/lib/thoughts/users",
+    "PGLITE_DATA_DIR=/var/lib/thoughts/thoughts",
     meta.image.startsWith("localhost/")
       ? meta.image
       : `localhost/${meta.image}`,
@@ -136,17 +138,20 @@ Deno.test({
     const css = await fetch(`${url}/docs/swagger-ui.css`);
     assertEquals(css.status, 200);
     await css.body?.cancel();
-    const created = await fetch(`${url}/admin/users/`, {
+    const keys = await loadTestKeys(true);
+    const token = await signToken(keys, "ada", {
+      lifetime: 60,
+      now: new Date(),
+    });
+    const auth = { Authorization: `Bearer ${token}` };
+    const created = await fetch(`${url}/api/me/thoughts/`, {
       method: "POST",
-      headers: {
-        "Content-Type": "application/json",
-        "X-Admin-Token": (await Deno.readTextFile(
-          `${TEST_KEYS_DIR}/admin_token`,
-        )).trim(),
-      },
-      body: JSON.stringify({ username: "ada", password: "correct horse" }),
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify({ text: "from the image" }),
     });
     assertEquals(created.status, 201, await created.text());
+    const found = await fetch(`${url}/api/thoughts/?search=IMAGE`);
+    assertEquals((await found.json()).length, 1);
   } finally {
     await podman("rm", "-f", name);
     await podman("volume", "rm", "-f", volume);

@@ -66,23 +66,29 @@ export async function denoExecutable(
   return path;
 }
 
-// Files the bundle reads beside itself: PGlite's WebAssembly and data (it
-// loads them relative to its module), and Swagger UI's assets for /docs/.
+// Files the bundle reads relative to itself: PGlite's WebAssembly and data
+// beside it, its extensions one folder up (their modules sit in contrib/),
+// and Swagger UI's assets for /docs/.
 const BESIDE: Record<string, { pkg: string; files: string[]; to: string }> = {
   pglite: {
     pkg: "@electric-sql/pglite",
     files: ["dist/pglite.wasm", "dist/pglite.data", "dist/initdb.wasm"],
+    to: "bundle",
+  },
+  extensions: {
+    pkg: "@electric-sql/pglite",
+    files: ["dist/pg_trgm.tar.gz"],
     to: ".",
   },
   docs: {
     pkg: "swagger-ui-dist",
     files: ["swagger-ui.css", "swagger-ui-bundle.js"],
-    to: "swagger-ui",
+    to: "bundle/swagger-ui",
   },
 };
 
 /**
- * Bundles `dist/<service>/entry.ts` into `dist/<service>/app/<service>.js`
+ * Bundles `dist/<service>/entry.ts` into `dist/<service>/app/bundle/<service>.js`
  * with `deno bundle`, and copies the files it reads beside it.
  *
  * @param service The service.
@@ -105,7 +111,7 @@ export async function bundleService(
   const app = `${outDir}/app`;
   await Deno.remove(app, { recursive: true }).catch(() => {});
   await Deno.mkdir(app, { recursive: true });
-  const bundle = `${app}/${service.name}.js`;
+  const bundle = `${app}/bundle/${service.name}.js`;
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "bundle",
@@ -132,7 +138,7 @@ export async function bundleService(
   const npmCache = JSON.parse(await run(Deno.execPath(), ["info", "--json"]))
     .npmCache as string;
   const needs = [
-    ...(service.database ? [BESIDE.pglite!] : []),
+    ...(service.database ? [BESIDE.pglite!, BESIDE.extensions!] : []),
     ...(service.docs ? [BESIDE.docs!] : []),
   ];
   for (const { pkg, files, to } of needs) {
