@@ -231,13 +231,16 @@ Deno.test("30 s at 50 connections, reads and writes: no error, every acknowledge
   const all: { id: number; text: string }[] =
     await (await fetch(`${thoughts.url}/api/thoughts/?limit=500&search=load`))
       .json();
+  // Every stored thought, page by page through the Link header's cursors.
   const stored = new Map<number, string>();
-  for (let offset = 0;; offset += 500) {
-    const page: { id: number; text: string }[] = await (await fetch(
-      `${thoughts.url}/api/thoughts/?limit=500&offset=${offset}`,
-    )).json();
-    for (const t of page) stored.set(t.id, t.text);
-    if (page.length < 500) break;
+  let next: string | undefined = "/api/thoughts/?limit=500";
+  while (next) {
+    const res: Response = await fetch(`${thoughts.url}${next}`);
+    assertEquals(res.status, 200);
+    for (const t of (await res.json()) as { id: number; text: string }[]) {
+      stored.set(t.id, t.text);
+    }
+    next = /<([^>]+)>; rel="next"/.exec(res.headers.get("Link") ?? "")?.[1];
   }
   assertOk(all.length > 0);
   const missing = acknowledged.filter((w) => stored.get(w.id) !== w.text);
