@@ -154,6 +154,8 @@ export async function createThoughtsStore(
           cursor: cursor?.op,
         }, ascending),
         params,
+        // A kept plan cannot suit both a rare and a common word.
+        { plan: search === undefined ? "kept" : "each" },
       );
       const beyond = rows.length > limit;
       const thoughts = rows.slice(0, limit);

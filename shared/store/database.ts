@@ -11,13 +11,23 @@ export interface Queryable {
    *
    * @param sql The statement, with `$1`, `$2` … placeholders.
    * @param params The parameter values.
+   * @param options `plan: "each"` plans the statement for its values every
+   * time (PostgreSQL), where a plan kept for any value would be poor: a
+   * search for a rare word wants the index, a common one the id order.
    * @returns The rows.
    * @throws {StoreError} On a constraint violation or an unreachable database.
    */
   query<T = Record<string, unknown>>(
     sql: string,
     params?: unknown[],
+    options?: QueryOptions,
   ): Promise<T[]>;
+}
+
+/** Options of one query. */
+export interface QueryOptions {
+  /** `each`: a plan for these values, never a kept generic one. */
+  plan?: "kept" | "each";
 }
 
 /** A database connection (pool) of either engine. */

@@ -39,7 +39,7 @@ export function watchDiskFull(
     });
   return {
     engine: db.engine,
-    query: (text, params) => noted(db.query(text, params)),
+    query: (text, params, options) => noted(db.query(text, params, options)),
     transaction: (fn) => noted(db.transaction(fn)),
     async ping() {
       if (now() < fullUntil) {

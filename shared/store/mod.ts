@@ -8,6 +8,7 @@
 export {
   type Database,
   type Queryable,
+  type QueryOptions,
   StoreError,
   type StoreErrorCode,
   toStoreError,

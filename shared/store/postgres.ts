@@ -5,7 +5,12 @@
  */
 
 import postgres from "postgres";
-import { type Database, StoreError, toStoreError } from "./database.ts";
+import {
+  type Database,
+  type QueryOptions,
+  StoreError,
+  toStoreError,
+} from "./database.ts";
 import { leastBusy } from "./_pool.ts";
 
 /** Connection settings of a PostgreSQL server. */
@@ -86,17 +91,26 @@ export function openPostgres(options: PostgresOptions): Database {
     runner: postgres.Sql | postgres.TransactionSql,
     text: string,
     params: unknown[],
+    queryOptions: QueryOptions = {},
   ) =>
     runner.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
-      prepare,
+      // An unnamed statement is planned for its values at each run.
+      prepare: prepare && queryOptions.plan !== "each",
     }).then((rows) => [...rows] as T[], (error) => {
       throw toStoreError(error);
     });
   const timeoutMs = (options.queryTimeout ?? 5) * 1000;
   // Outside the pool: a query that hangs (a frozen server) keeps its client
   // counted busy until it ends, so the next queries go to the others.
-  const query = <T>(text: string, params: unknown[] = []) =>
-    deadline(use((sql) => run<T>(sql, text, params)), timeoutMs);
+  const query = <T>(
+    text: string,
+    params: unknown[] = [],
+    queryOptions?: QueryOptions,
+  ) =>
+    deadline(
+      use((sql) => run<T>(sql, text, params, queryOptions)),
+      timeoutMs,
+    );
   return {
     engine: "POSTGRES",
     query,
@@ -104,8 +118,11 @@ export function openPostgres(options: PostgresOptions): Database {
       use((sql) =>
         sql.begin((tx) =>
           fn({
-            query: <T>(text: string, params: unknown[] = []) =>
-              run<T>(tx, text, params),
+            query: <T>(
+              text: string,
+              params: unknown[] = [],
+              queryOptions?: QueryOptions,
+            ) => run<T>(tx, text, params, queryOptions),
           })
         ) as Promise<Awaited<ReturnType<typeof fn>>>
       ),

@@ -87,16 +87,21 @@ Deno.test("toStoreError() classifies connection failures as unavailable", async 
 
 Deno.test({
   name:
-    "openPostgres() prepares a query once per connection, unless told not to",
+    "openPostgres() prepares a query once per connection, unless told not to or asked to plan each run",
   ignore: testEngine() !== "POSTGRES",
   async fn(t) {
     const text = `SELECT $1::int + 1 AS n -- ${crypto.randomUUID()}`;
-    for (const [prepare, kept] of [[undefined, true], [false, false]]) {
-      await t.step(`prepare: ${prepare}`, async () => {
+    const cases = [
+      [undefined, undefined, true],
+      [false, undefined, false],
+      [undefined, "each", false],
+    ] as const;
+    for (const [prepare, plan, kept] of cases) {
+      await t.step(`prepare: ${prepare}, plan: ${plan}`, async () => {
         const db = openPostgres({ ...testPostgresSettings(), max: 1, prepare });
         try {
-          assertEquals(await db.query(text, [1]), [{ n: 2 }]);
-          assertEquals(await db.query(text, [2]), [{ n: 3 }]);
+          assertEquals(await db.query(text, [1], { plan }), [{ n: 2 }]);
+          assertEquals(await db.query(text, [2], { plan }), [{ n: 3 }]);
           const held = await db.query<{ statement: string }>(
             "SELECT statement FROM pg_prepared_statements",
           );

@@ -1,0 +1,159 @@
+/**
+ * `deno task bench:scale`: how the thoughts service's reads grow with data.
+ * Seeds 100 and then 1,000,000 thoughts by 10,000 users into a throwaway
+ * PostgreSQL (`generate_series`, timed), and loads each read with wrk at 50
+ * connections: the first page, a page 5,000 pages deep by cursor, a user's
+ * own thoughts, a search for a rare word and one for a common word. Goals:
+ * each read at 1 M rows within 2× of its 100-row requests/s, p99 under 50 ms,
+ * seeding under 60 s. `BENCH_SECONDS` sets each run's length (5).
+ *
+ * @module
+ */
+
+import postgres from "postgres";
+import { loadKeySet, signToken } from "@thoughts/shared/auth";
+import { dirSecretReader } from "@thoughts/shared/config";
+import {
+  startService,
+  startThrowawayPostgres,
+  TEST_KEYS_DIR,
+} from "@thoughts/testing";
+import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+import { cpuSplit, pinProcesses } from "./pin.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
+const USERS = 10_000;
+// One thought in 100,000 holds the rare word, one in five each common one.
+const SEED = (rows: number) => `
+  INSERT INTO thoughts (username, text, timestamp)
+  SELECT 'user' || (g % ${USERS}),
+         'Thought ' || g || ' about ' ||
+           (ARRAY['cats', 'rain', 'code', 'tea', 'maps'])[g % 5 + 1] ||
+           CASE WHEN g % 100000 = 50 THEN ' and a zephyr' ELSE '' END,
+         timestamp '2026-01-01' + g * interval '1 second'
+  FROM generate_series(1, ${rows}) AS g`;
+
+interface Row {
+  rows: number;
+  name: string;
+  result: LoadResult;
+}
+
+if (import.meta.main) {
+  if (!(await hasWrk())) {
+    console.error("bench:scale needs wrk (apt-get install wrk)");
+    Deno.exit(1);
+  }
+  await using pg = await startThrowawayPostgres();
+  const split = await cpuSplit();
+  if (split) await pinProcesses([await pg.pid()], split.others);
+  const admin = postgres({
+    host: pg.env.POSTGRES_HOST,
+    port: Number(pg.env.POSTGRES_PORT),
+    username: pg.env.POSTGRES_USER,
+    password: pg.env.POSTGRES_PASSWORD,
+    database: "postgres",
+    max: 1,
+    onnotice: () => {},
+  });
+  const keys = await loadKeySet({
+    reader: dirSecretReader(TEST_KEYS_DIR),
+    appEnv: "test",
+    signs: true,
+  });
+  const auth = {
+    Authorization: `Bearer ${await signToken(keys, "user42", {
+      lifetime: 3600,
+      now: new Date(),
+    })}`,
+  };
+  const results: Row[] = [];
+  const seeding: string[] = [];
+  for (const rows of [100, 1_000_000]) {
+    const db = `scale_${rows}`;
+    await admin.unsafe(`CREATE DATABASE ${db}`);
+    // The service's own migrations make the table and its indexes first.
+    const thoughts = await startService(
+      `${root}thoughts/main.ts`,
+      {
+        APP_ENV: "test",
+        DATABASE_ENGINE: "POSTGRES",
+        POSTGRES_DB: db,
+        ...pg.env,
+      },
+      undefined,
+      undefined,
+      "discard",
+    );
+    if (split) {
+      await pinProcesses([Deno.pid], split.others);
+      await pinProcesses([thoughts.process.pid], split.servers);
+    }
+    const sql = postgres({
+      host: pg.env.POSTGRES_HOST,
+      port: Number(pg.env.POSTGRES_PORT),
+      username: pg.env.POSTGRES_USER,
+      password: pg.env.POSTGRES_PASSWORD,
+      database: db,
+      max: 1,
+      onnotice: () => {},
+    });
+    const started = performance.now();
+    await sql.unsafe(SEED(rows));
+    // As autovacuum would soon: the GIN pending list merged, statistics read.
+    await sql.unsafe("VACUUM ANALYZE thoughts");
+    seeding.push(
+      `${rows.toLocaleString("en")} rows seeded in ${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s (with the indexes, then VACUUM ANALYZE)`,
+    );
+    await sql.end();
+    // 5,000 pages of 20 below the newest, or as deep as 100 rows go.
+    const deep = Math.max(rows - 5_000 * 20, 50);
+    const reads: [string, string, Record<string, string>][] = [
+      ["first page", "/api/thoughts/?limit=20", {}],
+      ["5,000 pages deep", `/api/thoughts/?limit=20&before=${deep}`, {}],
+      ["a user's own", "/api/me/thoughts/?limit=20", auth],
+      ["rare word", "/api/thoughts/?limit=20&search=zephyr", {}],
+      ["common word", "/api/thoughts/?limit=20&search=code", {}],
+    ];
+    for (const [name, path, headers] of reads) {
+      const options = { method: "GET", body: "", headers, connections: 50 };
+      await runWrk(thoughts.url + path, { ...options, seconds: 2 });
+      const result = await runWrk(thoughts.url + path, { ...options, seconds });
+      results.push({ rows, name, result });
+    }
+    await thoughts.stop("SIGTERM");
+  }
+  await admin.end();
+  const at = (rows: number, name: string) =>
+    results.find((r) => r.rows === rows && r.name === name)!.result;
+  console.log(
+    `\nThoughts at scale: PostgreSQL, wrk, 50 connections, ${seconds} s per run, ${navigator.hardwareConcurrency} cores${
+      split ? ` (service on CPU ${split.servers})` : ""
+    }`,
+  );
+  for (const line of seeding) console.log(line);
+  console.log(
+    `${"".padEnd(18)}${"100 rows: req/s  p50  p99".padStart(27)}  |${
+      "1 M rows: req/s  p50  p99".padStart(27)
+    }  | ratio`,
+  );
+  for (const name of [...new Set(results.map((r) => r.name))]) {
+    const [small, big] = [at(100, name), at(1_000_000, name)];
+    const cells = (r: LoadResult) =>
+      `${r.rps.toFixed(0).padStart(15)}${r.p50.toFixed(1).padStart(6)}${
+        r.p99.toFixed(1).padStart(6)
+      }`;
+    console.log(
+      `${name.padEnd(18)}${cells(small)}  |${cells(big)}  | ${
+        (big.rps / small.rps).toFixed(2)
+      }${
+        big.errors + small.errors
+          ? `  errors ${small.errors}/${big.errors}`
+          : ""
+      }`,
+    );
+  }
+}
