@@ -10,6 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { helpText, type Usage } from "./tools/cli.ts";
 import { compile } from "./tools/build/compile.ts";
 import {
   BASE_IMAGE,
@@ -34,7 +35,7 @@ import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
  * @param args The arguments after `build.ts`.
  * @param root The repository root.
  * @param env The environment, for `BASE_IMAGE`.
- * @returns The exit code.
+ * @returns The exit code: 0 built (or `--help`), 1 failed, 2 a bad command line.
  * @example Usage
  * ```ts
  * import { build } from "./build.ts";
@@ -47,6 +48,10 @@ export async function build(
   root = import.meta.dirname ?? ".",
   env: Record<string, string> = Deno.env.toObject(),
 ): Promise<number> {
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(helpText(USAGE));
+    return 0;
+  }
   try {
     const { values, positionals } = parseOptions(args);
     const services = selectServices(positionals);
@@ -64,6 +69,15 @@ export async function build(
       );
     }
     const base = values.base ?? env.BASE_IMAGE ?? BASE_IMAGE;
+    // Before minutes of compiling, not after.
+    const tool = values.image ? await findImageTool() : undefined;
+    if (values.image && !tool) {
+      throw new BuildError(
+        "no_image_tool",
+        "No image builder: neither a Docker engine nor podman answers 'info'; " +
+          "install one, or build dist/<service>/Dockerfile elsewhere",
+      );
+    }
     const payload = runtime === "compiled"
       ? "compiled"
       : `deno ${DENO_VERSION} + bundle`;
@@ -126,15 +140,7 @@ export async function build(
       if (service.database) {
         await Deno.mkdir(`${outDir}/data`, { recursive: true });
       }
-      if (values.image) {
-        const tool = await findImageTool();
-        if (!tool) {
-          throw new BuildError(
-            "no_image_tool",
-            "No image builder: neither a Docker engine nor podman answers 'info'; " +
-              `install one, or build dist/${service.name}/Dockerfile elsewhere`,
-          );
-        }
+      if (tool) {
         await buildImage(tool, meta.image, outDir);
         console.log(`  image ${meta.image} on ${base} (${tool})`);
       }
@@ -143,9 +149,32 @@ export async function build(
   } catch (error) {
     if (!(error instanceof BuildError)) throw error;
     console.error(`build: ${error.message}`);
-    return 1;
+    if (error.code !== "usage") return 1;
+    console.error("Run 'deno task build --help' for usage.");
+    return 2;
   }
 }
+
+const USAGE: Usage = {
+  task: "build",
+  synopsis:
+    "[users|thoughts|frontend ...] [--version V | --test] [--runtime compiled|deno]\n  [--base IMAGE] [--image] [--no-compile]",
+  summary:
+    "Stamps each service's git version and commit into it, compiles it (or bundles it\nbeside the pinned deno) and, with --image, builds <image>:<version>.",
+  options: [
+    ["--version V", "the release, instead of git describe (one service)"],
+    ["--test", "synthetic versions v2.3, v1.6, v3.7, for test images"],
+    ["--runtime R", "compiled (default, deno compile) or deno (deno + bundle)"],
+    [
+      "--base IMAGE",
+      "the image's base (default: BASE_IMAGE, else distroless cc)",
+    ],
+    ["--image", "also build the image, with docker or podman"],
+    ["--no-compile", "write the stamp files only"],
+  ],
+  example:
+    "deno task build users --runtime deno --base localhost/distroless-cc-debian12:nonroot --image",
+};
 
 function parseOptions(args: string[]) {
   try {

@@ -271,7 +271,8 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   });
 
   app.get("/search", async (c) => {
-    const search = (c.req.query("search") ?? "").slice(0, 200);
+    const asked = c.req.query("search") ?? "";
+    const search = asked.slice(0, SEARCH_MAX_LENGTH);
     const result = await backends.search(
       search,
       c.get("requestId"),
@@ -282,6 +283,9 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       "Search",
       <SearchPage
         search={search}
+        notice={asked.length > search.length
+          ? `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`
+          : undefined}
         thoughts={result.thoughts}
         pager={pagerOf(`/search?${new URLSearchParams({ search })}&`, result)}
       />,
@@ -302,6 +306,9 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   });
   return app;
 }
+
+/** The longest search the thoughts API takes (its OpenAPI `maxLength`). */
+export const SEARCH_MAX_LENGTH = 200;
 
 // The page a list starts at: `before` or `after` in canonical decimal; any
 // other value shows the first page.

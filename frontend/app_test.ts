@@ -6,7 +6,7 @@ import {
   assertStringIncludes,
   checkBuildInfoMetric,
 } from "@thoughts/testing";
-import { createApp } from "./app.tsx";
+import { createApp, SEARCH_MAX_LENGTH } from "./app.tsx";
 import { createBackends } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
 import { testBackends, testKeys } from "./testing.ts";
@@ -510,5 +510,28 @@ Deno.test("/thoughts/ and /search show the newest first, a page at a time, and s
       const page = await (await s.get("/thoughts/?before=0x10", cookie)).text();
       assertEquals(shown(page)[0], 25);
     },
+  );
+});
+
+Deno.test("a search longer than the API takes is shortened, and the page says so", async () => {
+  await using s = await setup();
+  const res = await s.get(`/search?search=${"x".repeat(250)}`);
+  assertEquals(res.status, 200);
+  const html = await res.text();
+  assertStringIncludes(
+    html,
+    `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`,
+  );
+  assertEquals(
+    new URL(s.seen.at(-1)!.url).searchParams.get("search")?.length,
+    SEARCH_MAX_LENGTH,
+  );
+  const { ListQuery } = await import("../thoughts/schemas.ts");
+  assertEquals(
+    ListQuery.safeParse({ search: "x".repeat(SEARCH_MAX_LENGTH) }).success &&
+      !ListQuery.safeParse({ search: "x".repeat(SEARCH_MAX_LENGTH + 1) })
+        .success,
+    true,
+    "the same limit as the API's",
   );
 });

@@ -39,4 +39,21 @@ export async function checkDeps(
   });
 }
 
-if (import.meta.main) await runMain("check-deps", () => checkDeps());
+if (import.meta.main) {
+  // No options: the backends come from the environment, as in the frontend.
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(
+      "Usage: deno task check-deps\n\nChecks that the backends at THOUGHTS_BACKEND_URL and USER_BACKEND_URL run at least\nthe versions the frontend requires, retrying for DEPENDENCY_TIMEOUT_SECONDS.\n\nExample:\n  THOUGHTS_BACKEND_URL=http://127.0.0.1:8001 USER_BACKEND_URL=http://127.0.0.1:8002 deno task check-deps",
+    );
+    Deno.exit(0);
+  }
+  if (Deno.args.length > 0) {
+    console.error(
+      `check-deps: Unknown argument '${
+        Deno.args[0]
+      }'\nRun 'deno task check-deps --help' for usage.`,
+    );
+    Deno.exit(2);
+  }
+  await runMain("check-deps", () => checkDeps());
+}

@@ -135,7 +135,12 @@ export function LoginPage(props: { username?: string; error?: string }): Child {
  * ```
  */
 export function SearchPage(
-  props: { search: string; thoughts: Thought[]; pager?: Pager },
+  props: {
+    search: string;
+    thoughts: Thought[];
+    pager?: Pager;
+    notice?: string;
+  },
 ): Child {
   return (
     <div class="stack">
@@ -149,6 +154,7 @@ export function SearchPage(
         />
         <button type="submit">Search</button>
       </form>
+      {props.notice && <p class="meta" role="status">{props.notice}</p>}
       <ThoughtList thoughts={props.thoughts} empty="Nothing matches." />
       <PagerNav pager={props.pager ?? {}} shown={props.thoughts.length} />
     </div>

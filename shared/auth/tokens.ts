@@ -163,7 +163,8 @@ function reason(error: unknown): [TokenErrorCode, string] {
 }
 
 /**
- * Extracts the token of an `Authorization: Bearer <jwt>` header.
+ * Extracts the token of an `Authorization: Bearer <jwt>` header; the scheme
+ * in any case, as RFC 7235 has it.
  *
  * @param header The header value.
  * @returns The token.
@@ -173,11 +174,12 @@ function reason(error: unknown): [TokenErrorCode, string] {
  * import { bearerToken } from "@thoughts/shared/auth";
  *
  * bearerToken("Bearer abc.def.ghi"); // "abc.def.ghi"
+ * bearerToken("bearer abc.def.ghi"); // "abc.def.ghi"
  * ```
  */
 export function bearerToken(header: string | undefined | null): string {
   if (!header) throw new TokenError("missing", "Authorization header required");
-  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)$/
+  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]*)$/i
     .exec(header.trim());
   if (!match) {
     throw new TokenError(

@@ -255,8 +255,10 @@ Deno.test("verifyToken() accepts a token whose nbf has passed, with the claims i
   });
 });
 
-Deno.test("bearerToken() accepts only 'Bearer <jwt>'", async (t) => {
+Deno.test("bearerToken() accepts only 'Bearer <jwt>', the scheme in any case", async (t) => {
   assertEquals(bearerToken("Bearer a.b.c"), "a.b.c");
+  assertEquals(bearerToken("bearer a.b.c"), "a.b.c");
+  assertEquals(bearerToken("BEARER a.b.c"), "a.b.c");
   for (
     const header of [
       undefined,

@@ -16,6 +16,7 @@
  */
 
 import postgres from "postgres";
+import { parseCli } from "../cli.ts";
 import { type CpuGroups, cpuGroups } from "./cgroup.ts";
 import { cpuReader, settle } from "./cpu.ts";
 import { median } from "./median.ts";
@@ -107,6 +108,14 @@ function rssMb(pid: number): number {
 }
 
 if (import.meta.main) {
+  parseCli({
+    task: "bench",
+    synopsis: "",
+    summary:
+      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor; about 7 minutes. Settings come from the environment: BENCH_SECONDS (3),\nBENCH_CONNECTIONS (50), BENCH_ROUNDS (7), DATABASE_ENGINE=POSTGRES with POSTGRES_*\nfor an existing server.",
+    options: [],
+    example: "BENCH_ROUNDS=3 deno task bench",
+  }, { args: Deno.args, options: {} });
   const pg = await postgresSettings();
   const split = await cpuSplit();
   // Sessions are forked from the server's main process and inherit its CPUs;

@@ -11,6 +11,7 @@
  */
 
 import postgres from "postgres";
+import { parseCli } from "../cli.ts";
 import { loadKeySet, signToken } from "@thoughts/shared/auth";
 import { dirSecretReader } from "@thoughts/shared/config";
 import {
@@ -41,6 +42,14 @@ interface Row {
 }
 
 if (import.meta.main) {
+  parseCli({
+    task: "bench:scale",
+    synopsis: "",
+    summary:
+      "Seeds 100 and then 1,000,000 thoughts into a throwaway PostgreSQL and loads each\nread at 50 connections; BENCH_SECONDS (5) sets each run's length.",
+    options: [],
+    example: "deno task bench:scale",
+  }, { args: Deno.args, options: {} });
   if (!(await hasWrk())) {
     console.error("bench:scale needs wrk (apt-get install wrk)");
     Deno.exit(1);

@@ -13,6 +13,7 @@
 
 import { BuildError } from "./build_error.ts";
 import { findImageTool, type ImageTool, toolEnv } from "./image.ts";
+import { parseCli } from "../cli.ts";
 
 /** The tag of the assembled base. */
 export const LOCAL_BASE = "localhost/distroless-cc-debian12:nonroot";
@@ -200,6 +201,14 @@ async function finishRoot(root: string): Promise<void> {
 }
 
 if (import.meta.main) {
+  parseCli({
+    task: "build:base",
+    synopsis: "",
+    summary:
+      `Assembles ${LOCAL_BASE} offline from the Debian 12 packages\ndistroless cc-debian12 is made of; run as root.`,
+    options: [],
+    example: "deno task build:base",
+  }, { args: Deno.args, options: {} });
   const root = new URL("../../", import.meta.url).pathname;
   try {
     const { id, packages } = await buildBase(`${root}dist/base`);

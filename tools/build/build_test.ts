@@ -14,7 +14,7 @@ import {
 } from "@thoughts/testing";
 import { build } from "../../build.ts";
 import { compileArgs } from "./compile.ts";
-import { dockerfile, findImageTool } from "./image.ts";
+import { dockerfile } from "./image.ts";
 import { permissionFlags, selectServices, SERVICES } from "./services.ts";
 import { entryModule, versionFile } from "./stamp.ts";
 import { BuildError } from "./build_error.ts";
@@ -145,8 +145,8 @@ Deno.test("build() fails with a fix when no tag matches or a service is unknown"
   await Deno.mkdir(`${repo.dir}/users`);
   await repo.commit("users/deno.json", JSON.stringify({ version: "v2.3" }));
   assertEquals(await build(["users", "--no-compile"], repo.dir), 1);
-  assertEquals(await build(["billing", "--no-compile"], repo.dir), 1);
-  assertEquals(await build(["--version", "v2.3", "--no-compile"], repo.dir), 1);
+  assertEquals(await build(["billing", "--no-compile"], repo.dir), 2);
+  assertEquals(await build(["--version", "v2.3", "--no-compile"], repo.dir), 2);
   assertEquals(selectServices([]).map((s) => s.name), [
     "users",
     "thoughts",
@@ -270,22 +270,37 @@ Deno.test("deno compile builds every service's payload with a stand-in runtime, 
   }
 });
 
-Deno.test({
-  name: "the image step says so when no image builder works",
-  ignore: await findImageTool() !== undefined,
-  async fn() {
-    const result = await buildCli([
-      "frontend",
-      "--test",
-      "--no-compile",
-      "--image",
-    ]);
+Deno.test("the image step says so, before compiling, when no image builder works", async () => {
+  // A PATH with git and nothing else: no docker, no podman.
+  const bin = await Deno.makeTempDir({ prefix: "thoughts_path_" });
+  try {
+    await Deno.symlink("/usr/bin/git", `${bin}/git`);
+    const result = await buildCli(["frontend", "--test", "--image"], {
+      PATH: bin,
+    });
     assertEquals(result.code, 1);
     assertStringIncludes(
       result.stderr,
       "No image builder: neither a Docker engine nor podman answers 'info'",
     );
-  },
+    assertOk(!result.stdout.includes("compiled"), "stopped before compiling");
+  } finally {
+    await Deno.remove(bin, { recursive: true });
+  }
+});
+
+Deno.test("--image with --no-compile is refused when there is no binary to package", async () => {
+  const result = await buildCli([
+    "frontend",
+    "--test",
+    "--no-compile",
+    "--image",
+  ]);
+  assertEquals(result.code, 2);
+  assertStringIncludes(
+    result.stderr,
+    "--image with --no-compile has no binary",
+  );
 });
 
 Deno.test("selectServices() and build() refuse usage errors with a typed BuildError", async () => {
@@ -298,6 +313,6 @@ Deno.test("selectServices() and build() refuse usage errors with a typed BuildEr
   for (
     const args of [["nope"], ["--bogus"], ["--version", "v2.3"], ["--test=1"]]
   ) {
-    assertEquals(await build([...args, "--no-compile"], root), 1, `${args}`);
+    assertEquals(await build([...args, "--no-compile"], root), 2, `${args}`);
   }
 });

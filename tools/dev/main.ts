@@ -6,13 +6,30 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
 import { ensureDevKeys } from "./keys.ts";
 import { SAMPLE_USERS, seed } from "./seed.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+const USAGE: Usage = {
+  task: "dev",
+  synopsis:
+    "[--reset] [--users-port N] [--thoughts-port N] [--frontend-port N] [--data DIR] [--keys DIR]",
+  summary:
+    "Runs users, thoughts and the frontend locally on the embedded database, with\ngenerated development secrets and sample data; Ctrl-C stops all three.",
+  options: [
+    ["--reset", "delete the local data first"],
+    ["--users-port N", "the users service's port (default: 8002)"],
+    ["--thoughts-port N", "the thoughts service's port (default: 8001)"],
+    ["--frontend-port N", "the frontend's port (default: 8000)"],
+    ["--data DIR", "the databases' folder (default: .data)"],
+    ["--keys DIR", "the secrets' folder (default: .keys)"],
+  ],
+  example: "deno task dev --reset",
+};
 
 /**
  * Runs the system until SIGINT or SIGTERM, or until a service crashes.
@@ -27,7 +44,7 @@ const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
  * ```
  */
 export async function dev(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args,
     options: {
       reset: { type: "boolean", default: false },
@@ -38,6 +55,18 @@ export async function dev(args: string[]): Promise<number> {
       keys: { type: "string", default: `${root}/.keys` },
     },
   });
+  for (
+    const name of ["users-port", "thoughts-port", "frontend-port"] as const
+  ) {
+    if (
+      !/^[1-9][0-9]{0,4}$/.test(values[name]) || Number(values[name]) > 65535
+    ) {
+      usageError(
+        "dev",
+        `--${name} must be a port number, got '${values[name]}'`,
+      );
+    }
+  }
   const data = values.data;
   if (values.reset) {
     await Deno.remove(data, { recursive: true }).catch(() => {});

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, type Usage } from "../cli.ts";
 import {
   checkManifests,
   CHECKSUM_ANNOTATION,
@@ -44,7 +44,18 @@ async function fixChecksums(dir: string): Promise<void> {
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({
+  const usage: Usage = {
+    task: "k8s:check",
+    synopsis: "[DIR] [--fix]",
+    summary:
+      "Validates the manifests offline against the Kubernetes schema, the services'\nconfig contract and the network policies.",
+    options: [
+      ["DIR", "the manifests' folder (default: k8s)"],
+      ["--fix", "first update the config checksum annotations"],
+    ],
+    example: "deno task k8s:check --fix",
+  };
+  const { values, positionals } = parseCli(usage, {
     args: Deno.args,
     allowPositionals: true,
     options: { fix: { type: "boolean", default: false } },

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { parseCli, type Usage, usageError } from "../cli.ts";
 import { generateKeyPairPem } from "./generate.ts";
 import { keyId } from "@thoughts/shared/auth";
 import {
@@ -45,6 +45,29 @@ async function fetchKeys(service: string, url: string): Promise<ServiceKeys> {
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 
+const USAGE: Usage = {
+  task: "rotate-keys",
+  synopsis:
+    "[status|publish|switch|retire] [--secrets DIR] [--service NAME=URL]... [--wait S] [--apply] [--force]",
+  summary:
+    "Rotates the signing key in three checked steps with no restart: publish the next\npublic key, switch signing to it, retire the old one. 'status' (the default) shows\nwhich keys each service accepts.",
+  options: [
+    ["--secrets DIR", "the secrets folder (default: .secrets)"],
+    [
+      "--service NAME=URL",
+      "a service's address, repeatable (default: the Ingress hosts)",
+    ],
+    ["--wait S", "seconds to wait for every service to agree (default: 120)"],
+    [
+      "--token-lifetime S",
+      "tokens' lifetime, before retiring (default: 172800)",
+    ],
+    ["--apply", "update the Secret with kubectl"],
+    ["--force", "retire before the old tokens have expired"],
+  ],
+  example: "deno task rotate-keys publish --apply",
+};
+
 /**
  * Runs one rotation command.
  *
@@ -58,7 +81,7 @@ const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
  * ```
  */
 export async function rotateKeys(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCli(USAGE, {
     args,
     allowPositionals: true,
     options: {
@@ -72,10 +95,10 @@ export async function rotateKeys(args: string[]): Promise<number> {
   });
   const command = positionals[0] ?? "status";
   if (!["status", "publish", "switch", "retire"].includes(command)) {
-    console.error(
-      `rotate-keys: unknown step '${command}' (expected status, publish, switch or retire)`,
+    usageError(
+      "rotate-keys",
+      `Unknown step '${command}' (expected status, publish, switch or retire)`,
     );
-    return 1;
   }
   const dir = values.secrets;
   const current = {

@@ -9,7 +9,7 @@
  */
 
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli, type Usage } from "../cli.ts";
 import { ADMIN_TOKEN_FILE, PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
 import { generateAdminToken, generateKeyPairPem } from "./generate.ts";
 
@@ -47,6 +47,19 @@ export function kubectlArgs(files: Record<string, string>): string[] {
   ];
 }
 
+const USAGE: Usage = {
+  task: "secrets",
+  synopsis: "[--out DIR] [--apply] [--force]",
+  summary:
+    "Generates a fresh RSA key pair, an admin token and a database password into an\nignored folder, and prints the 'kubectl create secret' command (names, never values).",
+  options: [
+    ["--out DIR", "where the files go (default: .secrets)"],
+    ["--apply", "run the kubectl command instead of printing it"],
+    ["--force", "replace secrets already in the folder"],
+  ],
+  example: "deno task secrets --out .secrets",
+};
+
 /**
  * Generates the files and prints or runs the command.
  *
@@ -60,7 +73,7 @@ export function kubectlArgs(files: Record<string, string>): string[] {
  * ```
  */
 export async function secrets(args: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCli(USAGE, {
     args,
     options: {
       out: { type: "string", default: `${root}/.secrets` },
