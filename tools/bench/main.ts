@@ -15,7 +15,7 @@
  * @module
  */
 
-import postgres from "postgres";
+import { connect } from "./connect.ts";
 import { parseCli } from "../cli.ts";
 import { type CpuGroups, cpuGroups } from "./cgroup.ts";
 import { cpuReader, settle } from "./cpu.ts";
@@ -126,15 +126,7 @@ if (import.meta.main) {
     users: `bench_users_${suffix}`,
     thoughts: `bench_thoughts_${suffix}`,
   };
-  const admin = postgres({
-    host: pg.env.POSTGRES_HOST,
-    port: Number(pg.env.POSTGRES_PORT),
-    username: pg.env.POSTGRES_USER,
-    password: pg.env.POSTGRES_PASSWORD,
-    database: "postgres",
-    max: 1,
-    onnotice: () => {},
-  });
+  const admin = connect(pg.env, "postgres");
   for (const name of Object.values(dbs)) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }

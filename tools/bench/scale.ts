@@ -10,7 +10,7 @@
  * @module
  */
 
-import postgres from "postgres";
+import { connect } from "./connect.ts";
 import { parseCli } from "../cli.ts";
 import { loadKeySet, signToken } from "@thoughts/shared/auth";
 import { dirSecretReader } from "@thoughts/shared/config";
@@ -57,15 +57,7 @@ if (import.meta.main) {
   await using pg = await startThrowawayPostgres();
   const split = await cpuSplit();
   if (split) await pinProcesses([await pg.pid()], split.others);
-  const admin = postgres({
-    host: pg.env.POSTGRES_HOST,
-    port: Number(pg.env.POSTGRES_PORT),
-    username: pg.env.POSTGRES_USER,
-    password: pg.env.POSTGRES_PASSWORD,
-    database: "postgres",
-    max: 1,
-    onnotice: () => {},
-  });
+  const admin = connect(pg.env, "postgres");
   const keys = await loadKeySet({
     reader: dirSecretReader(TEST_KEYS_DIR),
     appEnv: "test",
@@ -99,15 +91,7 @@ if (import.meta.main) {
       await pinProcesses([Deno.pid], split.others);
       await pinProcesses([thoughts.process.pid], split.servers);
     }
-    const sql = postgres({
-      host: pg.env.POSTGRES_HOST,
-      port: Number(pg.env.POSTGRES_PORT),
-      username: pg.env.POSTGRES_USER,
-      password: pg.env.POSTGRES_PASSWORD,
-      database: db,
-      max: 1,
-      onnotice: () => {},
-    });
+    const sql = connect(pg.env, db);
     const started = performance.now();
     await sql.unsafe(SEED(rows));
     // As autovacuum would soon: the GIN pending list merged, statistics read.

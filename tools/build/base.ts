@@ -12,7 +12,8 @@
  */
 
 import { BuildError } from "./build_error.ts";
-import { findImageTool, type ImageTool, toolEnv } from "./image.ts";
+import { buildImage, findImageTool, type ImageTool } from "./image.ts";
+import { runTool } from "./_run.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the assembled base. */
@@ -59,22 +60,6 @@ const PRUNE = [
   "etc/ca-certificates.conf",
 ];
 
-async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, cwd, stderr: "piped" })
-    .output().catch((cause) => {
-      throw new BuildError("image", `build:base needs '${cmd}': ${cause}`);
-    });
-  if (!out.success) {
-    throw new BuildError(
-      "image",
-      `${cmd} ${args.slice(0, 3).join(" ")} failed:\n${
-        new TextDecoder().decode(out.stderr).trim()
-      }`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
 /**
  * Downloads the packages, unpacks them into a root filesystem, adds the
  * users, the CA bundle and the folders, and builds the image.
@@ -104,7 +89,7 @@ export async function buildBase(
     const root = `${work}/rootfs`;
     await Deno.mkdir(debs);
     await Deno.mkdir(root);
-    await run("apt-get", [
+    await runTool("image", "apt-get", [
       "download",
       "-o",
       "APT::Sandbox::User=root",
@@ -113,7 +98,7 @@ export async function buildBase(
     const files = [...Deno.readDirSync(debs)].map((e) => e.name).sort();
     const packages: string[] = [];
     for (const file of files) {
-      const fields = await run("dpkg-deb", [
+      const fields = await runTool("image", "dpkg-deb", [
         "-f",
         `${debs}/${file}`,
         "Package",
@@ -123,14 +108,14 @@ export async function buildBase(
         l.split(": ")[1]
       );
       packages.push(`${name} ${version}`);
-      await run("dpkg-deb", ["-x", `${debs}/${file}`, root]);
+      await runTool("image", "dpkg-deb", ["-x", `${debs}/${file}`, root]);
     }
     for (const path of PRUNE) {
       await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
     }
     await finishRoot(root);
     await Deno.mkdir(outDir, { recursive: true });
-    await run("tar", [
+    await runTool("image", "tar", [
       "--sort=name",
       "--mtime=@0",
       "--numeric-owner",
@@ -146,24 +131,14 @@ export async function buildBase(
       `${outDir}/packages.txt`,
       packages.join("\n") + "\n",
     );
-    const args = builder === "podman"
-      ? ["build", "--timestamp", "0", "--tag", LOCAL_BASE, outDir]
-      : ["build", "--tag", LOCAL_BASE, outDir];
-    const out = await new Deno.Command(builder, {
-      args,
-      env: toolEnv(builder),
-      stdout: "null",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      throw new BuildError(
-        "image",
-        `${builder} build of ${LOCAL_BASE} failed:\n${
-          new TextDecoder().decode(out.stderr).trim()
-        }`,
-      );
-    }
-    const id = (await run(builder, [
+    // Zero times in the image's metadata too, so its ID repeats.
+    await buildImage(
+      builder,
+      LOCAL_BASE,
+      outDir,
+      builder === "podman" ? ["--timestamp", "0"] : [],
+    );
+    const id = (await runTool("image", builder, [
       "image",
       "inspect",
       "--format",

@@ -126,6 +126,7 @@ export async function findImageTool(): Promise<ImageTool | undefined> {
  * @param tool The builder.
  * @param tag The image tag.
  * @param contextDir `dist/<service>` with the binary and Dockerfile.
+ * @param extra More arguments for the builder, e.g. podman's `--timestamp 0`.
  * @throws {BuildError} When the build fails.
  * @example Usage
  * ```ts
@@ -138,9 +139,10 @@ export async function buildImage(
   tool: ImageTool,
   tag: string,
   contextDir: string,
+  extra: string[] = [],
 ): Promise<void> {
   const out = await new Deno.Command(tool, {
-    args: ["build", "--tag", tag, contextDir],
+    args: ["build", ...extra, "--tag", tag, contextDir],
     env: toolEnv(tool),
     stdout: "null",
     stderr: "piped",

@@ -7,26 +7,11 @@
  */
 
 import { BuildError } from "./build_error.ts";
+import { runTool } from "./_run.ts";
 import type { ServiceSpec } from "./services.ts";
 
 /** The Deno release the project pins (README, `.ci/run`). */
 export const DENO_VERSION = "2.9.6";
-
-async function run(cmd: string, args: string[], cwd?: string): Promise<string> {
-  const out = await new Deno.Command(cmd, { args, cwd, stderr: "piped" })
-    .output().catch((cause) => {
-      throw new BuildError("no_runtime", `Cannot run '${cmd}': ${cause}`);
-    });
-  if (!out.success) {
-    throw new BuildError(
-      "no_runtime",
-      `${cmd} ${args.slice(0, 2).join(" ")} failed:\n${
-        new TextDecoder().decode(out.stderr).trim()
-      }`,
-    );
-  }
-  return new TextDecoder().decode(out.stdout);
-}
 
 /**
  * The `deno` executable for Linux x86-64 (glibc) at a version, fetched once
@@ -51,14 +36,14 @@ export async function denoExecutable(
   const path = `${dir}/deno`;
   if (await Deno.stat(path).then(() => true, () => false)) return path;
   await Deno.mkdir(dir, { recursive: true });
-  const tarball = (await run("npm", [
+  const tarball = (await runTool("no_runtime", "npm", [
     "pack",
     `@deno/linux-x64-glibc@${version}`,
     "--pack-destination",
     dir,
     "--silent",
   ])).trim().split("\n").at(-1)!;
-  await run("tar", ["-xzf", `${dir}/${tarball}`, "-C", dir]);
+  await runTool("no_runtime", "tar", ["-xzf", `${dir}/${tarball}`, "-C", dir]);
   await Deno.rename(`${dir}/package/deno`, path);
   await Deno.chmod(path, 0o755);
   await Deno.remove(`${dir}/package`, { recursive: true });
@@ -135,7 +120,9 @@ export async function bundleService(
   }
   const imports: Record<string, string> =
     JSON.parse(await Deno.readTextFile(`${root}/deno.json`)).imports;
-  const npmCache = JSON.parse(await run(Deno.execPath(), ["info", "--json"]))
+  const npmCache = JSON.parse(
+    await runTool("no_runtime", Deno.execPath(), ["info", "--json"]),
+  )
     .npmCache as string;
   const needs = [
     ...(service.database ? [BESIDE.pglite!, BESIDE.extensions!] : []),
