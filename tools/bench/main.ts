@@ -102,6 +102,11 @@ async function load(
   return JSON.parse(new TextDecoder().decode(out.stdout)) as LoadResult;
 }
 
+// What the bench is doing, on stderr: the results alone go to stdout.
+function progress(line: string): void {
+  console.error(`bench: ${line}`);
+}
+
 function rssMb(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -116,7 +121,23 @@ if (import.meta.main) {
     options: [],
     example: "BENCH_ROUNDS=3 deno task bench",
   }, { args: Deno.args, options: {} });
+  // Stopped on SIGINT, SIGTERM or SIGHUP too (a terminal, `timeout`, a CI
+  // runner), newest first: nothing the bench started outlives it.
+  const started: (() => Promise<unknown>)[] = [];
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    Deno.addSignalListener(signal, async () => {
+      progress(`stopping on ${signal}`);
+      for (const stop of started.reverse()) await stop().catch(() => {});
+      Deno.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+  progress(
+    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s (about ${
+      Math.ceil(4 * (4 + rounds * (3 * Number(seconds) + 3)) / 60)
+    } min), then the token timing`,
+  );
   const pg = await postgresSettings();
+  started.push(pg.stop);
   const split = await cpuSplit();
   // Sessions are forked from the server's main process and inherit its CPUs;
   // an outside server (DATABASE_ENGINE=POSTGRES) is left alone.
@@ -130,11 +151,19 @@ if (import.meta.main) {
   for (const name of Object.values(dbs)) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }
+  // On an outside server (DATABASE_ENGINE=POSTGRES) the databases must go.
+  started.push(async () => {
+    for (const name of Object.values(dbs)) {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
+    await admin.end();
+  });
   const common = { APP_ENV: "test", DATABASE_ENGINE: "POSTGRES", ...pg.env };
   // Log lines go to /dev/null: collecting them here would take CPU the
   // floor, which logs nothing, does not pay for.
   const start = (entry: string, env: Record<string, string>) =>
     startService(`${root}/${entry}`, env, undefined, undefined, "discard");
+  progress("starting users and thoughts");
   const users = await start("users/main.ts", {
     ...common,
     POSTGRES_DB: dbs.users,
@@ -163,6 +192,7 @@ if (import.meta.main) {
       thoughts: rssMb(thoughts.process.pid),
     };
     const floorPort = freePort();
+    started.push(() => users.stop("SIGKILL"), () => thoughts.stop("SIGKILL"));
     const floor = await start("tools/bench/floor.ts", {
       ...common,
       POSTGRES_DB: dbs.thoughts,
@@ -180,10 +210,12 @@ if (import.meta.main) {
     }
     // Equal halves of the shared core in the paired runs, whatever threads
     // each server runs (see ./bench/cgroup.ts).
+    started.push(() => floor.stop("SIGKILL"));
     groups = await cpuGroups(
       [users, thoughts, floor].map((s) => s.process.pid),
       `bench-${suffix}`,
     );
+    started.push(async () => await groups?.dispose());
     const auth = { Authorization: Authorized };
     type Request = [
       method: string,
@@ -266,7 +298,12 @@ if (import.meta.main) {
       p99: median(runs.map((r) => r.p99)),
       errors: runs.reduce((n, r) => n + r.errors, 0),
     });
-    for (const [name, server, path, floorPath, request, clients] of scenarios) {
+    for (
+      const [step, [name, server, path, floorPath, request, clients]]
+        of scenarios
+          .entries()
+    ) {
+      progress(`[${step + 1}/${scenarios.length}] ${name}`);
       // The first seconds of an endpoint compile its code; they count for neither.
       await load(server.url + path, ...request, "2", clients);
       await load(floor.url + floorPath, ...request, "2", clients);
@@ -274,6 +311,13 @@ if (import.meta.main) {
       const floorRuns: LoadResult[] = [];
       const pairs: [service: Measured, floor: Measured][] = [];
       for (let round = 0; round < rounds; round++) {
+        if (Deno.stderr.isTerminal()) {
+          progress(
+            `[${step + 1}/${scenarios.length}] ${name}: round ${
+              round + 1
+            } of ${rounds}`,
+          );
+        }
         await quiet();
         serviceRuns.push(
           await load(server.url + path, ...request, seconds, clients),
