@@ -18,7 +18,14 @@ Deno.test({
   const before = new Set(await ours("thoughts_pg_"));
   const bench = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${root}tools/bench/main.ts`],
-    env: { BENCH_SECONDS: "1", BENCH_ROUNDS: "1" },
+    // Its own throwaway cluster, also in the CI run against PostgreSQL.
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "",
+      HOME: Deno.env.get("HOME") ?? "",
+      BENCH_SECONDS: "1",
+      BENCH_ROUNDS: "1",
+    },
     stdout: "null",
     stderr: "piped",
   }).spawn();
