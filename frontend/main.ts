@@ -11,7 +11,7 @@ import {
   resolveBuildInfo,
 } from "@thoughts/shared/version";
 import { dirSecretReader, type Env } from "@thoughts/shared/config";
-import { jsonLogger } from "@thoughts/shared/log";
+import { createLogger } from "@thoughts/shared/log";
 import { runMain, serve } from "@thoughts/shared/service";
 import { startKeyRing } from "@thoughts/shared/auth";
 import manifest from "./deno.json" with { type: "json" };
@@ -43,7 +43,7 @@ export async function main(
   env: Env = Deno.env.toObject(),
 ): Promise<Deno.HttpServer> {
   const config = loadFrontendConfig(env);
-  const logger = jsonLogger(SERVICE);
+  const logger = createLogger(SERVICE, config.LOG_FORMAT);
   const info = await resolveBuildInfo({
     service: SERVICE,
     declared: manifest.version,

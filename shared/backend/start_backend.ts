@@ -11,7 +11,8 @@ import {
   resolveBuildInfo,
 } from "../version/build_info.ts";
 import type { Config } from "../config/config.ts";
-import { jsonLogger, type Logger } from "../log/log.ts";
+import type { Logger } from "../log/log.ts";
+import { createLogger } from "../log/pretty.ts";
 import { readAdminToken } from "../auth/admin_token.ts";
 import { startKeyRing } from "../auth/key_ring.ts";
 import type { KeySet } from "../auth/key_set.ts";
@@ -91,6 +92,7 @@ export interface StartBackendOptions<S> {
  *     POSTGRES_HOST: undefined, POSTGRES_USER: undefined, POSTGRES_DB: undefined,
  *     POSTGRES_PASSWORD: undefined, PGLITE_DATA_DIR: undefined,
  *     POSTGRES_CONNECT_TIMEOUT_SECONDS: 3, POSTGRES_QUERY_TIMEOUT_SECONDS: 5,
+ *     LOG_FORMAT: "json",
  *   },
  *   signs: false,
  *   openStore: () => Promise.resolve({}),
@@ -104,7 +106,7 @@ export async function startBackend<S>(
   options: StartBackendOptions<S>,
 ): Promise<Deno.HttpServer> {
   const { service, config } = options;
-  const logger = jsonLogger(service);
+  const logger = createLogger(service, config.LOG_FORMAT);
   const info = await resolveBuildInfo({
     service,
     declared: options.declared,

@@ -21,6 +21,8 @@ export const commonVariables = {
   SECRETS_DIR: text({ default: "/opt/keys" }),
   /** After SIGTERM, how long to keep serving with /readyz failing, so load balancers stop sending first. */
   SHUTDOWN_DELAY_SECONDS: integer({ default: 2, min: 0, max: 60 }),
+  /** `json` for log collectors; `pretty` for a person (`deno task dev`). */
+  LOG_FORMAT: oneOf(["json", "pretty"] as const, { default: "json" }),
 };
 
 const postgresSelected = {

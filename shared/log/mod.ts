@@ -1,5 +1,6 @@
 /**
- * JSON log lines on stdout, where the cluster collects them.
+ * Log lines on stdout: JSON, where the cluster collects them, or compact
+ * lines for a person in `deno task dev`.
  *
  * @module
  */
@@ -12,3 +13,4 @@ export {
   type LogRecord,
   memoryLogger,
 } from "./log.ts";
+export { createLogger, prettyLogger } from "./pretty.ts";

@@ -87,6 +87,8 @@ export async function dev(args: string[]): Promise<number> {
   };
   const common = {
     APP_ENV: "development",
+    // One compact line per request for the console; JSON in the cluster.
+    LOG_FORMAT: "pretty",
     SHUTDOWN_DELAY_SECONDS: "0",
     HOST: "127.0.0.1",
     SECRETS_DIR: values.keys,

@@ -1,6 +1,7 @@
 import { keyId } from "@thoughts/shared/auth";
 import {
   assertEquals,
+  assertMatch,
   assertOk,
   assertStringIncludes,
   freePort,
@@ -103,6 +104,13 @@ Deno.test("deno task dev runs the system, logs a sample user in, and stops all t
     assertStringIncludes(dev.output(), `${frontend}/admin/versions/`);
     const { username, password } = SAMPLE_USERS[0];
     assertStringIncludes(dev.output(), `${username} / ${password}`);
+    // One compact line per request, prefixed by the service, not JSON.
+    // deno-lint-ignore no-control-regex
+    const plain = () => dev.output().replaceAll(/\x1b\[[0-9;]*m/g, "");
+    assertMatch(
+      plain(),
+      /^frontend\| \d\d:\d\d:\d\d GET \/readyz 200 [\d.]+ms$/m,
+    );
     // The users service signs with the development key generated for it.
     const generated = await keyId(
       await Deno.readTextFile(`${dev.data}/keys/public_key.pub`),
