@@ -124,7 +124,8 @@ export async function dev(args: string[]): Promise<number> {
     );
     stop(1);
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  // Ctrl-C, a process manager, or the terminal closing.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     Deno.addSignalListener(signal, () => stop(0));
   }
 

@@ -150,6 +150,18 @@ Deno.test("deno task dev runs the system, logs a sample user in, and stops all t
   }
 });
 
+Deno.test("deno task dev stops all three when its terminal closes (SIGHUP)", async () => {
+  const dev = await runDev();
+  dev.process.kill("SIGHUP");
+  const status = await dev.finished();
+  assertEquals(status.code, 0, await dev.stderr);
+  assertEquals(
+    Object.values(dev.pids).filter(alive),
+    [],
+    "every service exited",
+  );
+});
+
 Deno.test("deno task dev stops the others with a non-zero exit when one service crashes", async () => {
   const dev = await runDev();
   assertEquals(Object.keys(dev.pids).sort(), ["frontend", "thoughts", "users"]);
