@@ -52,4 +52,4 @@ export {
   TEST_KEYS_DIR,
   testKeyPems,
 } from "./test_keys.ts";
-export { type DenoRun, runDeno } from "./run_deno.ts";
+export { cleanEnv, type DenoRun, runDeno } from "./run_deno.ts";

@@ -22,6 +22,29 @@ export interface DenoRun {
 }
 
 /**
+ * The only variables a test's child process inherits: `PATH` and `HOME`,
+ * so no setting of the test run (a database, a key folder) leaks into it.
+ *
+ * @param env More environment; it wins over the two.
+ * @returns The environment, for `Deno.Command` with `clearEnv: true`.
+ * @example Usage
+ * ```ts
+ * import { cleanEnv } from "./run_deno.ts";
+ *
+ * Object.keys(cleanEnv({ PORT: "8000" })); // ["PATH", "HOME", "PORT"]
+ * ```
+ */
+export function cleanEnv(
+  env: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "",
+    HOME: Deno.env.get("HOME") ?? "",
+    ...env,
+  };
+}
+
+/**
  * Runs `deno <args>` at the repository's root with only `PATH`, `HOME`,
  * `APP_ENV=test`, the test keys' `SECRETS_DIR` and `env`, and waits for it.
  *
@@ -45,13 +68,7 @@ export async function runDeno(
     args,
     cwd: root,
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      APP_ENV: "test",
-      SECRETS_DIR: TEST_KEYS_DIR,
-      ...env,
-    },
+    env: cleanEnv({ APP_ENV: "test", SECRETS_DIR: TEST_KEYS_DIR, ...env }),
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -12,6 +12,7 @@ import {
   testPostgresSettings,
 } from "./database.ts";
 import { type UsersApi, usersApi } from "./users_api.ts";
+import { cleanEnv } from "./run_deno.ts";
 
 /** A running service process. */
 export interface ServiceProcess extends AsyncDisposable {
@@ -115,15 +116,13 @@ export async function startService(
   const process = new Deno.Command(Deno.execPath(), {
     args: ["run", ...permissions, entry],
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
+    env: cleanEnv({
       HOST: "127.0.0.1",
       SHUTDOWN_DELAY_SECONDS: "0",
       SECRETS_DIR: TEST_KEYS_DIR,
       ...env,
       PORT: String(port),
-    },
+    }),
     stdout: stdout === "collect" ? "piped" : "null",
     stderr: "piped",
   }).spawn();

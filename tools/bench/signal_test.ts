@@ -1,6 +1,6 @@
 // The bench stopped from outside, as `timeout` or a CI runner stops it:
 // nothing it started is left running, no throwaway cluster, no service.
-import { assertEquals, assertOk, missing } from "@thoughts/testing";
+import { assertEquals, assertOk, cleanEnv, missing } from "@thoughts/testing";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -20,12 +20,7 @@ Deno.test({
     args: ["run", "-A", `${root}tools/bench/main.ts`],
     // Its own throwaway cluster, also in the CI run against PostgreSQL.
     clearEnv: true,
-    env: {
-      PATH: Deno.env.get("PATH") ?? "",
-      HOME: Deno.env.get("HOME") ?? "",
-      BENCH_SECONDS: "1",
-      BENCH_ROUNDS: "1",
-    },
+    env: cleanEnv({ BENCH_SECONDS: "1", BENCH_ROUNDS: "1" }),
     stdout: "null",
     stderr: "piped",
   }).spawn();

@@ -4,6 +4,7 @@ import {
   assertMatch,
   assertOk,
   assertStringIncludes,
+  cleanEnv,
   freePort,
 } from "@thoughts/testing";
 import { parseEnvFile } from "./env_file.ts";
@@ -51,7 +52,7 @@ async function runDev() {
     cwd: root,
     // As on a newcomer's machine: none of the test run's database settings.
     clearEnv: true,
-    env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "" },
+    env: cleanEnv(),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
