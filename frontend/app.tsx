@@ -287,7 +287,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
           ? `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`
           : undefined}
         thoughts={result.thoughts}
-        pager={pagerOf(`/search?${new URLSearchParams({ search })}&`, result)}
+        pager={pagerOf("/search", result, { search })}
       />,
     );
   });
@@ -321,11 +321,16 @@ function cursorOf(c: FrontendContext): Cursor {
   return before !== undefined ? { before } : { after: id("after") };
 }
 
-// The links of a page's neighbours, on a base that ends in '/' or '&'.
-function pagerOf(base: string, page: ThoughtPage): Pager {
-  const join = base.endsWith("/") ? `${base}?` : base;
+// The links of a page's neighbours: the page's own query plus a cursor.
+function pagerOf(
+  path: string,
+  page: ThoughtPage,
+  query: Record<string, string> = {},
+): Pager {
+  const link = (cursor: "after" | "before", id: number) =>
+    `${path}?${new URLSearchParams({ ...query, [cursor]: String(id) })}`;
   return {
-    ...(page.newer !== undefined && { newer: `${join}after=${page.newer}` }),
-    ...(page.older !== undefined && { older: `${join}before=${page.older}` }),
+    ...(page.newer !== undefined && { newer: link("after", page.newer) }),
+    ...(page.older !== undefined && { older: link("before", page.older) }),
   };
 }
