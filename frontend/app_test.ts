@@ -381,6 +381,25 @@ Deno.test("a failing backend gives a readable error page, never a stack trace", 
       assertEquals((await json.json()).error.message, message);
     });
   }
+  await t.step(
+    "a dropped connection: a GET once more, a POST not",
+    async () => {
+      s.faults.thoughts = "reset-once";
+      const before = s.seen.length;
+      assertEquals((await s.get("/search?search=x")).status, 200);
+      assertEquals(s.seen.length - before, 2);
+      s.faults.thoughts = "hang";
+      const beforeHang = s.seen.length;
+      assertEquals((await s.get("/search?search=x")).status, 503);
+      assertEquals(s.seen.length - beforeHang, 1, "a timeout is not repeated");
+      await s.createUser("ada", "correct horse");
+      const cookie = await s.login("ada");
+      s.faults.thoughts = "reset-once";
+      const posted = await s.post("/thoughts/new", { text: "Once" }, cookie);
+      assertEquals(posted.status, 503);
+      assertEquals((await s.counts()).thoughts, 0);
+    },
+  );
   s.faults.thoughts = "down";
   assertEquals(
     (await s.get("/readyz", undefined, "application/json")).status,

@@ -136,19 +136,28 @@ export function createBackends(options: BackendOptions): Backends {
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(REQUEST_ID_HEADER, requestId);
-    let response: Response;
-    try {
-      response = await options.fetch(
-        new Request(url, {
-          ...init,
-          headers,
-          signal: AbortSignal.timeout(timeoutMs),
-        }),
-      );
-    } catch (cause) {
-      throw new HttpError(503, `The ${service} service is unavailable`, {
-        cause,
-      });
+    let response: Response | undefined;
+    // A pod that is stopping drops its connections: a GET, safe to repeat,
+    // gets a second connection. A POST may have been applied, and a timeout
+    // repeated would double the wait: neither is tried again.
+    const attempts = (init.method ?? "GET") === "GET" ? 2 : 1;
+    for (let attempt = 1; response === undefined; attempt++) {
+      try {
+        response = await options.fetch(
+          new Request(url, {
+            ...init,
+            headers,
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
+      } catch (cause) {
+        const timedOut = cause instanceof DOMException &&
+          cause.name === "TimeoutError";
+        if (attempt < attempts && !timedOut) continue;
+        throw new HttpError(503, `The ${service} service is unavailable`, {
+          cause,
+        });
+      }
     }
     if (
       response.status >= 500 &&

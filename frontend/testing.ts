@@ -12,8 +12,11 @@ import { testKeys, testUsersApp } from "../users/testing.ts";
 import type { Fetch } from "./backend_clients.ts";
 import type { UsersDeps } from "../users/app.ts";
 
-/** How a backend misbehaves. */
-export type Fault = "down" | "error" | "hang" | undefined;
+/**
+ * How a backend misbehaves; `reset-once` drops the next connection only, as
+ * a pod that is stopping does, then answers.
+ */
+export type Fault = "down" | "error" | "hang" | "reset-once" | undefined;
 
 /** The in-process backends of a frontend test. */
 export interface TestBackends extends AsyncDisposable {
@@ -84,6 +87,9 @@ export async function testBackends(
     switch (faults[host]) {
       case "down":
         return Promise.reject(new TypeError("Connection refused"));
+      case "reset-once":
+        faults[host] = undefined;
+        return Promise.reject(new TypeError("Connection reset by peer"));
       case "error":
         return Promise.resolve(
           new Response("boom at line 12", { status: 500 }),

@@ -12,8 +12,8 @@
  */
 
 import { BuildError } from "./build_error.ts";
-import { buildImage, findImageTool, type ImageTool } from "./image.ts";
-import { runTool } from "./_run.ts";
+import { findImageTool, type ImageTool } from "./image.ts";
+import { buildRootImage, unpackDebs } from "./_debs.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the assembled base. */
@@ -32,11 +32,13 @@ export const BASE_PACKAGES = [
   "libssl3",
 ] as const;
 
-const PASSWD = `root:x:0:0:root:/root:/sbin/nologin
+/** The users of the base: root, nobody and nonroot (65532). */
+export const PASSWD = `root:x:0:0:root:/root:/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin
 nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin
 `;
-const GROUP = `root:x:0:
+/** Their groups. */
+export const GROUP = `root:x:0:
 nobody:x:65534:
 nonroot:x:65532:
 `;
@@ -85,66 +87,21 @@ export async function buildBase(
   }
   const work = await Deno.makeTempDir({ prefix: "thoughts_base_" });
   try {
-    const debs = `${work}/debs`;
     const root = `${work}/rootfs`;
-    await Deno.mkdir(debs);
     await Deno.mkdir(root);
-    await runTool("image", "apt-get", [
-      "download",
-      "-o",
-      "APT::Sandbox::User=root",
-      ...BASE_PACKAGES,
-    ], debs);
-    const files = [...Deno.readDirSync(debs)].map((e) => e.name).sort();
-    const packages: string[] = [];
-    for (const file of files) {
-      const fields = await runTool("image", "dpkg-deb", [
-        "-f",
-        `${debs}/${file}`,
-        "Package",
-        "Version",
-      ]);
-      const [name, version] = fields.trim().split("\n").map((l) =>
-        l.split(": ")[1]
-      );
-      packages.push(`${name} ${version}`);
-      await runTool("image", "dpkg-deb", ["-x", `${debs}/${file}`, root]);
-    }
+    const packages = await unpackDebs(BASE_PACKAGES, root);
     for (const path of PRUNE) {
       await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
     }
     await finishRoot(root);
-    await Deno.mkdir(outDir, { recursive: true });
-    await runTool("image", "tar", [
-      "--sort=name",
-      "--mtime=@0",
-      "--numeric-owner",
-      "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime",
-      "-C",
-      root,
-      "-cf",
-      `${outDir}/rootfs.tar`,
-      ".",
-    ]);
-    await Deno.writeTextFile(`${outDir}/Containerfile`, CONTAINERFILE);
-    await Deno.writeTextFile(
-      `${outDir}/packages.txt`,
-      packages.join("\n") + "\n",
-    );
-    // Zero times in the image's metadata too, so its ID repeats.
-    await buildImage(
+    const id = await buildRootImage(
       builder,
       LOCAL_BASE,
+      root,
       outDir,
-      builder === "podman" ? ["--timestamp", "0"] : [],
+      CONTAINERFILE,
+      packages,
     );
-    const id = (await runTool("image", builder, [
-      "image",
-      "inspect",
-      "--format",
-      "{{.Id}}",
-      LOCAL_BASE,
-    ])).trim();
     return { id, packages };
   } finally {
     await Deno.remove(work, { recursive: true });

@@ -1,0 +1,240 @@
+// The deployment path end to end, as a user runs it: the offline base and
+// PostgreSQL images, the three services as `--runtime deno` images, the
+// manifests played with `k8s:local`, an account used through the frontend,
+// a rolling update of thoughts under load, and `down`. CI runs this file on
+// its own (`deno test -A tools/k8s/local/e2e.ts`): it takes minutes and
+// leaves images behind.
+import { assertEquals, assertOk, freePort, runDeno } from "@thoughts/testing";
+import { podAddress, podman } from "./podman.ts";
+
+const root = new URL("../../../", import.meta.url).pathname;
+const BASE = "localhost/distroless-cc-debian12:nonroot";
+
+async function task(...args: string[]): Promise<string> {
+  const run = await runDeno(["task", ...args]);
+  assertEquals(run.code, 0, `deno task ${args.join(" ")}:\n${run.stderr}`);
+  console.error(`  deno task ${args.join(" ")}: ${run.seconds.toFixed(1)} s`);
+  return run.stdout + run.stderr;
+}
+
+async function git(...args: string[]): Promise<string> {
+  const out = await new Deno.Command("git", { args, cwd: root }).output();
+  return new TextDecoder().decode(out.stdout).trim();
+}
+
+// A browser's part: cookies kept, forms posted from the page's origin.
+function browser(base: string) {
+  let cookie = "";
+  return async (path: string, form?: Record<string, string>) => {
+    const response = await fetch(`${base}${path}`, {
+      method: form ? "POST" : "GET",
+      redirect: "manual",
+      headers: {
+        Cookie: cookie,
+        ...(form && {
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: base,
+        }),
+      },
+      body: form ? new URLSearchParams(form) : undefined,
+    });
+    const set = response.headers.get("set-cookie");
+    if (set) cookie = set.split(";")[0]!;
+    return { status: response.status, text: await response.text(), cookie };
+  };
+}
+
+Deno.test("k8s:local runs the manifests end to end", async (t) => {
+  const secrets = await Deno.makeTempDir({ prefix: "thoughts_e2e_secrets_" });
+  const port = freePort();
+  const local = ["k8s:local", "--port", String(port), "--secrets", secrets];
+  const frontend = `http://127.0.0.1:${port}`;
+  const commit = await git("rev-parse", "HEAD");
+  try {
+    await t.step("images and secrets", async () => {
+      await task("build:base");
+      await task("build:postgres");
+      await task(
+        "build",
+        "--test",
+        "--runtime",
+        "deno",
+        "--base",
+        BASE,
+        "--image",
+      );
+      await task("secrets", "--out", secrets, "--force");
+    });
+
+    await t.step("up: every pod ready, the frontend on 127.0.0.1", async () => {
+      const out = await task(...local.slice(0, 1), "up", ...local.slice(1));
+      assertOk(out.includes(`${frontend}/`), out);
+      for (
+        const line of out.split("\n").filter((l) => l.includes(" ready at "))
+      ) {
+        console.error(`  ${line}`);
+      }
+      const stats = await podman([
+        "stats",
+        "--no-stream",
+        "--format",
+        "{{.Name}} {{.MemUsage}}",
+      ]);
+      for (
+        const line of stats.split("\n").filter((l) =>
+          l && !l.includes("-infra ")
+        )
+      ) {
+        console.error(`  memory: ${line}`);
+      }
+    });
+
+    const user = browser(frontend);
+    await t.step(
+      "an account, a login and a post through the frontend",
+      async () => {
+        // The operator's way in (docs/deployment.md): the users pod with the
+        // admin token, as through `kubectl port-forward`.
+        const usersPod = (await podman([
+          "pod",
+          "ls",
+          "--filter",
+          "label=app=users",
+          "--format",
+          "{{.Name}}",
+        ])).split("\n")[0]!;
+        const usersIp = await podAddress(usersPod);
+        const created = await fetch(`http://${usersIp}:8000/admin/users/`, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/json",
+            "X-Admin-Token": await Deno.readTextFile(`${secrets}/admin_token`),
+          },
+          body: JSON.stringify({ username: "ada", password: "correct horse" }),
+        });
+        assertEquals(created.status, 201, await created.text());
+        const login = await user("/login/", {
+          username: "ada",
+          password: "correct horse",
+        });
+        assertEquals(login.status, 303, login.text);
+        const posted = await user("/thoughts/new", {
+          text: "Played on podman",
+        });
+        assertEquals(posted.status, 303, posted.text);
+        const mine = await user("/thoughts/");
+        assertOk(mine.text.includes("Played on podman"), mine.text);
+      },
+    );
+
+    await t.step(
+      "the post read back through the other frontend replica",
+      async () => {
+        const pods = (await podman([
+          "pod",
+          "ls",
+          "--filter",
+          "label=app=frontend",
+          "--format",
+          "{{.Name}}",
+        ])).split("\n").filter(Boolean).sort();
+        assertEquals(pods.length, 2);
+        const other = browser(`http://${await podAddress(pods[1]!)}:8000`);
+        const login = await other("/login/", {
+          username: "ada",
+          password: "correct horse",
+        });
+        assertEquals(login.status, 303, login.text);
+        const mine = await other("/thoughts/");
+        assertOk(mine.text.includes("Played on podman"), mine.text);
+      },
+    );
+
+    await t.step("/admin/versions/ shows the images' stamps", async () => {
+      const page = await user("/admin/versions/");
+      for (const version of ["v2.3", "v1.6", "v3.7"]) {
+        assertOk(page.text.includes(`<code>${version}</code>`), page.text);
+      }
+      assertOk(page.text.includes(commit), page.text);
+    });
+
+    await t.step(
+      "a rolling update of thoughts answers every request",
+      async () => {
+        const next = `v1.6-1-g${commit.slice(0, 7)}`;
+        await task(
+          "build",
+          "thoughts",
+          "--version",
+          next,
+          "--runtime",
+          "deno",
+          "--base",
+          BASE,
+          "--image",
+        );
+        let stop = false;
+        const failures: string[] = [];
+        let answered = 0;
+        const load = (async () => {
+          while (!stop) {
+            const page = await user("/thoughts/").catch((e) => ({
+              status: 0,
+              text: String(e),
+            }));
+            if (
+              page.status === 200 && page.text.includes("Played on podman")
+            ) answered++;
+            else failures.push(`${page.status} ${page.text.slice(0, 200)}`);
+          }
+        })();
+        try {
+          await task(
+            ...local.slice(0, 1),
+            "roll",
+            "thoughts",
+            ...local.slice(1),
+            "--image",
+            `thoughts_server:v1.6=thoughts_server:${next}`,
+          );
+        } finally {
+          stop = true;
+          await load;
+        }
+        console.error(
+          `  ${answered} requests answered across the update, ${failures.length} failed`,
+        );
+        assertEquals(failures, []);
+        assertOk(answered > 0);
+        const page = await user("/admin/versions/");
+        assertOk(page.text.includes(`<code>${next}</code>`), page.text);
+      },
+    );
+  } finally {
+    await task(...local.slice(0, 1), "down");
+    await Deno.remove(secrets, { recursive: true });
+  }
+
+  await t.step("down leaves nothing behind", async () => {
+    assertEquals(
+      await podman([
+        "pod",
+        "ls",
+        "--filter",
+        "label=thoughts-local=true",
+        "--format",
+        "{{.Name}}",
+      ]),
+      "",
+    );
+    const networks = await podman(["network", "ls", "--format", "{{.Name}}"]);
+    assertOk(!networks.includes("thoughts-local"), networks);
+    const volumes = await podman(["volume", "ls", "--format", "{{.Name}}"]);
+    assertOk(!/data-postgres-0|postgres-init/.test(volumes), volumes);
+    const secretsLeft = await podman(["secret", "ls", "--format", "{{.Name}}"]);
+    assertOk(!secretsLeft.includes("thoughts-secrets"), secretsLeft);
+    assertOk(
+      !await Deno.stat(`${root}.k8s-local`).then(() => true, () => false),
+    );
+  });
+});
