@@ -5,6 +5,7 @@
 // its own (`deno test -A tools/k8s/local/e2e.ts`): it takes minutes and
 // leaves images behind.
 import { assertEquals, assertOk, freePort, runDeno } from "@thoughts/testing";
+import { chromium } from "playwright-core";
 import { podAddress, podman } from "./podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -126,6 +127,40 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         assertOk(mine.text.includes("Played on podman"), mine.text);
       },
     );
+
+    await t.step("the frontend works in a browser", async () => {
+      const browser = await chromium.launch({
+        executablePath: "/usr/bin/chromium",
+        args: [
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--no-first-run",
+        ],
+      });
+      try {
+        const page = await browser.newPage();
+        await page.goto(`${frontend}/`);
+        await page.fill("#username", "ada");
+        await page.fill("#password", "correct horse");
+        await Promise.all([
+          page.waitForURL("**/thoughts/"),
+          page.click('form[action="/login/"] button[type=submit]'),
+        ]);
+        assertOk((await page.content()).includes("Played on podman"));
+        await page.fill("#text", "Typed in Chromium");
+        await Promise.all([
+          page.waitForURL("**/thoughts/"),
+          page.click('form[action="/thoughts/new"] button[type=submit]'),
+        ]);
+        assertOk((await page.content()).includes("Typed in Chromium"));
+      } finally {
+        await browser.close();
+      }
+    });
 
     await t.step(
       "the post read back through the other frontend replica",
