@@ -28,6 +28,7 @@ import { selectServices } from "./tools/build/services.ts";
 import { entryModule, versionFile } from "./tools/build/stamp.ts";
 import { BuildError } from "./tools/build/build_error.ts";
 import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
+import { progress } from "./tools/progress.ts";
 
 /**
  * Runs the build for command-line arguments.
@@ -92,7 +93,7 @@ export async function build(
       : values.version !== undefined
       ? { kind: "explicit", version: values.version }
       : { kind: "git" };
-    for (const service of services) {
+    for (const [index, service] of services.entries()) {
       const manifest = JSON.parse(
         await Deno.readTextFile(`${root}/${service.name}/deno.json`),
       );
@@ -129,18 +130,22 @@ export async function build(
           () => {},
         );
       }
+      const step = `[${index + 1}/${services.length}] ${service.name}`;
       if (runtime === "deno") {
+        progress("build", `${step}: bundling`);
         console.log(`  bundled ${await bundleService(service, outDir, root)}`);
         const deno = await denoExecutable(`${root}/dist/.cache`);
         await Deno.copyFile(deno, `${outDir}/deno`);
         await Deno.chmod(`${outDir}/deno`, 0o755);
       } else if (!values["no-compile"]) {
+        progress("build", `${step}: compiling`);
         console.log(`  compiled ${await compile(service, outDir)}`);
       }
       if (service.database) {
         await Deno.mkdir(`${outDir}/data`, { recursive: true });
       }
       if (tool) {
+        progress("build", `${step}: building image ${meta.image}`);
         await buildImage(tool, meta.image, outDir);
         console.log(`  image ${meta.image} on ${base} (${tool})`);
       }

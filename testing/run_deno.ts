@@ -21,25 +21,45 @@ export interface DenoRun {
   seconds: number;
 }
 
+// How this machine reaches the network: its certificate authorities and
+// proxies. A child that downloads (a first run) needs them; they configure
+// no service.
+const NETWORK = [
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "NODE_EXTRA_CA_CERTS",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+];
+
 /**
- * The only variables a test's child process inherits: `PATH` and `HOME`,
- * so no setting of the test run (a database, a key folder) leaks into it.
+ * The only variables a test's child process inherits: `PATH`, `HOME` and
+ * the machine's network trust (certificate authorities, proxies), so no
+ * setting of the test run (a database, a key folder) leaks into it.
  *
- * @param env More environment; it wins over the two.
+ * @param env More environment; it wins over the rest.
  * @returns The environment, for `Deno.Command` with `clearEnv: true`.
  * @example Usage
  * ```ts
  * import { cleanEnv } from "./run_deno.ts";
  *
- * Object.keys(cleanEnv({ PORT: "8000" })); // ["PATH", "HOME", "PORT"]
+ * cleanEnv({ PORT: "8000" }).PORT; // "8000"
  * ```
  */
 export function cleanEnv(
   env: Record<string, string> = {},
 ): Record<string, string> {
+  const network = NETWORK.flatMap((name) => {
+    const value = Deno.env.get(name);
+    return value === undefined ? [] : [[name, value]];
+  });
   return {
     PATH: Deno.env.get("PATH") ?? "",
     HOME: Deno.env.get("HOME") ?? "",
+    ...Object.fromEntries(network),
     ...env,
   };
 }

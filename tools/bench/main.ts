@@ -23,6 +23,8 @@ import { median } from "./median.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
 import { timeTokens } from "./tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+import { progress } from "../progress.ts";
+import { watchParent } from "../parent_watch.ts";
 import {
   freePort,
   type ServiceProcess,
@@ -103,9 +105,7 @@ async function load(
 }
 
 // What the bench is doing, on stderr: the results alone go to stdout.
-function progress(line: string): void {
-  console.error(`bench: ${line}`);
-}
+const say = (line: string) => progress("bench", line);
 
 function rssMb(pid: number): number {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
@@ -122,16 +122,22 @@ if (import.meta.main) {
     example: "BENCH_ROUNDS=3 deno task bench",
   }, { args: Deno.args, options: {} });
   // Stopped on SIGINT, SIGTERM or SIGHUP too (a terminal, `timeout`, a CI
-  // runner), newest first: nothing the bench started outlives it.
+  // runner) or when its parent dies, newest first: nothing the bench
+  // started outlives it.
   const started: (() => Promise<unknown>)[] = [];
+  const stopAll = async (why: string, code: number) => {
+    say(`stopping on ${why}`);
+    for (const stop of started.reverse()) await stop().catch(() => {});
+    Deno.exit(code);
+  };
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    Deno.addSignalListener(signal, async () => {
-      progress(`stopping on ${signal}`);
-      for (const stop of started.reverse()) await stop().catch(() => {});
-      Deno.exit(signal === "SIGINT" ? 130 : 143);
-    });
+    Deno.addSignalListener(
+      signal,
+      () => stopAll(signal, signal === "SIGINT" ? 130 : 143),
+    );
   }
-  progress(
+  watchParent(() => stopAll("its parent's exit", 143));
+  say(
     `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s (about ${
       Math.ceil(4 * (4 + rounds * (3 * Number(seconds) + 3)) / 60)
     } min), then the token timing`,
@@ -163,7 +169,7 @@ if (import.meta.main) {
   // floor, which logs nothing, does not pay for.
   const start = (entry: string, env: Record<string, string>) =>
     startService(`${root}/${entry}`, env, undefined, undefined, "discard");
-  progress("starting users and thoughts");
+  say("starting users and thoughts");
   const users = await start("users/main.ts", {
     ...common,
     POSTGRES_DB: dbs.users,
@@ -303,7 +309,7 @@ if (import.meta.main) {
         of scenarios
           .entries()
     ) {
-      progress(`[${step + 1}/${scenarios.length}] ${name}`);
+      say(`[${step + 1}/${scenarios.length}] ${name}`);
       // The first seconds of an endpoint compile its code; they count for neither.
       await load(server.url + path, ...request, "2", clients);
       await load(floor.url + floorPath, ...request, "2", clients);
@@ -312,7 +318,7 @@ if (import.meta.main) {
       const pairs: [service: Measured, floor: Measured][] = [];
       for (let round = 0; round < rounds; round++) {
         if (Deno.stderr.isTerminal()) {
-          progress(
+          say(
             `[${step + 1}/${scenarios.length}] ${name}: round ${
               round + 1
             } of ${rounds}`,

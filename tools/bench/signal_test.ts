@@ -33,51 +33,57 @@ async function describe(pids: number[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-Deno.test({
-  name: "SIGTERM mid-run stops the bench with everything it started",
-  ignore: missing("postgresql"),
-}, async () => {
+// Starts the bench (under a shell when its parent is to die), waits until
+// the first endpoint is loaded (the cluster and all three servers are up),
+// stops it as `how` says, and checks that nothing it started is left.
+async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
   // Only what the bench starts is its own: anything matching before it ran
   // belongs to someone else.
   const before = await running();
-  const bench = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${root}tools/bench/main.ts`],
-    // Its own throwaway cluster, also in the CI run against PostgreSQL.
-    clearEnv: true,
-    env: cleanEnv({ BENCH_SECONDS: "1", BENCH_ROUNDS: "1" }),
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const bench = `${root}tools/bench/main.ts`;
+  const child = new Deno.Command(
+    how === "parent" ? "sh" : Deno.execPath(),
+    {
+      args: how === "parent"
+        ? ["-c", `"$0" run -A "$1" & wait`, Deno.execPath(), bench]
+        : ["run", "-A", bench],
+      // Its own throwaway cluster, also in the CI run against PostgreSQL.
+      clearEnv: true,
+      env: cleanEnv({ BENCH_SECONDS: "1", BENCH_ROUNDS: "1" }),
+      stdout: "null",
+      stderr: "piped",
+    },
+  ).spawn();
   const lines: string[] = [];
-  // Read all along (a closed pipe would fail the bench's own writes), and
-  // wait until the first endpoint is loaded: the cluster and all three
-  // servers are up.
+  // Read all along (a closed pipe would fail the bench's own writes), until
+  // the bench and all it started have closed it.
   let seen = () => {};
   const started = new Promise<void>((resolve) => seen = resolve);
   const drained = (async () => {
     for await (
-      const chunk of bench.stderr.pipeThrough(new TextDecoderStream())
+      const chunk of child.stderr.pipeThrough(new TextDecoderStream())
     ) {
       lines.push(chunk);
       if (lines.join("").includes("[1/4]")) seen();
     }
   })();
-  let status: Deno.CommandStatus | undefined;
   try {
     // Or the bench has ended on its own, which the checks below report.
-    await Promise.race([started, bench.status]);
+    await Promise.race([started, child.status]);
     const clusters = (await ours("thoughts_pg_")).filter((p) => !before.has(p));
     assertOk(clusters.length > 0, lines.join(""));
   } finally {
     // Also when an assertion failed: a bench left running outlives the test.
     try {
-      bench.kill("SIGTERM");
+      child.kill(how === "parent" ? "SIGKILL" : "SIGTERM");
     } catch { /* it has ended */ }
-    status = await bench.status;
   }
+  const status = await child.status;
   await drained;
-  assertOk(lines.join("").includes("stopping on SIGTERM"), lines.join(""));
-  assertEquals(status.code, 143, lines.join(""));
+  const said = lines.join("");
+  const why = how === "parent" ? "its parent's exit" : "SIGTERM";
+  assertOk(said.includes(`stopping on ${why}`), said);
+  if (how === "SIGTERM") assertEquals(status.code, 143, said);
   // The postmaster and the services the bench started. A process may be in
   // its last moments of exiting (the postmaster removes its pid file, which
   // pg_ctl waits for, just before it ends): a second to go is allowed.
@@ -87,5 +93,16 @@ Deno.test({
     if (left.length === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assertEquals(left, [], `${await describe(left)}\n${lines.join("")}`);
-});
+  assertEquals(left, [], `${await describe(left)}\n${said}`);
+}
+
+Deno.test({
+  name: "SIGTERM mid-run stops the bench with everything it started",
+  ignore: missing("postgresql"),
+}, () => stopMidRun("SIGTERM"));
+
+Deno.test({
+  name:
+    "the death of its parent mid-run stops the bench with everything it started",
+  ignore: missing("postgresql"),
+}, () => stopMidRun("parent"));

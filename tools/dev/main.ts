@@ -6,6 +6,7 @@
  * @module
  */
 
+import { watchParent } from "../parent_watch.ts";
 import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
 import { ensureDevKeys } from "./keys.ts";
@@ -128,6 +129,8 @@ export async function dev(args: string[]): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     Deno.addSignalListener(signal, () => stop(0));
   }
+  // Or the process that started it dies (a killed terminal or runner).
+  watchParent(() => stop(1));
 
   try {
     for (

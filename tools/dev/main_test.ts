@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
 }
 
 /** `deno task dev` on free ports and temporary folders, until it is ready. */
-async function runDev() {
+async function runDev(env: Record<string, string> = {}) {
   const data = await Deno.makeTempDir({ prefix: "thoughts_dev_" });
   const ports = {
     users: freePort(),
@@ -52,7 +52,7 @@ async function runDev() {
     cwd: root,
     // As on a newcomer's machine: none of the test run's database settings.
     clearEnv: true,
-    env: cleanEnv(),
+    env: cleanEnv(env),
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -151,6 +151,37 @@ Deno.test("deno task dev runs the system, logs a sample user in, and stops all t
   }
 });
 
+Deno.test("a first run on a fresh machine prints no warning box and no deprecation warning", async () => {
+  // An empty Deno cache: every npm package is fetched and set up, as on a
+  // newcomer's first commands. Not quiet (-q): `deno task` warns itself.
+  const cache = await Deno.makeTempDir({ prefix: "thoughts_deno_dir_" });
+  const task = async (...args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["task", ...args],
+      cwd: root,
+      clearEnv: true,
+      env: cleanEnv({ DENO_DIR: cache, NO_COLOR: "1" }),
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assertEquals(out.code, 0, stderr);
+    return stderr;
+  };
+  try {
+    let said = await task("dev", "--help");
+    const dev = await runDev({ DENO_DIR: cache });
+    dev.process.kill("SIGINT");
+    await dev.finished();
+    // The services' own output reaches dev's standard output, prefixed.
+    said += dev.output() + await dev.stderr;
+    said += await task("k8s:check");
+    for (const warning of ["Warning", "Deprecation", "Ignored build scripts"]) {
+      assertOk(!said.includes(warning), said);
+    }
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
 Deno.test("deno task dev stops all three when its terminal closes (SIGHUP)", async () => {
   const dev = await runDev();
   dev.process.kill("SIGHUP");
@@ -161,6 +192,22 @@ Deno.test("deno task dev stops all three when its terminal closes (SIGHUP)", asy
     [],
     "every service exited",
   );
+});
+
+Deno.test("deno task dev stops all three when the process that started it is killed", async () => {
+  const dev = await runDev();
+  // No signal reaches dev itself: its parent, `deno task`, just vanishes.
+  dev.process.kill("SIGKILL");
+  const deadline = Date.now() + 15_000;
+  while (Object.values(dev.pids).some(alive) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assertEquals(
+    Object.values(dev.pids).filter(alive),
+    [],
+    "every service exited",
+  );
+  await dev.finished();
 });
 
 Deno.test("deno task dev stops the others with a non-zero exit when one service crashes", async () => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import "./_quiet_deprecations.ts";
 import { parseCli, type Usage } from "../cli.ts";
 import {
   checkManifests,

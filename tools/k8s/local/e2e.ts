@@ -4,7 +4,13 @@
 // a rolling update of thoughts under load, and `down`. CI runs this file on
 // its own (`deno test -A tools/k8s/local/e2e.ts`): it takes minutes and
 // leaves images behind.
-import { assertEquals, assertOk, freePort, runDeno } from "@thoughts/testing";
+import {
+  assertEquals,
+  assertOk,
+  cleanEnv,
+  freePort,
+  runDeno,
+} from "@thoughts/testing";
 import { chromium } from "playwright-core";
 import { podAddress, podman } from "./podman.ts";
 
@@ -65,6 +71,34 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         "--image",
       );
       await task("secrets", "--out", secrets, "--force");
+    });
+
+    await t.step("SIGTERM mid-up removes what up started", async () => {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          `${root}tools/k8s/local/main.ts`,
+          "up",
+          ...local.slice(1),
+        ],
+        clearEnv: true,
+        env: cleanEnv({ NO_COLOR: "1" }),
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      let said = "";
+      for await (
+        const text of child.stderr.pipeThrough(new TextDecoderStream())
+      ) {
+        said += text;
+        // The database is up and users is starting.
+        if (said.includes("[2/7]")) child.kill("SIGTERM");
+      }
+      const status = await child.status;
+      assertEquals(status.code, 143, said);
+      assertOk(said.includes("stopping on SIGTERM"), said);
+      await assertNothingLeft();
     });
 
     await t.step("up: every pod ready, the frontend on 127.0.0.1", async () => {
@@ -250,26 +284,29 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
     await Deno.remove(secrets, { recursive: true });
   }
 
-  await t.step("down leaves nothing behind", async () => {
-    assertEquals(
-      await podman([
-        "pod",
-        "ls",
-        "--filter",
-        "label=thoughts-local=true",
-        "--format",
-        "{{.Name}}",
-      ]),
-      "",
-    );
-    const networks = await podman(["network", "ls", "--format", "{{.Name}}"]);
-    assertOk(!networks.includes("thoughts-local"), networks);
-    const volumes = await podman(["volume", "ls", "--format", "{{.Name}}"]);
-    assertOk(!/data-postgres-0|postgres-init/.test(volumes), volumes);
-    const secretsLeft = await podman(["secret", "ls", "--format", "{{.Name}}"]);
-    assertOk(!secretsLeft.includes("thoughts-secrets"), secretsLeft);
-    assertOk(
-      !await Deno.stat(`${root}.k8s-local`).then(() => true, () => false),
-    );
-  });
+  await t.step("down leaves nothing behind", assertNothingLeft);
 });
+
+// No pod, network, volume, Secret or secret folder of k8s:local.
+async function assertNothingLeft(): Promise<void> {
+  assertEquals(
+    await podman([
+      "pod",
+      "ls",
+      "--filter",
+      "label=thoughts-local=true",
+      "--format",
+      "{{.Name}}",
+    ]),
+    "",
+  );
+  const networks = await podman(["network", "ls", "--format", "{{.Name}}"]);
+  assertOk(!networks.includes("thoughts-local"), networks);
+  const volumes = await podman(["volume", "ls", "--format", "{{.Name}}"]);
+  assertOk(!/data-postgres-0|postgres-init/.test(volumes), volumes);
+  const secretsLeft = await podman(["secret", "ls", "--format", "{{.Name}}"]);
+  assertOk(!secretsLeft.includes("thoughts-secrets"), secretsLeft);
+  assertOk(
+    !await Deno.stat(`${root}.k8s-local`).then(() => true, () => false),
+  );
+}

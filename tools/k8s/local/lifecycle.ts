@@ -9,6 +9,7 @@ import { SERVICES } from "../../build/services.ts";
 import { LOCAL_POSTGRES } from "../../build/postgres_image.ts";
 import { SECRET_FILES } from "../../keys/secrets.ts";
 import { loadManifests } from "../load.ts";
+import { progress } from "../../progress.ts";
 import { type LocalPod, localPods } from "./transform.ts";
 import {
   localPodNames,
@@ -33,6 +34,8 @@ export interface LocalSettings {
   port: number;
   /** Images to run instead of those the manifests name. */
   images?: Record<string, string>;
+  /** Stops `up` (which then removes what it started) or `roll`. */
+  signal?: AbortSignal;
 }
 
 // Monitoring's images (Prometheus, Grafana) come from registries this
@@ -89,13 +92,19 @@ async function createSecret(secretsDir: string): Promise<void> {
   );
 }
 
-async function start(pod: LocalPod): Promise<void> {
+async function start(
+  pod: LocalPod,
+  step: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  signal?.throwIfAborted();
+  progress("k8s:local", `${step} ${pod.name}: starting`);
   const started = performance.now();
   for (const folder of pod.secretFolders) await stageSecrets(folder, pod.uid);
   await playPod(pod);
-  const ip = await waitReady(pod);
+  const ip = await waitReady(pod, undefined, signal);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.error(`k8s:local: ${pod.name} ready at ${ip} in ${seconds} s`);
+  progress("k8s:local", `${step} ${pod.name}: ready at ${ip} in ${seconds} s`);
 }
 
 /**
@@ -144,7 +153,7 @@ export async function up(settings: LocalSettings): Promise<string> {
       }): run 'deno task k8s:local down' first`,
     );
   }
-  for (const line of skipped) console.error(`k8s:local: not played: ${line}`);
+  for (const line of skipped) progress("k8s:local", `not played: ${line}`);
   const exists = await podman(["network", "exists", NETWORK]).then(
     () => true,
     () => false,
@@ -152,8 +161,17 @@ export async function up(settings: LocalSettings): Promise<string> {
   if (!exists) await podman(["network", "create", NETWORK]);
   await createSecret(settings.secretsDir);
   try {
-    for (const pod of pods) await start(pod);
+    for (const [i, pod] of pods.entries()) {
+      await start(pod, `[${i + 1}/${pods.length}]`, settings.signal);
+    }
   } catch (error) {
+    if (settings.signal?.aborted) {
+      progress("k8s:local", `stopping on ${settings.signal.reason}`);
+      await down();
+      throw new Error(
+        `Stopped on ${settings.signal.reason}: removed what 'up' started`,
+      );
+    }
     if (!(error instanceof Error)) throw error;
     throw new Error(
       `${error.message}\nRun 'deno task k8s:local down' to remove what started`,
@@ -197,7 +215,15 @@ export async function roll(
     const previous = old[i];
     const holdsPort = pod.yaml.includes("hostPort:");
     if (previous && holdsPort) await removePod(previous, pod.graceSeconds);
-    await start(pod);
+    try {
+      await start(pod, `[${i + 1}/${wanted.length}]`, settings.signal);
+    } catch (error) {
+      if (!settings.signal?.aborted) throw error;
+      // As when kubectl is stopped mid-rollout: what was done stays.
+      throw new Error(
+        `Stopped on ${settings.signal.reason} with ${i} of ${wanted.length} pods replaced: roll again to finish`,
+      );
+    }
     if (previous && !holdsPort) await removePod(previous, pod.graceSeconds);
   }
   for (const extra of old.slice(wanted.length)) await removePod(extra);

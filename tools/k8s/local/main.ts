@@ -6,6 +6,8 @@
 
 import { parseCli, usageError } from "../../cli.ts";
 import { down, roll, up } from "./lifecycle.ts";
+import { progress } from "../../progress.ts";
+import { watchParent } from "../../parent_watch.ts";
 
 const root = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -44,13 +46,31 @@ if (import.meta.main) {
     }
     images[from] = to;
   }
-  const settings = { secretsDir: values.secrets, port, images };
+  // Stopped on a signal or its parent's death: 'up' removes what it started.
+  const stop = new AbortController();
+  let code = 1;
+  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    Deno.addSignalListener(name, () => {
+      code = name === "SIGINT" ? 130 : 143;
+      stop.abort(name);
+    });
+  }
+  watchParent(() => {
+    code = 143;
+    stop.abort("its parent's exit");
+  });
+  const settings = {
+    secretsDir: values.secrets,
+    port,
+    images,
+    signal: stop.signal,
+  };
   try {
     if (command === "up" && !workload) {
       console.log(await up(settings));
     } else if (command === "down" && !workload) {
       for (const line of await down()) {
-        console.error(`k8s:local: removed ${line}`);
+        progress("k8s:local", `removed ${line}`);
       }
     } else if (command === "roll" && workload && rest.length === 0) {
       await roll(settings, workload);
@@ -64,6 +84,6 @@ if (import.meta.main) {
       error instanceof ReferenceError
     ) throw error;
     console.error(`k8s:local: ${error.message}`);
-    Deno.exit(1);
+    Deno.exit(code);
   }
 }

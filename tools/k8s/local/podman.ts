@@ -153,6 +153,7 @@ export async function podAddress(pod: string): Promise<string> {
  *
  * @param pod The pod.
  * @param timeoutMs How long to wait.
+ * @param signal Stops the wait.
  * @returns Its address.
  * @throws {PodmanError} When it stops or is not ready in time, with its last log lines.
  * @example Usage
@@ -165,6 +166,7 @@ export async function podAddress(pod: string): Promise<string> {
 export async function waitReady(
   pod: LocalPod,
   timeoutMs = 120_000,
+  signal?: AbortSignal,
 ): Promise<string> {
   const ip = await podAddress(pod.name);
   const { readiness } = pod;
@@ -179,6 +181,7 @@ export async function waitReady(
         () => false,
       );
     if (ready) return ip;
+    signal?.throwIfAborted();
     const state =
       (await podman(["pod", "inspect", pod.name, "--format", "{{.State}}"]))
         .trim();
