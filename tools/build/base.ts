@@ -14,6 +14,7 @@
 import { BuildError } from "./build_error.ts";
 import { findImageTool, type ImageTool } from "./image.ts";
 import { buildRootImage, unpackDebs } from "./_debs.ts";
+import { progress } from "../progress.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the assembled base. */
@@ -89,11 +90,16 @@ export async function buildBase(
   try {
     const root = `${work}/rootfs`;
     await Deno.mkdir(root);
+    progress(
+      "build:base",
+      `[1/2] downloading and unpacking ${BASE_PACKAGES.length} Debian packages`,
+    );
     const packages = await unpackDebs(BASE_PACKAGES, root);
     for (const path of PRUNE) {
       await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
     }
     await finishRoot(root);
+    progress("build:base", `[2/2] building ${LOCAL_BASE}`);
     const id = await buildRootImage(
       builder,
       LOCAL_BASE,

@@ -15,6 +15,7 @@ import { BuildError } from "./build_error.ts";
 import { findImageTool, type ImageTool } from "./image.ts";
 import { GROUP, LOCAL_BASE, PASSWD } from "./base.ts";
 import { buildRootImage, unpackDebs } from "./_debs.ts";
+import { progress } from "../progress.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the local PostgreSQL image. */
@@ -125,6 +126,10 @@ export async function buildPostgresImage(
   try {
     const root = `${work}/rootfs`;
     await Deno.mkdir(root);
+    progress(
+      "build:postgres",
+      `[1/2] downloading and unpacking ${POSTGRES_PACKAGES.length} Debian packages`,
+    );
     const packages = await unpackDebs(POSTGRES_PACKAGES, root);
     for (const path of PRUNE) {
       await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
@@ -152,6 +157,7 @@ export async function buildPostgresImage(
       await Deno.chown(`${root}/${dir}`, 999, 999);
     }
     await Deno.chmod(`${root}/var/lib/postgresql/data`, 0o700);
+    progress("build:postgres", `[2/2] building ${LOCAL_POSTGRES}`);
     const id = await buildRootImage(
       builder,
       LOCAL_POSTGRES,
