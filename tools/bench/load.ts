@@ -1,7 +1,8 @@
 /**
  * A load generator run as its own process: `deno run -A load.ts URL
- * CONNECTIONS SECONDS [METHOD] [BODY] [HEADERS_JSON]`. Prints one JSON line:
- * requests, errors, requests/s, p50 and p99 latency in ms.
+ * CONNECTIONS SECONDS [METHOD] [BODY] [HEADERS_JSON]`. BODY holds one body
+ * per line, sent in turn. Prints one JSON line: requests, errors,
+ * requests/s, p50 and p99 latency in ms.
  *
  * @module
  */
@@ -18,12 +19,18 @@ if (import.meta.main) {
   const latencies: number[] = [];
   let errors = 0;
   const deadline = performance.now() + Number(seconds) * 1000;
-  const init = { method, headers: JSON.parse(headers), ...(body && { body }) };
+  const bodies = body.split("\n");
+  let sent = 0;
+  const init = () => ({
+    method,
+    headers: JSON.parse(headers),
+    ...(body && { body: bodies[sent++ % bodies.length] }),
+  });
   await Promise.all(Array.from({ length: Number(connections) }, async () => {
     while (performance.now() < deadline) {
       const started = performance.now();
       try {
-        const res = await fetch(url!, init);
+        const res = await fetch(url!, init());
         await res.arrayBuffer();
         if (res.ok) latencies.push(performance.now() - started);
         else errors++;

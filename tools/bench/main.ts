@@ -24,6 +24,8 @@ import { cpuSplit, pinProcesses } from "./pin.ts";
 import { timeTokens } from "./tokens.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { progress } from "../progress.ts";
+import { memoryTable, memoryUnderLoad, rssMb } from "./memory.ts";
+import { V8_FLAGS } from "../build/services.ts";
 import { watchParent } from "../parent_watch.ts";
 import {
   freePort,
@@ -37,6 +39,8 @@ const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";
 const connections = Deno.env.get("BENCH_CONNECTIONS") ?? "50";
 const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
+const memorySeconds = Deno.env.get("BENCH_MEMORY_SECONDS") ?? "60";
+const settleSeconds = Number(Deno.env.get("BENCH_SETTLE_SECONDS") ?? "30");
 
 async function postgresSettings(): Promise<
   {
@@ -107,17 +111,12 @@ async function load(
 // What the bench is doing, on stderr: the results alone go to stdout.
 const say = (line: string) => progress("bench", line);
 
-function rssMb(pid: number): number {
-  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 if (import.meta.main) {
   parseCli({
     task: "bench",
     synopsis: "",
     summary:
-      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor; about 7 minutes. Settings come from the environment: BENCH_SECONDS (3),\nBENCH_CONNECTIONS (50), BENCH_ROUNDS (7), DATABASE_ENGINE=POSTGRES with POSTGRES_*\nfor an existing server.",
+      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor, then measures their memory under load; about 10 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
     options: [],
     example: "BENCH_ROUNDS=3 deno task bench",
   }, { args: Deno.args, options: {} });
@@ -138,9 +137,12 @@ if (import.meta.main) {
   }
   watchParent(() => stopAll("its parent's exit", 143));
   say(
-    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s (about ${
-      Math.ceil(4 * (4 + rounds * (3 * Number(seconds) + 3)) / 60)
-    } min), then the token timing`,
+    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s, the token timing, then memory under ${memorySeconds} s of load twice (about ${
+      Math.ceil(
+        (4 * (4 + rounds * (3 * Number(seconds) + 3)) +
+          2 * (Number(memorySeconds) + settleSeconds)) / 60,
+      )
+    } min)`,
   );
   const pg = await postgresSettings();
   started.push(pg.stop);
@@ -164,11 +166,23 @@ if (import.meta.main) {
     }
     await admin.end();
   });
-  const common = { APP_ENV: "test", DATABASE_ENGINE: "POSTGRES", ...pg.env };
+  // Every server with the V8 heap settings of the images, the floor too.
+  const common = {
+    APP_ENV: "test",
+    DATABASE_ENGINE: "POSTGRES",
+    DENO_V8_FLAGS: V8_FLAGS,
+    ...pg.env,
+  };
   // Log lines go to /dev/null: collecting them here would take CPU the
   // floor, which logs nothing, does not pay for.
   const start = (entry: string, env: Record<string, string>) =>
-    startService(`${root}/${entry}`, env, undefined, undefined, "discard");
+    startService(
+      `${root}/${entry}`,
+      env,
+      undefined,
+      undefined,
+      "discard",
+    );
   say("starting users and thoughts");
   const users = await start("users/main.ts", {
     ...common,
@@ -182,9 +196,15 @@ if (import.meta.main) {
   try {
     const json = { "Content-Type": "application/json" };
     const [username, password] = ["bench", "correct horse"];
-    const credentials = JSON.stringify({ username, password });
     const api = usersApi(users.url);
     await api.createUser(username, password);
+    // Logins go to 16 accounts in turn, as many people log in: the users
+    // service refuses a 5th concurrent login to one account (login_throttle).
+    const accounts = Array.from({ length: 16 }, (_, i) => `bench${i}`);
+    for (const name of accounts) await api.createUser(name, password);
+    const credentials = accounts.map((name) =>
+      JSON.stringify({ username: name, password })
+    ).join("\n");
     const Authorized = await api.login(username, password);
     for (let i = 0; i < 100; i++) {
       await postThought(
@@ -193,10 +213,8 @@ if (import.meta.main) {
         `Benchmark thought number ${i} with some words in it`,
       );
     }
-    const idle = {
-      users: rssMb(users.process.pid),
-      thoughts: rssMb(thoughts.process.pid),
-    };
+    // Idle: started and seeded, before any load.
+    const idle = [users, thoughts].map((s) => rssMb(s.process.pid));
     const floorPort = freePort();
     started.push(() => users.stop("SIGKILL"), () => thoughts.stop("SIGKILL"));
     const floor = await start("tools/bench/floor.ts", {
@@ -217,6 +235,7 @@ if (import.meta.main) {
     // Equal halves of the shared core in the paired runs, whatever threads
     // each server runs (see ./bench/cgroup.ts).
     started.push(() => floor.stop("SIGKILL"));
+    const floorIdle = rssMb(floor.process.pid);
     groups = await cpuGroups(
       [users, thoughts, floor].map((s) => s.process.pid),
       `bench-${suffix}`,
@@ -374,10 +393,49 @@ if (import.meta.main) {
       );
     }
     const token = await timeTokens();
-    const loaded = {
-      users: rssMb(users.process.pid),
-      thoughts: rssMb(thoughts.process.pid),
-    };
+    // Memory: the services under mixed reads and logins at once, then the
+    // floor under the same load, each left idle afterwards.
+    const third = Math.round(Number(connections) / 3);
+    const reads = (server: ServiceProcess, paths: string[]) =>
+      Promise.all(paths.map((path, i) =>
+        load(
+          server.url + path,
+          "GET",
+          "",
+          i === 2 ? auth : {},
+          memorySeconds,
+          String(i === 2 ? Number(connections) - 2 * third : third),
+        )
+      ));
+    const logins = (server: ServiceProcess, path: string) =>
+      load(server.url + path, "POST", credentials, json, memorySeconds, "8");
+    say(
+      `memory: ${memorySeconds} s of mixed reads at ${connections} connections and logins at 8, then ${settleSeconds} s idle; then the floor alike`,
+    );
+    const [usersMemory, thoughtsMemory] = await memoryUnderLoad(
+      [users.process.pid, thoughts.process.pid],
+      () =>
+        Promise.all([
+          reads(thoughts, [
+            "/api/thoughts/?limit=20",
+            "/api/thoughts/1/",
+            "/api/me/thoughts/?limit=20",
+          ]),
+          logins(users, "/api/login/"),
+        ]),
+      settleSeconds,
+      idle,
+    );
+    const [floorMemory] = await memoryUnderLoad(
+      [floor.process.pid],
+      () =>
+        Promise.all([
+          reads(floor, ["/list", "/one", "/mine"]),
+          logins(floor, "/login"),
+        ]),
+      settleSeconds,
+      [floorIdle],
+    );
     console.log(
       `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
         useWrk
@@ -422,12 +480,15 @@ if (import.meta.main) {
       } µs`,
     );
     console.log(
-      `RSS MB: users ${idle.users.toFixed(0)} idle / ${
-        loaded.users.toFixed(0)
-      } after load; thoughts ${idle.thoughts.toFixed(0)} idle / ${
-        loaded.thoughts.toFixed(0)
-      } after load`,
+      `\nMemory: ${memorySeconds} s of list / one thought / my thoughts at ${connections} connections with logins at 8 (the floor alike, after), then ${settleSeconds} s idle; V8 ${V8_FLAGS}. Goal: peak at most 120 MB and 1.5 × idle, back within 10 % of idle:`,
     );
+    for (
+      const line of memoryTable([
+        ["users", usersMemory!],
+        ["thoughts", thoughtsMemory!],
+        ["floor (both roles)", floorMemory!],
+      ], settleSeconds)
+    ) console.log(line);
     await floor.stop("SIGKILL");
   } finally {
     await users.stop("SIGTERM");

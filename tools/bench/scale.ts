@@ -10,6 +10,7 @@
  * @module
  */
 
+import { V8_FLAGS } from "../build/services.ts";
 import { connect } from "./connect.ts";
 import { parseCli } from "../cli.ts";
 import { loadKeySet, signToken } from "@thoughts/shared/auth";
@@ -81,6 +82,7 @@ if (import.meta.main) {
         APP_ENV: "test",
         DATABASE_ENGINE: "POSTGRES",
         POSTGRES_DB: db,
+        DENO_V8_FLAGS: V8_FLAGS,
         ...pg.env,
       },
       undefined,

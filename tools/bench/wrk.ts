@@ -87,7 +87,8 @@ export async function hasWrk(): Promise<boolean> {
  * Loads a URL with wrk (one thread, `connections` connections).
  *
  * @param url The URL.
- * @param options Method, body, headers, connections and seconds.
+ * @param options Method, body (several, one per line, go in turn), headers,
+ * connections and seconds.
  * @returns The outcome.
  * @example Usage
  * ```ts
@@ -107,9 +108,18 @@ export async function runWrk(
   },
 ): Promise<LoadResult> {
   const script = await Deno.makeTempFile({ suffix: ".lua" });
+  // Several bodies, one per line, go in turn (logins as different users).
+  const bodies = options.body ? options.body.split("\n") : [];
   const lua = [
     `wrk.method = ${JSON.stringify(options.method ?? "GET")}`,
-    ...(options.body ? [`wrk.body = ${JSON.stringify(options.body)}`] : []),
+    ...(bodies.length === 1 ? [`wrk.body = ${JSON.stringify(bodies[0])}`] : []),
+    ...(bodies.length > 1
+      ? [
+        `local bodies = {${bodies.map((b) => JSON.stringify(b)).join(", ")}}`,
+        "local n = 0",
+        "request = function() n = n % #bodies + 1; return wrk.format(nil, nil, nil, bodies[n]) end",
+      ]
+      : []),
     ...Object.entries(options.headers ?? {}).map(([k, v]) =>
       `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
     ),

@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@thoughts/testing";
-import { parseWrk } from "./wrk.ts";
+import { hasWrk, parseWrk, runWrk } from "./wrk.ts";
 
 const OUTPUT = `Running 5s test @ http://127.0.0.1:8001/api/thoughts/1/
   1 threads and 50 connections
@@ -37,4 +37,61 @@ Deno.test("parseWrk() reads throughput, percentiles and errors", () => {
     Error,
     "Cannot read wrk output",
   );
+});
+
+// A server that counts the bodies it is sent.
+async function withBodyCounter(
+  fn: (url: string) => Promise<void>,
+): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    async (req) => {
+      const body = await req.text();
+      seen.set(body, (seen.get(body) ?? 0) + 1);
+      return new Response("ok");
+    },
+  );
+  try {
+    await fn(`http://127.0.0.1:${server.addr.port}/`);
+  } finally {
+    await server.shutdown();
+  }
+  return seen;
+}
+
+Deno.test("the Deno load generator sends several bodies in turn", async () => {
+  const seen = await withBodyCounter(async (url) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        new URL("./load.ts", import.meta.url).pathname,
+        url,
+        "2",
+        "1",
+        "POST",
+        "a\nb",
+      ],
+      stdout: "piped",
+    }).output();
+    assertEquals(JSON.parse(new TextDecoder().decode(out.stdout)).errors, 0);
+  });
+  assertEquals([...seen.keys()].sort(), ["a", "b"]);
+});
+
+Deno.test({
+  name: "wrk sends several bodies in turn",
+  ignore: !(await hasWrk()),
+}, async () => {
+  const seen = await withBodyCounter(async (url) => {
+    const result = await runWrk(url, {
+      method: "POST",
+      body: 'a "quoted"\nb',
+      connections: 2,
+      seconds: 1,
+    });
+    assertEquals(result.errors, 0);
+  });
+  assertEquals([...seen.keys()].sort(), ['a "quoted"', "b"]);
 });

@@ -175,6 +175,13 @@ Deno.test("compile and image settings are the narrowest that run the service", (
   assertStringIncludes(file, `FROM ${base}`);
   assertStringIncludes(file, "USER 65532:65532");
   assertStringIncludes(file, 'ENTRYPOINT ["/app/users"]');
+  // The V8 heap bounds, for either payload (not a compile flag).
+  for (const runtime of ["compiled", "deno"] as const) {
+    assertStringIncludes(
+      dockerfile(users, { base, runtime }),
+      "ENV DENO_V8_FLAGS=--max-semi-space-size=4,--max-old-space-size=64",
+    );
+  }
   assertStringIncludes(
     file,
     "COPY --chown=65532:65532 data/ /var/lib/thoughts/",

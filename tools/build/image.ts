@@ -9,6 +9,7 @@ import {
   IMAGE_DATA_DIR,
   permissionFlags,
   type ServiceSpec,
+  V8_FLAGS,
 } from "./services.ts";
 import { BuildError } from "./build_error.ts";
 
@@ -59,6 +60,7 @@ ${payload}
 COPY version.json ${app}/version.json
 ${data}USER 65532:65532
 ENV DENO_NO_UPDATE_CHECK=1
+ENV DENO_V8_FLAGS=${V8_FLAGS}
 EXPOSE 8000
 ENTRYPOINT ${JSON.stringify(entry)}
 `;

@@ -45,6 +45,16 @@ export const SERVICES: readonly ServiceSpec[] = [
   },
 ];
 
+/**
+ * The V8 heap every service runs with, as `DENO_V8_FLAGS` (set in the
+ * images, by `task dev` and by the bench): semi-spaces of 4 MB and an old
+ * generation of at most 64 MB (the live set is about 15 MB). Under load V8
+ * otherwise lets garbage grow the heap to about 200 MB RSS before it
+ * collects; measured in docs/benchmarks.md. An environment variable, not
+ * `--v8-flags`: `deno compile` would apply that to itself.
+ */
+export const V8_FLAGS = "--max-semi-space-size=4,--max-old-space-size=64";
+
 /** Where secrets are mounted in the image. */
 export const IMAGE_SECRETS_DIR = "/opt/keys";
 /** Where the embedded engine may keep data in the image. */

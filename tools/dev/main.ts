@@ -6,6 +6,7 @@
  * @module
  */
 
+import { V8_FLAGS } from "../build/services.ts";
 import { watchParent } from "../parent_watch.ts";
 import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
@@ -142,6 +143,7 @@ export async function dev(args: string[]): Promise<number> {
     ) {
       const env = {
         ...common,
+        DENO_V8_FLAGS: V8_FLAGS,
         PORT: port,
         ...(db && { PGLITE_DATA_DIR: `${data}/${service}` }),
       };
