@@ -1,4 +1,4 @@
-import { chromium } from "playwright-core";
+import { launchChromium } from "@thoughts/testing/browser";
 import {
   assertEquals,
   assertOk,
@@ -8,16 +8,6 @@ import {
   startBackends,
   startService,
 } from "@thoughts/testing";
-
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 Deno.test({
   name:
@@ -34,10 +24,7 @@ Deno.test({
   await backends.createUser("ada", "correct horse");
 
   const dir = await Deno.makeTempDir({ prefix: "thoughts_browser_" });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: CHROMIUM_FLAGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.goto(`${frontend.url}/`);

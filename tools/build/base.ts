@@ -12,9 +12,8 @@
  */
 
 import { BuildError } from "./build_error.ts";
-import { findImageTool, type ImageTool } from "./image.ts";
-import { buildRootImage, unpackDebs } from "./_debs.ts";
-import { progress } from "../progress.ts";
+import type { ImageTool } from "./image.ts";
+import { buildDebImage } from "./_debs.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the assembled base. */
@@ -82,36 +81,18 @@ export async function buildBase(
   outDir: string,
   tool?: ImageTool,
 ): Promise<{ id: string; packages: string[] }> {
-  const builder = tool ?? await findImageTool();
-  if (!builder) {
-    throw new BuildError("no_image_tool", "build:base needs podman or docker");
-  }
-  const work = await Deno.makeTempDir({ prefix: "thoughts_base_" });
-  try {
-    const root = `${work}/rootfs`;
-    await Deno.mkdir(root);
-    progress(
-      "build:base",
-      `[1/2] downloading and unpacking ${BASE_PACKAGES.length} Debian packages`,
-    );
-    const packages = await unpackDebs(BASE_PACKAGES, root);
-    for (const path of PRUNE) {
-      await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
-    }
-    await finishRoot(root);
-    progress("build:base", `[2/2] building ${LOCAL_BASE}`);
-    const id = await buildRootImage(
-      builder,
-      LOCAL_BASE,
-      root,
-      outDir,
-      CONTAINERFILE,
-      packages,
-    );
-    return { id, packages };
-  } finally {
-    await Deno.remove(work, { recursive: true });
-  }
+  return await buildDebImage(
+    {
+      task: "build:base",
+      tag: LOCAL_BASE,
+      packages: BASE_PACKAGES,
+      prune: PRUNE,
+      finish: finishRoot,
+      containerfile: CONTAINERFILE,
+    },
+    outDir,
+    tool,
+  );
 }
 
 // What the packages' install scripts would have done, without a shell.

@@ -12,10 +12,9 @@
  */
 
 import { BuildError } from "./build_error.ts";
-import { findImageTool, type ImageTool } from "./image.ts";
+import type { ImageTool } from "./image.ts";
 import { GROUP, LOCAL_BASE, PASSWD } from "./base.ts";
-import { buildRootImage, unpackDebs } from "./_debs.ts";
-import { progress } from "../progress.ts";
+import { buildDebImage } from "./_debs.ts";
 import { parseCli } from "../cli.ts";
 
 /** The tag of the local PostgreSQL image. */
@@ -115,61 +114,45 @@ export async function buildPostgresImage(
   outDir: string,
   options: { base?: string; tool?: ImageTool } = {},
 ): Promise<{ id: string; packages: string[] }> {
-  const builder = options.tool ?? await findImageTool();
-  if (!builder) {
-    throw new BuildError(
-      "no_image_tool",
-      "build:postgres needs podman or docker",
-    );
+  return await buildDebImage(
+    {
+      task: "build:postgres",
+      tag: LOCAL_POSTGRES,
+      packages: POSTGRES_PACKAGES,
+      prune: PRUNE,
+      finish: finishRoot,
+      containerfile: CONTAINERFILE(options.base ?? LOCAL_BASE),
+    },
+    outDir,
+    options.tool,
+  );
+}
+
+// The user postgres (999), its folders and the entry point.
+async function finishRoot(root: string): Promise<void> {
+  await Deno.mkdir(`${root}/etc`, { recursive: true });
+  await Deno.writeTextFile(
+    `${root}/etc/passwd`,
+    `${PASSWD}postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n`,
+  );
+  await Deno.writeTextFile(`${root}/etc/group`, `${GROUP}postgres:x:999:\n`);
+  await Deno.mkdir(`${root}/usr/local/bin`, { recursive: true });
+  await Deno.writeTextFile(
+    `${root}/usr/local/bin/docker-entrypoint`,
+    ENTRYPOINT,
+  );
+  await Deno.chmod(`${root}/usr/local/bin/docker-entrypoint`, 0o755);
+  for (
+    const dir of [
+      "var/lib/postgresql/data",
+      "var/run/postgresql",
+      "docker-entrypoint-initdb.d",
+    ]
+  ) {
+    await Deno.mkdir(`${root}/${dir}`, { recursive: true });
+    await Deno.chown(`${root}/${dir}`, 999, 999);
   }
-  const work = await Deno.makeTempDir({ prefix: "thoughts_postgres_" });
-  try {
-    const root = `${work}/rootfs`;
-    await Deno.mkdir(root);
-    progress(
-      "build:postgres",
-      `[1/2] downloading and unpacking ${POSTGRES_PACKAGES.length} Debian packages`,
-    );
-    const packages = await unpackDebs(POSTGRES_PACKAGES, root);
-    for (const path of PRUNE) {
-      await Deno.remove(`${root}/${path}`, { recursive: true }).catch(() => {});
-    }
-    await Deno.mkdir(`${root}/etc`, { recursive: true });
-    await Deno.writeTextFile(
-      `${root}/etc/passwd`,
-      `${PASSWD}postgres:x:999:999:PostgreSQL:/var/lib/postgresql:/bin/sh\n`,
-    );
-    await Deno.writeTextFile(`${root}/etc/group`, `${GROUP}postgres:x:999:\n`);
-    await Deno.mkdir(`${root}/usr/local/bin`, { recursive: true });
-    await Deno.writeTextFile(
-      `${root}/usr/local/bin/docker-entrypoint`,
-      ENTRYPOINT,
-    );
-    await Deno.chmod(`${root}/usr/local/bin/docker-entrypoint`, 0o755);
-    for (
-      const dir of [
-        "var/lib/postgresql/data",
-        "var/run/postgresql",
-        "docker-entrypoint-initdb.d",
-      ]
-    ) {
-      await Deno.mkdir(`${root}/${dir}`, { recursive: true });
-      await Deno.chown(`${root}/${dir}`, 999, 999);
-    }
-    await Deno.chmod(`${root}/var/lib/postgresql/data`, 0o700);
-    progress("build:postgres", `[2/2] building ${LOCAL_POSTGRES}`);
-    const id = await buildRootImage(
-      builder,
-      LOCAL_POSTGRES,
-      root,
-      outDir,
-      CONTAINERFILE(options.base ?? LOCAL_BASE),
-      packages,
-    );
-    return { id, packages };
-  } finally {
-    await Deno.remove(work, { recursive: true });
-  }
+  await Deno.chmod(`${root}/var/lib/postgresql/data`, 0o700);
 }
 
 if (import.meta.main) {

@@ -6,6 +6,7 @@ import {
   assertStringIncludes,
   cleanEnv,
   freePort,
+  runDeno,
 } from "@thoughts/testing";
 import { parseEnvFile } from "./env_file.ts";
 import { SAMPLE_USERS } from "./seed.ts";
@@ -156,15 +157,12 @@ Deno.test("a first run on a fresh machine prints no warning box and no deprecati
   // newcomer's first commands. Not quiet (-q): `deno task` warns itself.
   const cache = await Deno.makeTempDir({ prefix: "thoughts_deno_dir_" });
   const task = async (...args: string[]) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["task", ...args],
-      cwd: root,
-      clearEnv: true,
-      env: cleanEnv({ DENO_DIR: cache, NO_COLOR: "1" }),
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assertEquals(out.code, 0, stderr);
-    return stderr;
+    const run = await runDeno(["task", ...args], {
+      DENO_DIR: cache,
+      NO_COLOR: "1",
+    });
+    assertEquals(run.code, 0, run.stderr);
+    return run.stderr;
   };
   try {
     let said = await task("dev", "--help");

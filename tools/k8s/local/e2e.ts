@@ -11,8 +11,8 @@ import {
   freePort,
   runDeno,
 } from "@thoughts/testing";
-import { chromium } from "playwright-core";
-import { podAddress, podman } from "./podman.ts";
+import { launchChromium } from "@thoughts/testing/browser";
+import { localPodNames, podAddress, podman } from "./podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const BASE = "localhost/distroless-cc-debian12:nonroot";
@@ -130,15 +130,8 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
       async () => {
         // The operator's way in (docs/deployment.md): the users pod with the
         // admin token, as through `kubectl port-forward`.
-        const usersPod = (await podman([
-          "pod",
-          "ls",
-          "--filter",
-          "label=app=users",
-          "--format",
-          "{{.Name}}",
-        ])).split("\n")[0]!;
-        const usersIp = await podAddress(usersPod);
+        const [usersPod] = await localPodNames("users");
+        const usersIp = await podAddress(usersPod!);
         const created = await fetch(`http://${usersIp}:8000/admin/users/`, {
           method: "POST",
           headers: {
@@ -163,18 +156,7 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
     );
 
     await t.step("the frontend works in a browser", async () => {
-      const browser = await chromium.launch({
-        executablePath: "/usr/bin/chromium",
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage();
         await page.goto(`${frontend}/`);
@@ -199,14 +181,7 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
     await t.step(
       "the post read back through the other frontend replica",
       async () => {
-        const pods = (await podman([
-          "pod",
-          "ls",
-          "--filter",
-          "label=app=frontend",
-          "--format",
-          "{{.Name}}",
-        ])).split("\n").filter(Boolean).sort();
+        const pods = await localPodNames("frontend");
         assertEquals(pods.length, 2);
         const other = browser(`http://${await podAddress(pods[1]!)}:8000`);
         const login = await other("/login/", {
@@ -289,17 +264,7 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
 
 // No pod, network, volume, Secret or secret folder of k8s:local.
 async function assertNothingLeft(): Promise<void> {
-  assertEquals(
-    await podman([
-      "pod",
-      "ls",
-      "--filter",
-      "label=thoughts-local=true",
-      "--format",
-      "{{.Name}}",
-    ]),
-    "",
-  );
+  assertEquals(await localPodNames(), []);
   const networks = await podman(["network", "ls", "--format", "{{.Name}}"]);
   assertOk(!networks.includes("thoughts-local"), networks);
   const volumes = await podman(["volume", "ls", "--format", "{{.Name}}"]);

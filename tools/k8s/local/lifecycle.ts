@@ -63,11 +63,7 @@ async function plan(settings: LocalSettings) {
 }
 
 async function missingImages(pods: LocalPod[]): Promise<string[]> {
-  const images = new Set(
-    pods.flatMap((p) =>
-      [...p.yaml.matchAll(/image: (\S+)/g)].map((m) => m[1]!)
-    ),
-  );
+  const images = new Set(pods.flatMap((p) => p.images));
   const missing = [];
   for (const image of images) {
     const exists = await podman(["image", "exists", image]).then(
@@ -213,7 +209,7 @@ export async function roll(
   ).sort();
   for (const [i, pod] of wanted.entries()) {
     const previous = old[i];
-    const holdsPort = pod.yaml.includes("hostPort:");
+    const holdsPort = pod.hostPort !== undefined;
     if (previous && holdsPort) await removePod(previous, pod.graceSeconds);
     try {
       await start(pod, `[${i + 1}/${wanted.length}]`, settings.signal);

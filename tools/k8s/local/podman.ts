@@ -226,22 +226,24 @@ export async function removePod(
 /**
  * The pods of `k8s:local` that exist, by name.
  *
- * @returns Their names.
+ * @param app Only the pods with this `app` label.
+ * @returns Their names, sorted.
  * @example Usage
  * ```ts
  * import { localPodNames } from "./podman.ts";
  *
- * const names = await localPodNames();
+ * const frontends = await localPodNames("frontend");
  * ```
  */
-export async function localPodNames(): Promise<string[]> {
+export async function localPodNames(app?: string): Promise<string[]> {
   const out = await podman([
     "pod",
     "ls",
     "--filter",
     `label=${LOCAL_LABEL}=true`,
+    ...(app ? ["--filter", `label=app=${app}`] : []),
     "--format",
     "{{.Name}}",
   ]);
-  return out.split("\n").filter(Boolean);
+  return out.split("\n").filter(Boolean).sort();
 }

@@ -55,6 +55,10 @@ export interface LocalPod {
   /** Its `terminationGracePeriodSeconds`. */
   graceSeconds: number;
   readiness: Readiness;
+  /** The images its containers run. */
+  images: string[];
+  /** Its port on 127.0.0.1, when it has one. */
+  hostPort?: number;
 }
 
 /** What {@linkcode localPods} makes of the manifests. */
@@ -227,6 +231,8 @@ function pod(
     readiness,
     uid: spec.securityContext?.runAsUser ?? 0,
     graceSeconds: spec.terminationGracePeriodSeconds ?? 30,
+    images: spec.containers.map((c: Doc) => c.image),
+    ...(hostPort !== undefined && { hostPort }),
   };
 }
 

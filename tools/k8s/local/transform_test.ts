@@ -102,6 +102,7 @@ Deno.test("the StatefulSet claims a named volume and runs the local image", () =
   assertEquals(pg.volumes.sort(), ["data-postgres-0", "postgres-init"]);
   const spec = podOf(pg).spec;
   assertEquals(spec.containers[0].image, "localhost/thoughts-postgres:15");
+  assertEquals(pg.images, ["localhost/thoughts-postgres:15"]);
   assertOk(
     spec.volumes.some((v: { persistentVolumeClaim?: { claimName: string } }) =>
       v.persistentVolumeClaim?.claimName === "data-postgres-0"
@@ -120,6 +121,7 @@ Deno.test("no host port but the first frontend's, on 127.0.0.1; probes are waite
       ? [{ containerPort: 8000, hostPort: 8080, hostIP: "127.0.0.1" }]
       : undefined;
     assertEquals(container.ports, expected, pod.name);
+    assertEquals(pod.hostPort, expected?.[0]?.hostPort, pod.name);
     if (pod.workload !== "postgres") {
       assertEquals(pod.readiness, {
         kind: "http",
