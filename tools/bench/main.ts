@@ -17,7 +17,7 @@
 
 import { connect } from "./connect.ts";
 import { parseCli } from "../cli.ts";
-import { type CpuGroups, cpuGroups } from "./cgroup.ts";
+import { cpuGroups } from "./cgroup.ts";
 import { cpuReader, settle } from "./cpu.ts";
 import { median } from "./median.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
@@ -26,7 +26,7 @@ import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { progress } from "../progress.ts";
 import { memoryTable, memoryUnderLoad, rssMb } from "./memory.ts";
 import { V8_FLAGS } from "../build/services.ts";
-import { watchParent } from "../parent_watch.ts";
+import { Teardown } from "../teardown.ts";
 import {
   freePort,
   type ServiceProcess,
@@ -121,21 +121,9 @@ if (import.meta.main) {
     example: "BENCH_ROUNDS=3 deno task bench",
   }, { args: Deno.args, options: {} });
   // Stopped on SIGINT, SIGTERM or SIGHUP too (a terminal, `timeout`, a CI
-  // runner) or when its parent dies, newest first: nothing the bench
-  // started outlives it.
-  const started: (() => Promise<unknown>)[] = [];
-  const stopAll = async (why: string, code: number) => {
-    say(`stopping on ${why}`);
-    for (const stop of started.reverse()) await stop().catch(() => {});
-    Deno.exit(code);
-  };
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    Deno.addSignalListener(
-      signal,
-      () => stopAll(signal, signal === "SIGINT" ? 130 : 143),
-    );
-  }
-  watchParent(() => stopAll("its parent's exit", 143));
+  // runner) or when its parent dies: nothing the bench started outlives it.
+  const teardown = new Teardown();
+  teardown.exitOnStop((why) => say(`stopping on ${why}`));
   say(
     `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s, the token timing, then memory under ${memorySeconds} s of load twice (about ${
       Math.ceil(
@@ -144,8 +132,13 @@ if (import.meta.main) {
       )
     } min)`,
   );
+  await teardown.main(() => bench(teardown));
+}
+
+// The bench itself: everything it starts is undone by `teardown`.
+async function bench(teardown: Teardown): Promise<void> {
   const pg = await postgresSettings();
-  started.push(pg.stop);
+  teardown.defer(pg.stop);
   const split = await cpuSplit();
   // Sessions are forked from the server's main process and inherit its CPUs;
   // an outside server (DATABASE_ENGINE=POSTGRES) is left alone.
@@ -160,7 +153,7 @@ if (import.meta.main) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }
   // On an outside server (DATABASE_ENGINE=POSTGRES) the databases must go.
-  started.push(async () => {
+  teardown.defer(async () => {
     for (const name of Object.values(dbs)) {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
@@ -188,316 +181,299 @@ if (import.meta.main) {
     ...common,
     POSTGRES_DB: dbs.users,
   });
+  teardown.defer(() => users.stop("SIGTERM"));
   const thoughts = await start("thoughts/main.ts", {
     ...common,
     POSTGRES_DB: dbs.thoughts,
   });
-  let groups: CpuGroups | undefined;
-  try {
-    const json = { "Content-Type": "application/json" };
-    const [username, password] = ["bench", "correct horse"];
-    const api = usersApi(users.url);
-    await api.createUser(username, password);
-    // Logins go to 16 accounts in turn, as many people log in: the users
-    // service refuses a 5th concurrent login to one account (login_throttle).
-    const accounts = Array.from({ length: 16 }, (_, i) => `bench${i}`);
-    for (const name of accounts) await api.createUser(name, password);
-    const credentials = accounts.map((name) =>
-      JSON.stringify({ username: name, password })
-    ).join("\n");
-    const Authorized = await api.login(username, password);
-    for (let i = 0; i < 100; i++) {
-      await postThought(
-        thoughts.url,
-        Authorized,
-        `Benchmark thought number ${i} with some words in it`,
-      );
-    }
-    // Idle: started and seeded, before any load.
-    const idle = [users, thoughts].map((s) => rssMb(s.process.pid));
-    const floorPort = freePort();
-    started.push(() => users.stop("SIGKILL"), () => thoughts.stop("SIGKILL"));
-    const floor = await start("tools/bench/floor.ts", {
-      ...common,
-      POSTGRES_DB: dbs.thoughts,
-      USERS_DB: dbs.users,
-      PORT: String(floorPort),
-    });
-    if (split) {
-      // This process first, since that pins its children too; wrk, started
-      // from here later, inherits it.
-      await pinProcesses([Deno.pid], split.others);
-      await pinProcesses(
-        [users, thoughts, floor].map((s) => s.process.pid),
-        split.servers,
-      );
-    }
-    // Equal halves of the shared core in the paired runs, whatever threads
-    // each server runs (see ./bench/cgroup.ts).
-    started.push(() => floor.stop("SIGKILL"));
-    const floorIdle = rssMb(floor.process.pid);
-    groups = await cpuGroups(
-      [users, thoughts, floor].map((s) => s.process.pid),
-      `bench-${suffix}`,
+  teardown.defer(() => thoughts.stop("SIGTERM"));
+  const json = { "Content-Type": "application/json" };
+  const [username, password] = ["bench", "correct horse"];
+  const api = usersApi(users.url);
+  await api.createUser(username, password);
+  // Logins go to 16 accounts in turn, as many people log in: the users
+  // service refuses a 5th concurrent login to one account (login_throttle).
+  const accounts = Array.from({ length: 16 }, (_, i) => `bench${i}`);
+  for (const name of accounts) await api.createUser(name, password);
+  const credentials = accounts.map((name) =>
+    JSON.stringify({ username: name, password })
+  ).join("\n");
+  const Authorized = await api.login(username, password);
+  for (let i = 0; i < 100; i++) {
+    await postThought(
+      thoughts.url,
+      Authorized,
+      `Benchmark thought number ${i} with some words in it`,
     );
-    started.push(async () => await groups?.dispose());
-    const auth = { Authorization: Authorized };
-    type Request = [
-      method: string,
-      body: string,
-      headers: Record<string, string>,
-    ];
-    const get: Request = ["GET", "", {}];
-    // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
-    // would queue for seconds; 8 keep the core busy.
-    const scenarios: [
-      string,
-      ServiceProcess,
-      string,
-      string,
-      Request,
-      string?,
-    ][] = [
-      [
-        "list thoughts (20 rows)",
-        thoughts,
-        "/api/thoughts/?limit=20",
-        "/list",
-        get,
-      ],
-      ["one thought", thoughts, "/api/thoughts/1/", "/one", get],
-      [
-        "my thoughts (bearer)",
-        thoughts,
-        "/api/me/thoughts/?limit=20",
-        "/mine",
-        ["GET", "", auth],
-      ],
-      [
-        "login (8 connections)",
-        users,
-        "/api/login/",
-        "/login",
-        ["POST", credentials, json],
-        "8",
-      ],
-    ];
-    const cpuSeconds = await cpuReader();
-    // The CPU time of the server process per answered request, all its
-    // threads together, next to the run's own figures.
-    const measured = async (
-      server: ServiceProcess,
-      path: string,
-      request: Request,
-      clients?: string,
-    ): Promise<Measured> => {
-      const pid = server.process.pid;
-      const before = cpuSeconds(pid);
-      const result = await load(
-        server.url + path,
-        ...request,
-        seconds,
-        clients,
-      );
-      return {
-        ...result,
-        cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
-      };
+  }
+  // Idle: started and seeded, before any load.
+  const idle = [users, thoughts].map((s) => rssMb(s.process.pid));
+  const floorPort = freePort();
+  const floor = await start("tools/bench/floor.ts", {
+    ...common,
+    POSTGRES_DB: dbs.thoughts,
+    USERS_DB: dbs.users,
+    PORT: String(floorPort),
+  });
+  teardown.defer(() => floor.stop("SIGKILL"));
+  if (split) {
+    // This process first, since that pins its children too; wrk, started
+    // from here later, inherits it.
+    await pinProcesses([Deno.pid], split.others);
+    await pinProcesses(
+      [users, thoughts, floor].map((s) => s.process.pid),
+      split.servers,
+    );
+  }
+  // Equal halves of the shared core in the paired runs, whatever threads
+  // each server runs (see ./bench/cgroup.ts).
+  const floorIdle = rssMb(floor.process.pid);
+  const groups = await cpuGroups(
+    [users, thoughts, floor].map((s) => s.process.pid),
+    `bench-${suffix}`,
+  );
+  teardown.defer(async () => await groups?.dispose());
+  const auth = { Authorization: Authorized };
+  type Request = [
+    method: string,
+    body: string,
+    headers: Record<string, string>,
+  ];
+  const get: Request = ["GET", "", {}];
+  // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
+  // would queue for seconds; 8 keep the core busy.
+  const scenarios: [
+    string,
+    ServiceProcess,
+    string,
+    string,
+    Request,
+    string?,
+  ][] = [
+    [
+      "list thoughts (20 rows)",
+      thoughts,
+      "/api/thoughts/?limit=20",
+      "/list",
+      get,
+    ],
+    ["one thought", thoughts, "/api/thoughts/1/", "/one", get],
+    [
+      "my thoughts (bearer)",
+      thoughts,
+      "/api/me/thoughts/?limit=20",
+      "/mine",
+      ["GET", "", auth],
+    ],
+    [
+      "login (8 connections)",
+      users,
+      "/api/login/",
+      "/login",
+      ["POST", credentials, json],
+      "8",
+    ],
+  ];
+  const cpuSeconds = await cpuReader();
+  // The CPU time of the server process per answered request, all its
+  // threads together, next to the run's own figures.
+  const measured = async (
+    server: ServiceProcess,
+    path: string,
+    request: Request,
+    clients?: string,
+  ): Promise<Measured> => {
+    const pid = server.process.pid;
+    const before = cpuSeconds(pid);
+    const result = await load(
+      server.url + path,
+      ...request,
+      seconds,
+      clients,
+    );
+    return {
+      ...result,
+      cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
     };
-    // Work left in flight by one run (a login's PBKDF2 goes on after wrk
-    // has gone) must not be billed to the next.
-    const quiet = () =>
-      settle(cpuSeconds, [users, thoughts, floor].map((s) => s.process.pid));
-    const rows: string[] = [];
-    const cpuRows: string[] = [];
-    const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
-    const spread = (xs: number[]) =>
-      xs.length === 0
-        ? `${"n/a".padStart(8)}  (no round answered on both sides)`
-        : `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
-          Math.max(...xs).toFixed(2)
-        }`;
-    const summarise = (runs: LoadResult[]) => ({
-      rps: median(runs.map((r) => r.rps)),
-      p50: median(runs.map((r) => r.p50)),
-      p99: median(runs.map((r) => r.p99)),
-      errors: runs.reduce((n, r) => n + r.errors, 0),
-    });
-    for (
-      const [step, [name, server, path, floorPath, request, clients]]
-        of scenarios
-          .entries()
-    ) {
-      say(`[${step + 1}/${scenarios.length}] ${name}`);
-      // The first seconds of an endpoint compile its code; they count for neither.
-      await load(server.url + path, ...request, "2", clients);
-      await load(floor.url + floorPath, ...request, "2", clients);
-      const serviceRuns: LoadResult[] = [];
-      const floorRuns: LoadResult[] = [];
-      const pairs: [service: Measured, floor: Measured][] = [];
-      for (let round = 0; round < rounds; round++) {
-        if (Deno.stderr.isTerminal()) {
-          say(
-            `[${step + 1}/${scenarios.length}] ${name}: round ${
-              round + 1
-            } of ${rounds}`,
-          );
-        }
-        await quiet();
-        serviceRuns.push(
-          await load(server.url + path, ...request, seconds, clients),
-        );
-        await quiet();
-        floorRuns.push(
-          await load(floor.url + floorPath, ...request, seconds, clients),
-        );
-        await quiet();
-        // Then both at once, each with its own load generator, sharing the
-        // servers' core: a slow stretch of this VM, which moved runs taken
-        // one after the other by up to a third, slows both sides alike, and
-        // each side's share of the core buys requests at its own cost.
-        pairs.push(
-          await Promise.all([
-            measured(server, path, request, clients),
-            measured(floor, floorPath, request, clients),
-          ]),
+  };
+  // Work left in flight by one run (a login's PBKDF2 goes on after wrk
+  // has gone) must not be billed to the next.
+  const quiet = () =>
+    settle(cpuSeconds, [users, thoughts, floor].map((s) => s.process.pid));
+  const rows: string[] = [];
+  const cpuRows: string[] = [];
+  const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
+  const spread = (xs: number[]) =>
+    xs.length === 0
+      ? `${"n/a".padStart(8)}  (no round answered on both sides)`
+      : `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
+        Math.max(...xs).toFixed(2)
+      }`;
+  const summarise = (runs: LoadResult[]) => ({
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((n, r) => n + r.errors, 0),
+  });
+  for (
+    const [step, [name, server, path, floorPath, request, clients]] of scenarios
+      .entries()
+  ) {
+    say(`[${step + 1}/${scenarios.length}] ${name}`);
+    // The first seconds of an endpoint compile its code; they count for neither.
+    await load(server.url + path, ...request, "2", clients);
+    await load(floor.url + floorPath, ...request, "2", clients);
+    const serviceRuns: LoadResult[] = [];
+    const floorRuns: LoadResult[] = [];
+    const pairs: [service: Measured, floor: Measured][] = [];
+    for (let round = 0; round < rounds; round++) {
+      if (Deno.stderr.isTerminal()) {
+        say(
+          `[${step + 1}/${scenarios.length}] ${name}: round ${
+            round + 1
+          } of ${rounds}`,
         );
       }
-      const s = summarise(serviceRuns);
-      const f = summarise(floorRuns);
-      // A slow endpoint (login) can finish no request in a paired round.
-      const answered = pairs.filter(([service, floor]) =>
-        service.requests > 0 && floor.requests > 0
+      await quiet();
+      serviceRuns.push(
+        await load(server.url + path, ...request, seconds, clients),
       );
-      const ratios = answered.map(([service, floor]) =>
-        service.rps / floor.rps
+      await quiet();
+      floorRuns.push(
+        await load(floor.url + floorPath, ...request, seconds, clients),
       );
-      const cpuRatios = answered.map(([service, floor]) =>
-        floor.cpuUs / service.cpuUs
-      );
-      rows.push(
-        `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
-          fmt(f.rps, 0)
-        }${fmt(f.p50)}${fmt(f.p99)}   |${spread(ratios)}${
-          s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
-        }`,
-      );
-      const cpuUs = (side: 0 | 1) =>
-        answered.length === 0
-          ? "n/a"
-          : fmt(median(answered.map((pair) => pair[side].cpuUs)), 0);
-      cpuRows.push(
-        `${name.padEnd(24)}${cpuUs(0).padStart(11)}${
-          cpuUs(1).padStart(10)
-        }   |${spread(cpuRatios)}`,
+      await quiet();
+      // Then both at once, each with its own load generator, sharing the
+      // servers' core: a slow stretch of this VM, which moved runs taken
+      // one after the other by up to a third, slows both sides alike, and
+      // each side's share of the core buys requests at its own cost.
+      pairs.push(
+        await Promise.all([
+          measured(server, path, request, clients),
+          measured(floor, floorPath, request, clients),
+        ]),
       );
     }
-    const token = await timeTokens();
-    // Memory: the services under mixed reads and logins at once, then the
-    // floor under the same load, each left idle afterwards.
-    const third = Math.round(Number(connections) / 3);
-    const reads = (server: ServiceProcess, paths: string[]) =>
-      Promise.all(paths.map((path, i) =>
-        load(
-          server.url + path,
-          "GET",
-          "",
-          i === 2 ? auth : {},
-          memorySeconds,
-          String(i === 2 ? Number(connections) - 2 * third : third),
-        )
-      ));
-    const logins = (server: ServiceProcess, path: string) =>
-      load(server.url + path, "POST", credentials, json, memorySeconds, "8");
-    say(
-      `memory: ${memorySeconds} s of mixed reads at ${connections} connections and logins at 8, then ${settleSeconds} s idle; then the floor alike`,
+    const s = summarise(serviceRuns);
+    const f = summarise(floorRuns);
+    // A slow endpoint (login) can finish no request in a paired round.
+    const answered = pairs.filter(([service, floor]) =>
+      service.requests > 0 && floor.requests > 0
     );
-    const [usersMemory, thoughtsMemory] = await memoryUnderLoad(
-      [users.process.pid, thoughts.process.pid],
-      () =>
-        Promise.all([
-          reads(thoughts, [
-            "/api/thoughts/?limit=20",
-            "/api/thoughts/1/",
-            "/api/me/thoughts/?limit=20",
-          ]),
-          logins(users, "/api/login/"),
-        ]),
-      settleSeconds,
-      idle,
+    const ratios = answered.map(([service, floor]) => service.rps / floor.rps);
+    const cpuRatios = answered.map(([service, floor]) =>
+      floor.cpuUs / service.cpuUs
     );
-    const [floorMemory] = await memoryUnderLoad(
-      [floor.process.pid],
-      () =>
-        Promise.all([
-          reads(floor, ["/list", "/one", "/mine"]),
-          logins(floor, "/login"),
-        ]),
-      settleSeconds,
-      [floorIdle],
-    );
-    console.log(
-      `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
-        useWrk
-          ? "wrk"
-          : "a Deno process (install wrk for less load on the cores)"
-      }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
-        split
-          ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
-          : ""
-      }; ${
-        groups
-          ? "each server in a CPU cgroup of its own, of equal weight"
-          : "no CPU cgroup to use (needs root): the scheduler shares the servers' core by thread, not by server"
+    rows.push(
+      `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
+        fmt(f.rps, 0)
+      }${fmt(f.p50)}${fmt(f.p99)}   |${spread(ratios)}${
+        s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
       }`,
     );
-    console.log(
-      `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${
-        "floor req/s  p50 ms  p99 ms".padStart(27)
-      }   |   ratio  (range)`,
+    const cpuUs = (side: 0 | 1) =>
+      answered.length === 0
+        ? "n/a"
+        : fmt(median(answered.map((pair) => pair[side].cpuUs)), 0);
+    cpuRows.push(
+      `${name.padEnd(24)}${cpuUs(0).padStart(11)}${cpuUs(1).padStart(10)}   |${
+        spread(cpuRatios)
+      }`,
     );
-    for (const row of rows) console.log(row);
-    console.log(
-      `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core${
-        groups ? ", each server in its own CPU cgroup" : ""
-      }.`,
-    );
-    console.log(
-      `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
-        "".padEnd(24)
-      } service µs  floor µs   |   ratio  (range)`,
-    );
-    for (const row of cpuRows) console.log(row);
-    console.log(
-      `\ntoken verification (RS256, in process): ${
-        token.firstUs.toFixed(1)
-      } µs first time (rounds ${token.firstRangeUs[0].toFixed(0)}–${
-        token.firstRangeUs[1].toFixed(0)
-      }), ${
-        token.repeatedUs.toFixed(1)
-      } µs for a token seen before; the bare WebCrypto signature check (2048-bit) ${
-        token.webCryptoUs.toFixed(1)
-      } µs`,
-    );
-    console.log(
-      `\nMemory: ${memorySeconds} s of list / one thought / my thoughts at ${connections} connections with logins at 8 (the floor alike, after), then ${settleSeconds} s idle; V8 ${V8_FLAGS}. Goal: peak at most 120 MB and 1.5 × idle, back within 10 % of idle:`,
-    );
-    for (
-      const line of memoryTable([
-        ["users", usersMemory!],
-        ["thoughts", thoughtsMemory!],
-        ["floor (both roles)", floorMemory!],
-      ], settleSeconds)
-    ) console.log(line);
-    await floor.stop("SIGKILL");
-  } finally {
-    await users.stop("SIGTERM");
-    await thoughts.stop("SIGTERM");
-    await groups?.dispose();
-    for (const name of Object.values(dbs)) {
-      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
-    await admin.end();
-    await pg.stop();
   }
+  const token = await timeTokens();
+  // Memory: the services under mixed reads and logins at once, then the
+  // floor under the same load, each left idle afterwards.
+  const third = Math.round(Number(connections) / 3);
+  const reads = (server: ServiceProcess, paths: string[]) =>
+    Promise.all(paths.map((path, i) =>
+      load(
+        server.url + path,
+        "GET",
+        "",
+        i === 2 ? auth : {},
+        memorySeconds,
+        String(i === 2 ? Number(connections) - 2 * third : third),
+      )
+    ));
+  const logins = (server: ServiceProcess, path: string) =>
+    load(server.url + path, "POST", credentials, json, memorySeconds, "8");
+  say(
+    `memory: ${memorySeconds} s of mixed reads at ${connections} connections and logins at 8, then ${settleSeconds} s idle; then the floor alike`,
+  );
+  const [usersMemory, thoughtsMemory] = await memoryUnderLoad(
+    [users.process.pid, thoughts.process.pid],
+    () =>
+      Promise.all([
+        reads(thoughts, [
+          "/api/thoughts/?limit=20",
+          "/api/thoughts/1/",
+          "/api/me/thoughts/?limit=20",
+        ]),
+        logins(users, "/api/login/"),
+      ]),
+    settleSeconds,
+    idle,
+  );
+  const [floorMemory] = await memoryUnderLoad(
+    [floor.process.pid],
+    () =>
+      Promise.all([
+        reads(floor, ["/list", "/one", "/mine"]),
+        logins(floor, "/login"),
+      ]),
+    settleSeconds,
+    [floorIdle],
+  );
+  console.log(
+    `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
+      useWrk ? "wrk" : "a Deno process (install wrk for less load on the cores)"
+    }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
+      split
+        ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
+        : ""
+    }; ${
+      groups
+        ? "each server in a CPU cgroup of its own, of equal weight"
+        : "no CPU cgroup to use (needs root): the scheduler shares the servers' core by thread, not by server"
+    }`,
+  );
+  console.log(
+    `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${
+      "floor req/s  p50 ms  p99 ms".padStart(27)
+    }   |   ratio  (range)`,
+  );
+  for (const row of rows) console.log(row);
+  console.log(
+    `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core${
+      groups ? ", each server in its own CPU cgroup" : ""
+    }.`,
+  );
+  console.log(
+    `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
+      "".padEnd(24)
+    } service µs  floor µs   |   ratio  (range)`,
+  );
+  for (const row of cpuRows) console.log(row);
+  console.log(
+    `\ntoken verification (RS256, in process): ${
+      token.firstUs.toFixed(1)
+    } µs first time (rounds ${token.firstRangeUs[0].toFixed(0)}–${
+      token.firstRangeUs[1].toFixed(0)
+    }), ${
+      token.repeatedUs.toFixed(1)
+    } µs for a token seen before; the bare WebCrypto signature check (2048-bit) ${
+      token.webCryptoUs.toFixed(1)
+    } µs`,
+  );
+  console.log(
+    `\nMemory: ${memorySeconds} s of list / one thought / my thoughts at ${connections} connections with logins at 8 (the floor alike, after), then ${settleSeconds} s idle; V8 ${V8_FLAGS}. Goal: peak at most 120 MB and 1.5 × idle, back within 10 % of idle:`,
+  );
+  for (
+    const line of memoryTable([
+      ["users", usersMemory!],
+      ["thoughts", thoughtsMemory!],
+      ["floor (both roles)", floorMemory!],
+    ], settleSeconds)
+  ) console.log(line);
 }

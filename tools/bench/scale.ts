@@ -22,6 +22,7 @@ import {
 } from "@thoughts/testing";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
+import { Teardown } from "../teardown.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
@@ -55,10 +56,21 @@ if (import.meta.main) {
     console.error("bench:scale needs wrk (apt-get install wrk)");
     Deno.exit(1);
   }
-  await using pg = await startThrowawayPostgres();
+  // Stopped by a signal or its parent's death, it stops what it started.
+  const teardown = new Teardown();
+  teardown.exitOnStop((why) =>
+    console.error(`bench:scale: stopping on ${why}`)
+  );
+  await teardown.main(() => scale(teardown));
+}
+
+async function scale(teardown: Teardown): Promise<void> {
+  const pg = await startThrowawayPostgres();
+  teardown.defer(() => pg[Symbol.asyncDispose]());
   const split = await cpuSplit();
   if (split) await pinProcesses([await pg.pid()], split.others);
   const admin = connect(pg.env, "postgres");
+  teardown.defer(() => admin.end());
   const keys = await loadKeySet({
     reader: dirSecretReader(TEST_KEYS_DIR),
     appEnv: "test",
@@ -89,6 +101,7 @@ if (import.meta.main) {
       undefined,
       "discard",
     );
+    teardown.defer(() => thoughts.stop("SIGTERM"));
     if (split) {
       await pinProcesses([Deno.pid], split.others);
       await pinProcesses([thoughts.process.pid], split.servers);
@@ -121,7 +134,6 @@ if (import.meta.main) {
     }
     await thoughts.stop("SIGTERM");
   }
-  await admin.end();
   const at = (rows: number, name: string) =>
     results.find((r) => r.rows === rows && r.name === name)!.result;
   console.log(

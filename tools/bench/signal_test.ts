@@ -33,6 +33,13 @@ async function describe(pids: number[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
+// A failure's first line (all a CI summary shows of it): what went wrong,
+// then the bench's last lines.
+function account(what: string, lines: string[]): string {
+  const said = lines.join("").trim().split("\n");
+  return `${what}; the bench said: ${said.slice(-8).join(" | ")}`;
+}
+
 // Starts the bench (under a shell when its parent is to die), waits until
 // the first endpoint is loaded (the cluster and all three servers are up),
 // stops it as `how` says, and checks that nothing it started is left.
@@ -71,7 +78,7 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
     // Or the bench has ended on its own, which the checks below report.
     await Promise.race([started, child.status]);
     const clusters = (await ours("thoughts_pg_")).filter((p) => !before.has(p));
-    assertOk(clusters.length > 0, lines.join(""));
+    assertOk(clusters.length > 0, account("no cluster of its own", lines));
   } finally {
     // Also when an assertion failed: a bench left running outlives the test.
     try {
@@ -80,10 +87,14 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
   }
   const status = await child.status;
   await drained;
-  const said = lines.join("");
   const why = how === "parent" ? "its parent's exit" : "SIGTERM";
-  assertOk(said.includes(`stopping on ${why}`), said);
-  if (how === "SIGTERM") assertEquals(status.code, 143, said);
+  assertOk(
+    lines.join("").includes(`stopping on ${why}`),
+    account(`no "stopping on ${why}"`, lines),
+  );
+  if (how === "SIGTERM") {
+    assertEquals(status.code, 143, account(`exit ${status.code}`, lines));
+  }
   // The postmaster and the services the bench started. A process may be in
   // its last moments of exiting (the postmaster removes its pid file, which
   // pg_ctl waits for, just before it ends): a second to go is allowed.
@@ -93,7 +104,11 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
     if (left.length === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assertEquals(left, [], `${await describe(left)}\n${said}`);
+  assertEquals(
+    left,
+    [],
+    `${account("left running", lines)}\n${await describe(left)}`,
+  );
 }
 
 Deno.test({

@@ -1,0 +1,116 @@
+/**
+ * What a long task started (a throwaway cluster, servers, CPU groups),
+ * undone newest first, exactly once: when the task ends, or when a signal
+ * or its parent's death stops it midway. The task's own work goes on until
+ * the process exits, so an error it meets then (a server it was loading is
+ * gone) is the stop's doing: the stop's exit code wins over it.
+ *
+ * @module
+ */
+
+import { watchParent } from "./parent_watch.ts";
+
+/** One undo step. */
+export type Step = () => unknown;
+
+/**
+ * The undo steps of one task.
+ *
+ * @example Usage
+ * ```ts
+ * import { Teardown } from "./teardown.ts";
+ *
+ * const teardown = new Teardown();
+ * const undone: string[] = [];
+ * await teardown.main(() => {
+ *   teardown.defer(() => undone.push("cluster"));
+ *   teardown.defer(() => undone.push("server"));
+ *   return Promise.resolve();
+ * });
+ * undone; // ["server", "cluster"]
+ * ```
+ */
+export class Teardown {
+  #steps: Step[] = [];
+  #running?: Promise<void>;
+  #done = false;
+  #exit?: Promise<never>;
+  #onError: (error: unknown) => void;
+
+  /** @param onError Told of a step that failed; the others still run. */
+  constructor(
+    onError: (error: unknown) => void = (error) =>
+      console.error(
+        `teardown: ${error instanceof Error ? error.message : error}`,
+      ),
+  ) {
+    this.#onError = onError;
+  }
+
+  /** Whether a signal or the parent's death has begun to stop the task. */
+  get stopping(): boolean {
+    return this.#exit !== undefined;
+  }
+
+  /**
+   * Adds an undo step. One added after the teardown ran (the task was
+   * midway through starting something when it was stopped) runs at once.
+   */
+  defer(step: Step): void {
+    if (this.#done) {
+      void this.#step(step);
+      return;
+    }
+    this.#steps.push(step);
+  }
+
+  /** Runs the steps, newest first; every call gets the same single run. */
+  run(): Promise<void> {
+    return this.#running ??= (async () => {
+      // Steps added while others run join the queue.
+      for (let step; (step = this.#steps.pop());) await this.#step(step);
+      this.#done = true;
+    })();
+  }
+
+  /**
+   * Stops the task on SIGINT (exit 130), SIGTERM, SIGHUP or its parent's
+   * death (exit 143): tells `say` why, runs the teardown, exits.
+   */
+  exitOnStop(say: (why: string) => void): void {
+    const stop = (why: string, code: number) => {
+      if (this.#exit) return;
+      say(why);
+      this.#exit = this.run().then(() => Deno.exit(code));
+    };
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+      Deno.addSignalListener(
+        signal,
+        () => stop(signal, signal === "SIGINT" ? 130 : 143),
+      );
+    }
+    watchParent(() => stop("its parent's exit", 143));
+  }
+
+  /**
+   * Runs the task's work, then the teardown. After a stop began, the work's
+   * error is not reported: the process ends with the stop's code instead.
+   */
+  async main<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      // The one run a stop began, if it did: its exit comes first.
+      await this.run();
+      if (this.#exit) await this.#exit;
+    }
+  }
+
+  async #step(step: Step): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}
