@@ -25,9 +25,13 @@ import {
   denoExecutable,
 } from "./tools/build/runtime.ts";
 import { selectServices } from "./tools/build/services.ts";
-import { entryModule, versionFile } from "./tools/build/stamp.ts";
+import { entryModule, imageLabels, versionFile } from "./tools/build/stamp.ts";
 import { BuildError } from "./tools/build/build_error.ts";
-import { deriveStamp, type VersionMode } from "./tools/build/version.ts";
+import {
+  declaredRequires,
+  deriveStamp,
+  type VersionMode,
+} from "./tools/build/version.ts";
 import { progress } from "./tools/progress.ts";
 
 /**
@@ -105,7 +109,12 @@ export async function build(
       });
       const outDir = `${root}/dist/${service.name}`;
       await Deno.mkdir(outDir, { recursive: true });
-      const meta = versionFile(service, stamp, payload);
+      const meta = versionFile(
+        service,
+        stamp,
+        payload,
+        declaredRequires(manifest.requires, service.name),
+      );
       await Deno.writeTextFile(
         `${outDir}/entry.ts`,
         entryModule(service, stamp),
@@ -116,7 +125,7 @@ export async function build(
       );
       await Deno.writeTextFile(
         `${outDir}/Dockerfile`,
-        dockerfile(service, { base, runtime }),
+        dockerfile(service, { base, runtime, labels: imageLabels(meta) }),
       );
       console.log(
         `${service.name}: ${meta.version} (${meta.commit}) -> ${meta.image}`,

@@ -115,7 +115,7 @@ async function formField(c: FrontendContext, name: string): Promise<string> {
  *   }),
  *   keys: () => keys,
  *   dependencies: [],
- *   info: { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped" },
+ *   info: { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped", requires: {} },
  *   logger: memoryLogger().logger,
  *   now: () => new Date(),
  * });
@@ -293,16 +293,16 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   });
 
   app.get("/admin/versions", async (c) => {
-    const services = await collectVersions(
+    const view = await collectVersions(
       deps.info,
       deps.dependencies,
       backends,
       c.get("requestId"),
     );
     if ((c.req.header("Accept") ?? "").includes("application/json")) {
-      return c.json({ services });
+      return c.json(view);
     }
-    return page(c, "Versions", <VersionsPage services={services} />);
+    return page(c, "Versions", <VersionsPage view={view} />);
   });
   return app;
 }

@@ -7,7 +7,7 @@ import {
   checkBuildInfoMetric,
 } from "@thoughts/testing";
 import { createApp, SEARCH_MAX_LENGTH } from "./app.tsx";
-import { createBackends } from "./backend_clients.ts";
+import { createBackends, type Fetch } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
 import { testBackends, testKeys } from "./testing.ts";
 import type { UsersDeps } from "../users/app.ts";
@@ -18,19 +18,21 @@ const info = {
   version: "v3.7",
   commit: "f".repeat(40),
   source: "stamped",
+  requires: { thoughts_backend: "v1.6", users_backend: "v2.3" },
 } as const;
 const ORIGIN = "http://localhost";
 
 async function setup(
   versions?: { users: string; thoughts: string },
   users: Partial<UsersDeps> = {},
+  wrap: (fetch: Fetch) => Fetch = (fetch) => fetch,
 ) {
   const b = await testBackends(versions, users);
   const app = createApp({
     backends: createBackends({
       usersUrl: b.usersUrl,
       thoughtsUrl: b.thoughtsUrl,
-      fetch: b.fetch,
+      fetch: wrap(b.fetch),
       timeoutMs: 300,
     }),
     keys: () => testKeys,
@@ -415,7 +417,7 @@ Deno.test("a failing backend gives a readable error page, never a stack trace", 
 Deno.test("GET /admin/versions/ shows every service and whether each minimum holds", async (t) => {
   await using s = await setup({ users: "v2.3-4-gabcdef0", thoughts: "v1.5" });
   await t.step("JSON", async () => {
-    const { services } =
+    const { services, edges, warnings } =
       await (await s.get("/admin/versions/", undefined, "application/json"))
         .json();
     assertEquals(services.map((x: { service: string }) => x.service), [
@@ -434,6 +436,20 @@ Deno.test("GET /admin/versions/ shows every service and whether each minimum hol
       services[2].satisfied,
       services[2].commit,
     ], ["v2.3-4-gabcdef0", true, "a".repeat(40)]);
+    // The graph: the frontend's two requirements, and thoughts' own.
+    assertEquals(
+      edges.map((e: Record<string, unknown>) =>
+        `${e.from} ${e.fromVersion} -> ${e.to} ${e.minimum}: ${e.holds}`
+      ),
+      [
+        "frontend v3.7 -> thoughts_backend v1.6: false",
+        "frontend v3.7 -> users_backend v2.3: true",
+        "thoughts_backend v1.5 -> users_backend v2.3: true",
+      ],
+    );
+    assertEquals(warnings, [
+      "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
+    ]);
   });
   await t.step("HTML, with short commits and the full SHA", async () => {
     const html = await (await s.get("/admin/versions")).text();
@@ -441,19 +457,59 @@ Deno.test("GET /admin/versions/ shows every service and whether each minimum hol
       html,
       `<code title="${"a".repeat(40)}">aaaaaaa</code>`,
     );
-    assertStringIncludes(html, "v1.6: not met");
-    assertStringIncludes(html, "v2.3: holds");
+    assertStringIncludes(
+      html,
+      "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
+    );
+    assertStringIncludes(html, "not met on 1 of 1");
   });
   await t.step("an unreachable backend is shown as such", async () => {
     s.faults.users = "down";
-    const { services } =
+    const { services, warnings } =
       await (await s.get("/admin/versions/", undefined, "application/json"))
         .json();
     assertEquals([services[2].reachable, services[2].satisfied], [
       false,
       false,
     ]);
+    assertStringIncludes(warnings.join("\n"), "users_backend is unreachable");
   });
+});
+
+// Mid-rollout: a second replica of thoughts answers with the next version,
+// which needs more of users than runs.
+Deno.test("GET /admin/versions/ shows each version of a backend mid-rollout and its replicas", async () => {
+  let n = 0;
+  await using s = await setup(undefined, {}, (fetch) => async (request) => {
+    const response = await fetch(request);
+    if (!request.url.startsWith("http://thoughts/admin/version/")) {
+      return response;
+    }
+    const body = await response.json();
+    return Response.json(
+      n++ % 2 === 0 ? { ...body, instance: "thoughts-a-0" } : {
+        ...body,
+        version: "v1.7",
+        instance: "thoughts-b-0",
+        requires: { users_backend: "v2.4" },
+      },
+    );
+  });
+  const { services, warnings } =
+    await (await s.get("/admin/versions/", undefined, "application/json"))
+      .json();
+  assertEquals(
+    services[1].versions.map((v: { version: string; instances: string[] }) =>
+      `${v.version} ${v.instances.join(",")}`
+    ),
+    ["v1.6 thoughts-a-0", "v1.7 thoughts-b-0"],
+  );
+  assertEquals(warnings, [
+    "thoughts v1.7 requires users ≥ v2.4, but users runs v2.3",
+  ]);
+  const html = await (await s.get("/admin/versions/")).text();
+  assertStringIncludes(html, '<tr data-version="v1.7">');
+  assertStringIncludes(html, "1 replica");
 });
 
 Deno.test("backend calls carry the page's request ID", async () => {

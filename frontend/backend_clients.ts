@@ -30,6 +30,11 @@ export interface BackendOptions {
   thoughtsUrl: string;
   /** How requests are sent; the global `fetch` in production. */
   fetch: Fetch;
+  /**
+   * How `version()` asks: over a fresh connection each time in production,
+   * so that a Service's every replica can answer; `fetch` by default.
+   */
+  sampleFetch?: Fetch;
   /** How long a backend call may take before it fails. */
   timeoutMs: number;
 }
@@ -133,6 +138,7 @@ export function createBackends(options: BackendOptions): Backends {
     requestId: string,
     // A 503 that says when to come back is an answer for the page, not a failure.
     retryable = false,
+    send: Fetch = options.fetch,
   ): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set(REQUEST_ID_HEADER, requestId);
@@ -143,7 +149,7 @@ export function createBackends(options: BackendOptions): Backends {
     const attempts = (init.method ?? "GET") === "GET" ? 2 : 1;
     for (let attempt = 1; response === undefined; attempt++) {
       try {
-        response = await options.fetch(
+        response = await send(
           new Request(url, {
             ...init,
             headers,
@@ -257,6 +263,8 @@ export function createBackends(options: BackendOptions): Backends {
         `${url}/admin/version/`,
         {},
         requestId,
+        false,
+        options.sampleFetch,
       );
       if (!res.ok) {
         throw new HttpError(502, `'${url}' answered ${res.status}`, {

@@ -47,6 +47,8 @@ export async function main(
   const info = await resolveBuildInfo({
     service: SERVICE,
     declared: manifest.version,
+    requires: manifest.requires,
+    instance: env.HOSTNAME,
     stamp,
     cwd: import.meta.dirname ?? ".",
   });
@@ -61,11 +63,14 @@ export async function main(
     timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
   });
   const lifecycle = { draining: false };
+  const sampler = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
   const app = createApp({
     backends: createBackends({
       usersUrl: config.USER_BACKEND_URL,
       thoughtsUrl: config.THOUGHTS_BACKEND_URL,
       fetch: (request) => fetch(request),
+      // No pooled connection: each version sample may reach another replica.
+      sampleFetch: (request) => fetch(request, { client: sampler }),
       timeoutMs: config.BACKEND_TIMEOUT_MS,
     }),
     keys: () => ring.current(),

@@ -60,6 +60,7 @@ export async function testBackends(
         version: versions.users,
         commit: "a".repeat(40),
         source: "stamped",
+        requires: {},
       },
       ...usersDeps,
     }),
@@ -71,6 +72,7 @@ export async function testBackends(
         version: versions.thoughts,
         commit: "b".repeat(40),
         source: "stamped",
+        requires: { users_backend: "v2.3" },
       },
     }),
   ]);

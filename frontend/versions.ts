@@ -1,14 +1,22 @@
 /**
- * The facts behind `/admin/versions/`: each service's `/admin/version/`,
- * fetched live and in parallel, and whether each minimum holds.
+ * The facts behind `/admin/versions/`: each dependency's `/admin/version/`,
+ * asked several times over fresh connections so that every replica behind
+ * a Service is likely heard, grouped by version; and the dependency graph,
+ * one edge per requirement of each running version, with whether it holds.
  *
  * @module
  */
 
 import {
   type BuildInfo,
+  compareVersions,
   type Dependency,
-  satisfiesMinimum,
+  dependencyService,
+  groupReplicas,
+  parseVersionAnswer,
+  SAMPLES,
+  type VersionAnswer,
+  type VersionGroup,
 } from "@thoughts/shared/version";
 import type { Backends } from "./backend_clients.ts";
 
@@ -18,32 +26,95 @@ export interface ServiceStatus {
   /** The base URL; `null` for the frontend itself. */
   url: string | null;
   reachable: boolean;
+  /** The lowest version answering (the one every dependent must accept). */
   version?: string;
   commit?: string;
-  /** Why it is unreachable. */
+  /** Each version answering and the replicas that answered with it. */
+  versions: VersionGroup[];
+  /** Why it is unreachable, or why some answers failed. */
   error?: string;
   /** The minimum the frontend requires, if any. */
   minimum?: string;
-  /** Whether the version holds the minimum; `false` when unreachable. */
+  /** Whether every replica holds that minimum; `false` when unreachable. */
   satisfied?: boolean;
+}
+
+/** One requirement of one running version: `from` needs `to` at `minimum`. */
+export interface Edge {
+  from: string;
+  fromVersion: string;
+  /** The dependency's row, e.g. `users_backend`. */
+  to: string;
+  minimum: string;
+  /** The dependency's replicas: in all, and those below the minimum. */
+  replicas: number;
+  below: number;
+  holds: boolean;
+}
+
+/** The whole dashboard. */
+export interface VersionsView {
+  services: ServiceStatus[];
+  edges: Edge[];
+  /** One sentence per requirement not met, or service not heard. */
+  warnings: string[];
+}
+
+// Asks one dependency SAMPLES times at once.
+async function sample(
+  dep: Dependency,
+  backends: Backends,
+  requestId: string,
+): Promise<ServiceStatus> {
+  const host = new URL(dep.url).host;
+  const answers: VersionAnswer[] = [];
+  const errors: string[] = [];
+  await Promise.all(
+    Array.from({ length: SAMPLES }, async () => {
+      try {
+        const body = await backends.version(dep.url, requestId);
+        answers.push(parseVersionAnswer(body, host));
+      } catch (error) {
+        errors.push((error as Error).message);
+      }
+    }),
+  );
+  const versions = groupReplicas(answers);
+  const lowest = versions[0];
+  return {
+    service: dep.name,
+    url: dep.url,
+    reachable: answers.length > 0,
+    ...(lowest && { version: lowest.version, commit: lowest.commit }),
+    versions,
+    ...(errors.length > 0 && {
+      error: answers.length > 0
+        ? `${errors.length} of ${SAMPLES} answers failed: ${errors[0]}`
+        : errors[0],
+    }),
+    minimum: dep.minimum,
+    satisfied: versions.length > 0 &&
+      versions.every((v) => holds(v.version, dep.minimum)),
+  };
 }
 
 function holds(version: string, minimum: string): boolean {
   try {
-    return satisfiesMinimum(version, minimum);
+    return compareVersions(version, minimum) >= 0;
   } catch {
     return false;
   }
 }
 
 /**
- * Collects the status of the frontend and each dependency.
+ * Collects the versions of the frontend and its dependencies, and checks
+ * every requirement of every running version against every replica.
  *
  * @param info The frontend's own build info.
  * @param deps The dependencies and their minimums.
  * @param backends The client that fetches `/admin/version/`.
  * @param requestId Passed on to the backends.
- * @returns One row per service, the frontend first.
+ * @returns The rows (the frontend first), the edges and the warnings.
  * @example Usage
  * ```ts
  * import { createBackends } from "./backend_clients.ts";
@@ -52,13 +123,13 @@ function holds(version: string, minimum: string): boolean {
  * const backends = createBackends({
  *   usersUrl: "http://users-service",
  *   thoughtsUrl: "http://thoughts-service",
- *   fetch: () => Promise.resolve(Response.json({ version: "v2.2", commit: "c".repeat(40) })),
+ *   fetch: () => Promise.resolve(Response.json({ version: "v2.2", commit: "c".repeat(40), requires: {} })),
  *   timeoutMs: 1000,
  * });
- * const info = { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped" } as const;
+ * const info = { service: "frontend", version: "v3.7", commit: "e".repeat(40), source: "stamped", requires: { users_backend: "v2.3" } } as const;
  * const deps = [{ name: "users_backend", url: "http://users-service", minimum: "v2.3" }];
- * const rows = await collectVersions(info, deps, backends, "req-1");
- * rows.map((row) => row.satisfied); // [undefined, false]
+ * const view = await collectVersions(info, deps, backends, "req-1");
+ * view.warnings; // ["frontend v3.7 requires users ≥ v2.3, but users runs v2.2"]
  * ```
  */
 export async function collectVersions(
@@ -66,39 +137,71 @@ export async function collectVersions(
   deps: readonly Dependency[],
   backends: Backends,
   requestId: string,
-): Promise<ServiceStatus[]> {
+): Promise<VersionsView> {
   const self: ServiceStatus = {
     service: "frontend",
     url: null,
     reachable: true,
     version: info.version,
     commit: info.commit,
+    versions: [{
+      version: info.version,
+      commit: info.commit,
+      requires: info.requires,
+      instances: [info.instance ?? "this replica"],
+    }],
   };
-  const rows = await Promise.all(
-    deps.map(async (dep): Promise<ServiceStatus> => {
-      try {
-        const body = await backends.version(dep.url, requestId);
-        const version = String(body.version ?? "");
-        return {
-          service: dep.name,
-          url: dep.url,
-          reachable: true,
-          version,
-          commit: String(body.commit ?? ""),
-          minimum: dep.minimum,
-          satisfied: holds(version, dep.minimum),
+  const rows = [
+    self,
+    ...await Promise.all(deps.map((d) => sample(d, backends, requestId))),
+  ];
+  const edges: Edge[] = [];
+  const warnings: string[] = [];
+  for (const row of rows) {
+    if (!row.reachable) {
+      warnings.push(`${row.service} is unreachable: ${row.error}`);
+    }
+    for (const group of row.versions) {
+      for (const [to, minimum] of Object.entries(group.requires)) {
+        const target = rows.find((r) => r.service === to);
+        const replicas = target?.versions.flatMap((v) =>
+          v.instances.map(() => v.version)
+        ) ?? [];
+        const below = replicas.filter((v) => !holds(v, minimum));
+        const edge = {
+          from: row.service,
+          fromVersion: group.version,
+          to,
+          minimum,
+          replicas: replicas.length,
+          below: below.length,
+          holds: replicas.length > 0 && below.length === 0,
         };
-      } catch (error) {
-        return {
-          service: dep.name,
-          url: dep.url,
-          reachable: false,
-          error: (error as Error).message,
-          minimum: dep.minimum,
-          satisfied: false,
-        };
+        edges.push(edge);
+        if (!edge.holds && replicas.length > 0) {
+          warnings.push(
+            `${displayName(row.service)} ${group.version} requires ${
+              displayName(to)
+            } ≥ ${minimum}, but ${displayName(to)} runs ${
+              [...new Set(below)].join(" and ")
+            }${
+              below.length < replicas.length
+                ? ` on ${below.length} of ${replicas.length} replicas`
+                : ""
+            }`,
+          );
+        }
       }
-    }),
-  );
-  return [self, ...rows];
+    }
+  }
+  return { services: rows, edges, warnings };
+}
+
+// `users_backend` reads as `users` in a sentence.
+function displayName(name: string): string {
+  try {
+    return dependencyService(name);
+  } catch {
+    return name;
+  }
 }

@@ -22,6 +22,7 @@ export {
   testPostgresAdmin,
   testPostgresSettings,
 } from "./database.ts";
+export { type DevSystem, runDev } from "./dev.ts";
 export { checkDocsPage } from "./docs_check.ts";
 export { freshSigningKeys } from "./fresh_keys.ts";
 export { checkBuildInfoMetric } from "./metrics_check.ts";

@@ -46,6 +46,7 @@ Deno.test("bad input to every endpoint gets a 4xx JSON error, never a 500, and c
       version: "v3.7",
       commit: "f".repeat(40),
       source: "stamped",
+      requires: {},
     },
     logger: memoryLogger().logger,
     now: () => new Date(),

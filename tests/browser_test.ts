@@ -115,17 +115,15 @@ Deno.test({
         "JSON log lines with the ID",
       );
     }
-    const versions = await page.locator("table").textContent() ?? "";
-    for (
-      const part of [
-        "thoughts_backend",
-        "users_backend",
-        "v1.6: holds",
-        "v2.3: holds",
-      ]
-    ) {
+    const versions = await page.locator("table").first().textContent() ?? "";
+    for (const part of ["thoughts_backend", "users_backend", "v1.6", "v2.3"]) {
       assertStringIncludes(versions, part);
     }
+    // Every requirement holds: the frontend's two and thoughts' own.
+    const edges = await page.locator("table.edges tbody tr").allTextContents();
+    assertEquals(edges.length, 3, edges.join("\n"));
+    assertOk(edges.every((e) => e.includes("holds on 1 of 1")), edges.join());
+    assertEquals(await page.locator("ul.warnings").count(), 0);
 
     const docs = await browser.newPage();
     const requested: string[] = [];

@@ -155,7 +155,7 @@ export const routes = {
  * const app = createApp({
  *   store: await createThoughtsStore(db),
  *   keys: () => keys,
- *   info: { service: "thoughts", version: "v1.6", commit: "d".repeat(40), source: "stamped" },
+ *   info: { service: "thoughts", version: "v1.6", commit: "d".repeat(40), source: "stamped", requires: {} },
  *   logger: memoryLogger().logger,
  *   now: () => new Date(),
  *   ping: () => db.ping(),

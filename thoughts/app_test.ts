@@ -19,6 +19,7 @@ const info = {
   version: "v1.6",
   commit: "d".repeat(40),
   source: "stamped",
+  requires: {},
 } as const;
 const now = new Date("2026-11-25T12:00:00.000Z");
 const seconds = now.getTime() / 1000;

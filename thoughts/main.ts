@@ -40,6 +40,8 @@ export async function main(
   return await startBackend({
     service: SERVICE,
     declared: manifest.version,
+    requires: manifest.requires,
+    instance: env.HOSTNAME,
     stamp,
     cwd: import.meta.dirname ?? ".",
     config: loadThoughtsConfig(env),

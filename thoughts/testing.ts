@@ -52,6 +52,7 @@ export async function testThoughtsApp(
       version: "v1.6",
       commit: "d".repeat(40),
       source: "stamped",
+      requires: {},
     },
     logger: memoryLogger().logger,
     now: () => new Date("2026-11-25T12:00:00.000Z"),

@@ -14,6 +14,7 @@ const TASKS = [
   "secrets",
   "rotate-keys",
   "check-deps",
+  "release",
 ];
 
 Deno.test("every task answers --help with its usage and exit 0", async (t) => {

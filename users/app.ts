@@ -140,7 +140,7 @@ const toJson = (user: User) => ({
  *   store: await createUsersStore(db),
  *   hasher: pbkdf2Hasher(1000),
  *   keys: () => keys,
- *   info: { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped" },
+ *   info: { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} },
  *   logger: memoryLogger().logger,
  *   tokenLifetime: 3600,
  *   now: () => new Date(),

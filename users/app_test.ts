@@ -33,6 +33,7 @@ const info = {
   version: "v2.3",
   commit: "c".repeat(40),
   source: "stamped",
+  requires: {},
 } as const;
 const setup = testUsersApp;
 

@@ -16,6 +16,7 @@ const setup = () =>
       version: "v2.3-5-gabcdef0",
       commit: "e".repeat(40),
       source: "stamped",
+      requires: {},
     },
   });
 

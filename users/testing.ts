@@ -61,6 +61,7 @@ export async function testUsersApp(
       version: "v2.3",
       commit: "c".repeat(40),
       source: "stamped",
+      requires: {},
     },
     logger,
     tokenLifetime: 3600,

@@ -6,7 +6,7 @@
 
 import type { Child } from "hono/jsx";
 import type { Thought } from "../backend_clients.ts";
-import type { ServiceStatus } from "../versions.ts";
+import type { VersionsView } from "../versions.ts";
 
 function ThoughtList(props: { thoughts: Thought[]; empty: string }): Child {
   if (props.thoughts.length === 0) return <p class="meta">{props.empty}</p>;
@@ -162,53 +162,102 @@ export function SearchPage(
 }
 
 /**
- * Every service's version, commit and minimum check.
+ * Every service's versions with their replica counts, and the dependency
+ * graph: each requirement of each running version, and whether it holds.
  *
- * @param props The statuses.
+ * @param props The dashboard's facts.
  * @returns The page content.
  * @example Usage
  * ```tsx
- * <VersionsPage services={[]} />
+ * <VersionsPage view={{ services: [], edges: [], warnings: [] }} />
  * ```
  */
-export function VersionsPage(props: { services: ServiceStatus[] }): Child {
+export function VersionsPage(props: { view: VersionsView }): Child {
+  const { services, edges, warnings } = props.view;
   return (
     <div class="stack">
       <h1>Versions</h1>
+      {warnings.length > 0 && (
+        <ul class="warnings">
+          {warnings.map(warningItem)}
+        </ul>
+      )}
       <table>
         <thead>
           <tr>
             <th>Service</th>
             <th>Version</th>
             <th>Commit</th>
+            <th>Replicas</th>
+          </tr>
+        </thead>
+        {services.map((s) => (
+          <tbody data-service={s.service}>
+            {s.versions.length === 0 && (
+              <tr>
+                <td>
+                  {s.service}
+                  <div class="meta error">{`unreachable: ${s.error}`}</div>
+                </td>
+                <td>—</td>
+                <td>—</td>
+                <td>—</td>
+              </tr>
+            )}
+            {s.versions.map((v, i) => (
+              <tr data-version={v.version}>
+                <td>
+                  {i === 0 ? s.service : ""}
+                  {i === 0 && (
+                    <div class={s.error ? "meta error" : "meta ok"}>
+                      {s.error ?? "reachable"}
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <code>{v.version}</code>
+                </td>
+                <td>
+                  {v.commit
+                    ? <code title={v.commit}>{v.commit.slice(0, 7)}</code>
+                    : "—"}
+                </td>
+                <td title={v.instances.join(", ")}>
+                  {`${v.instances.length} ${
+                    v.instances.length === 1 ? "replica" : "replicas"
+                  }`}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+      <h2>Dependencies</h2>
+      <table class="edges">
+        <thead>
+          <tr>
+            <th>Dependent</th>
+            <th>Needs</th>
             <th>Minimum</th>
+            <th>Holds</th>
           </tr>
         </thead>
         <tbody>
-          {props.services.map((s) => (
-            <tr data-service={s.service}>
+          {edges.map((e) => (
+            <tr data-from={e.from} data-to={e.to}>
               <td>
-                {s.service}
-                <div class={s.reachable ? "meta ok" : "meta error"}>
-                  {s.reachable ? "reachable" : `unreachable: ${s.error}`}
-                </div>
+                {e.from} <code>{e.fromVersion}</code>
               </td>
+              <td>{e.to}</td>
               <td>
-                <code>{s.version ?? "—"}</code>
+                <code>{e.minimum}</code>
               </td>
-              <td>
-                {s.commit
-                  ? <code title={s.commit}>{s.commit.slice(0, 7)}</code>
-                  : "—"}
-              </td>
-              <td>
-                {s.minimum === undefined
-                  ? "—"
-                  : (
-                    <span class={s.satisfied ? "ok" : "error"}>
-                      {`${s.minimum}: ${s.satisfied ? "holds" : "not met"}`}
-                    </span>
-                  )}
+              <td class={e.holds ? "ok" : "error"}>
+                {e.replicas === 0
+                  ? "unknown"
+                  : e.holds
+                  ? `holds on ${e.replicas} of ${e.replicas}`
+                  : `not met on ${e.below} of ${e.replicas}`}
               </td>
             </tr>
           ))}
@@ -216,6 +265,10 @@ export function VersionsPage(props: { services: ServiceStatus[] }): Child {
       </table>
     </div>
   );
+}
+
+function warningItem(warning: string): Child {
+  return <li class="error">{warning}</li>;
 }
 
 /**

@@ -53,6 +53,10 @@ export interface StartBackendOptions<S> {
   service: string;
   /** The release declared in the service's `deno.json`. */
   declared: string;
+  /** The `requires` of the service's `deno.json`. */
+  requires?: unknown;
+  /** The replica's name (`HOSTNAME`), reported by `/admin/version/`. */
+  instance?: string;
   /** The stamp compiled in by `build.ts`, or `null` from source. */
   stamp: BuildStamp | null;
   /** The service's source folder, where git is asked. */
@@ -110,6 +114,8 @@ export async function startBackend<S>(
   const info = await resolveBuildInfo({
     service,
     declared: options.declared,
+    requires: options.requires,
+    instance: options.instance,
     stamp: options.stamp,
     cwd: options.cwd,
   });

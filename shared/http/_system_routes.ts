@@ -21,6 +21,14 @@ const VersionSchema = z.object({
     example: "2257f9c0d4c1e6b6f2d1c6a7b8e9f0a1b2c3d4e5",
   }),
   source: z.enum(["stamped", "git", "declared"]),
+  requires: z.record(z.string(), z.string()).openapi({
+    description: "The lowest version of each dependency this build works with",
+    example: { users_backend: "v2.3" },
+  }),
+  instance: z.string().optional().openapi({
+    description: "The replica that answered (its host name)",
+    example: "thoughts-5cd00581-0",
+  }),
 }).passthrough().openapi("Version");
 
 const routes = {

@@ -86,7 +86,7 @@ const labelText = (labels: Record<string, string>) =>
  * ```ts
  * import { createMetrics } from "@thoughts/shared/http";
  *
- * const metrics = createMetrics({ service: "users", version: "v2.3", commit: "abc", source: "git" });
+ * const metrics = createMetrics({ service: "users", version: "v2.3", commit: "abc", source: "git", requires: {} });
  * metrics.observe("GET", "/healthz", 200, 0.001);
  * (await metrics.render()).includes('http_requests_total{method="GET",route="/healthz",status="200"} 1'); // true
  * ```

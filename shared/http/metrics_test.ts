@@ -6,6 +6,7 @@ const info = {
   version: "v2.3",
   commit: "c".repeat(40),
   source: "stamped",
+  requires: {},
 } as const;
 
 // Samples by name and label set, the labels in sorted order, so the test

@@ -67,7 +67,7 @@ export interface ServiceAppOptions<E extends ServiceEnv = ServiceEnv> {
  * import { createServiceApp } from "@thoughts/shared/http";
  * import { memoryLogger } from "@thoughts/shared/log";
  *
- * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped" } as const;
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} } as const;
  * const app = createServiceApp({ info, logger: memoryLogger().logger, title: "Users Backend API" });
  * (await app.request("/healthz")).status; // 200
  * ```

@@ -16,6 +16,7 @@ const info = {
   version: "v1.6",
   commit: "a".repeat(40),
   source: "stamped",
+  requires: {},
 } as const;
 
 function demoApp(ready: () => Promise<void> = () => Promise.resolve()) {

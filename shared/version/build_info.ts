@@ -6,6 +6,7 @@
 
 import { describeService, type GitRunner, headCommit, runGit } from "./git.ts";
 import { parseVersion } from "./version.ts";
+import { parseRequires, type Requires } from "./requires.ts";
 
 /** Version and commit, as `build.ts` compiles them into a binary. */
 export interface BuildStamp {
@@ -24,6 +25,10 @@ export interface BuildInfo extends BuildStamp {
   service: string;
   /** Where the version came from. */
   source: BuildSource;
+  /** The lowest version of each dependency, e.g. `{ users_backend: "v2.3" }`. */
+  requires: Requires;
+  /** The replica answering: its host name, the pod's name in Kubernetes. */
+  instance?: string;
 }
 
 /** The commit reported when none can be known (running outside git). */
@@ -35,6 +40,10 @@ export interface ResolveBuildInfoOptions {
   service: string;
   /** The release declared in the service's `deno.json`, e.g. `v2.3`. */
   declared: string;
+  /** The `requires` of the service's `deno.json`; none when absent. */
+  requires?: unknown;
+  /** The replica's name (`HOSTNAME`), when known. */
+  instance?: string;
   /** The stamp compiled in by `build.ts`; `null` when running from source. */
   stamp: BuildStamp | null;
   /** A folder inside the source repository. */
@@ -51,14 +60,14 @@ export interface ResolveBuildInfoOptions {
  *
  * @param options The service, its declared release, the stamp and where to ask git.
  * @returns The frozen build info.
- * @throws {VersionError} When the declared release is not a version.
+ * @throws {VersionError} When the declared release or a requirement is not a version.
  * @example Usage
  * ```ts
  * import { resolveBuildInfo } from "@thoughts/shared/version";
  *
  * const stamp = { version: "v2.3-4-g2257f9c", commit: "2257f9c".padEnd(40, "0") };
- * const info = await resolveBuildInfo({ service: "users", declared: "v2.3", stamp, cwd: "." });
- * info.source; // "stamped"
+ * const info = await resolveBuildInfo({ service: "thoughts", declared: "v1.6", requires: { users_backend: "v2.3" }, stamp, cwd: "." });
+ * [info.source, info.requires.users_backend]; // ["stamped", "v2.3"]
  * ```
  */
 export async function resolveBuildInfo(
@@ -66,7 +75,17 @@ export async function resolveBuildInfo(
 ): Promise<BuildInfo> {
   const { service, declared, stamp, cwd, git = runGit } = options;
   const release = parseVersion(declared).release;
-  if (stamp) return Object.freeze({ service, ...stamp, source: "stamped" });
+  const requires = parseRequires(options.requires, `${service}/deno.json`);
+  const instance = options.instance ? { instance: options.instance } : {};
+  if (stamp) {
+    return Object.freeze({
+      service,
+      ...stamp,
+      source: "stamped",
+      requires,
+      ...instance,
+    });
+  }
   const [described, commit = UNKNOWN_COMMIT] = await Promise.all([
     describeService(service, cwd, git),
     headCommit(cwd, git),
@@ -77,6 +96,8 @@ export async function resolveBuildInfo(
     version: fromGit ? described : declared,
     commit,
     source: fromGit ? "git" : "declared",
+    requires,
+    ...instance,
   });
 }
 

@@ -13,6 +13,7 @@ Deno.test("resolveBuildInfo() prefers the compiled stamp", async () => {
     version: "v2.3-4-gabcdef0",
     commit: "a".repeat(40),
     source: "stamped",
+    requires: {},
   });
 });
 
@@ -33,6 +34,7 @@ Deno.test("resolveBuildInfo() reads git describe from source", async (t) => {
       version: "v2.3",
       commit: first,
       source: "declared",
+      requires: {},
     });
   });
   await t.step("on the tag", async () => {

@@ -20,6 +20,14 @@ export {
   type Dependency,
   DependencyError,
 } from "./dependency_check.ts";
+export { dependencyService, parseRequires, type Requires } from "./requires.ts";
+export {
+  groupReplicas,
+  parseVersionAnswer,
+  SAMPLES,
+  type VersionAnswer,
+  type VersionGroup,
+} from "./replicas.ts";
 export { describeService, type GitRunner, headCommit, runGit } from "./git.ts";
 export {
   compareVersions,

@@ -110,7 +110,11 @@ Deno.test("build() writes version.json and the stamp module, with no wall-clock 
   await Deno.mkdir(`${repo.dir}/users`);
   await repo.commit(
     "users/deno.json",
-    JSON.stringify({ name: "@thoughts/users", version: "v2.3" }),
+    JSON.stringify({
+      name: "@thoughts/users",
+      version: "v2.3",
+      requires: { thoughts_backend: "v1.6" },
+    }),
   );
   await repo.git("tag", "users/v2.3");
   const commit = await repo.git("rev-parse", "HEAD");
@@ -124,7 +128,19 @@ Deno.test("build() writes version.json and the stamp module, with no wall-clock 
     commit,
     image: "users_server:v2.3",
     payload: "compiled",
+    requires: { thoughts_backend: "v1.6" },
   });
+  // The image carries them as labels: OCI's, and the requirements.
+  const dockerfile = await Deno.readTextFile(
+    `${repo.dir}/dist/users/Dockerfile`,
+  );
+  for (
+    const line of [
+      'LABEL org.opencontainers.image.version="v2.3"',
+      `LABEL org.opencontainers.image.revision="${commit}"`,
+      'LABEL io.thoughts.requires="{\\"thoughts_backend\\":\\"v1.6\\"}"',
+    ]
+  ) assertStringIncludes(dockerfile, line);
   const entry = await Deno.readTextFile(`${repo.dir}/dist/users/entry.ts`);
   assertEquals(entry, entryModule(users, { version: "v2.3", commit }));
   assertStringIncludes(entry, `{"version":"v2.3","commit":"${commit}"}`);
@@ -147,6 +163,13 @@ Deno.test("build() fails with a fix when no tag matches or a service is unknown"
   assertEquals(await build(["users", "--no-compile"], repo.dir), 1);
   assertEquals(await build(["billing", "--no-compile"], repo.dir), 2);
   assertEquals(await build(["--version", "v2.3", "--no-compile"], repo.dir), 2);
+  // A requirement that is not a version stops the build too.
+  await repo.commit(
+    "users/deno.json",
+    JSON.stringify({ version: "v2.3", requires: { thoughts_backend: "soon" } }),
+  );
+  await repo.git("tag", "users/v2.3");
+  assertEquals(await build(["users", "--no-compile"], repo.dir), 1);
   assertEquals(selectServices([]).map((s) => s.name), [
     "users",
     "thoughts",

@@ -38,7 +38,7 @@ export const IMAGE_APP_DIR = "/app";
  */
 export function dockerfile(
   service: ServiceSpec,
-  options: { base: string; runtime: Runtime },
+  options: { base: string; runtime: Runtime; labels?: Record<string, string> },
 ): string {
   const app = IMAGE_APP_DIR;
   const entry = options.runtime === "compiled" ? [`${app}/${service.name}`] : [
@@ -55,8 +55,11 @@ export function dockerfile(
   const data = service.database
     ? `COPY --chown=65532:65532 data/ ${IMAGE_DATA_DIR}/\nWORKDIR ${IMAGE_DATA_DIR}\n`
     : "";
+  const labels = Object.entries(options.labels ?? {}).map(([k, v]) =>
+    `LABEL ${k}=${JSON.stringify(v)}\n`
+  ).join("");
   return `FROM ${options.base}
-${payload}
+${labels}${payload}
 COPY version.json ${app}/version.json
 ${data}USER 65532:65532
 ENV DENO_NO_UPDATE_CHECK=1

@@ -91,6 +91,23 @@ Deno.test({
     await Deno.readTextFile(`${root}/dist/thoughts/version.json`),
   );
   assertEquals(meta.payload, "deno 2.9.6 + bundle");
+  assertEquals(meta.requires, { users_backend: "v2.3" });
+  const image = meta.image.startsWith("localhost/")
+    ? meta.image
+    : `localhost/${meta.image}`;
+  // A candidate image can be asked what it is and what it needs.
+  const labels = JSON.parse(
+    (await podman("image", "inspect", "--format", "{{json .Labels}}", image))
+      .stdout,
+  );
+  assertEquals(
+    [
+      labels["org.opencontainers.image.version"],
+      labels["org.opencontainers.image.revision"],
+      JSON.parse(labels["io.thoughts.requires"]),
+    ],
+    [meta.version, meta.commit, { users_backend: "v2.3" }],
+  );
   const port = freePort();
   const name = `thoughts_test_${port}`;
   const volume = `${name}_data`;
@@ -114,15 +131,15 @@ Deno.test({
     "DATABASE_ENGINE=PGLITE",
     "-e",
     "PGLITE_DATA_DIR=/var/lib/thoughts/thoughts",
-    meta.image.startsWith("localhost/")
-      ? meta.image
-      : `localhost/${meta.image}`,
+    "--hostname",
+    name,
+    image,
   );
   assertEquals(run.code, 0, run.stderr);
   try {
     const url = `http://127.0.0.1:${port}`;
     const started = Date.now();
-    let version: Record<string, string> | undefined;
+    let version: Record<string, unknown> | undefined;
     while (!version && Date.now() - started < 60_000) {
       version = await fetch(`${url}/admin/version/`).then(
         (r) => r.ok ? r.json() : (r.body?.cancel(), undefined),
@@ -131,8 +148,14 @@ Deno.test({
       if (!version) await new Promise((r) => setTimeout(r, 200));
     }
     assertEquals(
-      [version?.version, version?.commit, version?.source],
-      [meta.version, meta.commit, "stamped"],
+      [
+        version?.version,
+        version?.commit,
+        version?.source,
+        version?.requires,
+        version?.instance,
+      ],
+      [meta.version, meta.commit, "stamped", meta.requires, name],
       (await podman("logs", name)).stderr,
     );
     const css = await fetch(`${url}/docs/swagger-ui.css`);

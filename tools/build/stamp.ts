@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { BuildStamp } from "@thoughts/shared/version";
+import type { BuildStamp, Requires } from "@thoughts/shared/version";
 import type { ServiceSpec } from "./services.ts";
 
 /** What `dist/<service>/version.json` holds. */
@@ -15,6 +15,34 @@ export interface VersionFile extends BuildStamp {
   image: string;
   /** What runs the service: the compiled binary, or `deno <version>` and a bundle. */
   payload: string;
+  /** The lowest version of each dependency, from the service's `deno.json`. */
+  requires: Requires;
+}
+
+/** The image label that holds `requires` as JSON, beside the OCI ones. */
+export const REQUIRES_LABEL = "io.thoughts.requires";
+
+/**
+ * The image's labels: OCI's title, version and revision, and the
+ * requirements, so a candidate image can be asked what it needs.
+ *
+ * @param meta The build's metadata.
+ * @returns Label name to value.
+ * @example Usage
+ * ```ts
+ * import { imageLabels } from "./stamp.ts";
+ *
+ * const meta = { service: "thoughts", version: "v1.6", commit: "c".repeat(40), image: "thoughts_server:v1.6", payload: "compiled", requires: { users_backend: "v2.3" } };
+ * imageLabels(meta)["io.thoughts.requires"]; // '{"users_backend":"v2.3"}'
+ * ```
+ */
+export function imageLabels(meta: VersionFile): Record<string, string> {
+  return {
+    "org.opencontainers.image.title": meta.service,
+    "org.opencontainers.image.version": meta.version,
+    "org.opencontainers.image.revision": meta.commit,
+    [REQUIRES_LABEL]: JSON.stringify(meta.requires),
+  };
 }
 
 /**
@@ -23,6 +51,7 @@ export interface VersionFile extends BuildStamp {
  * @param service The service.
  * @param stamp Its version and commit.
  * @param payload What runs it, e.g. `compiled` or `deno 2.9.6 + bundle`.
+ * @param requires What it requires of the others.
  * @returns The content of `version.json`.
  * @example Usage
  * ```ts
@@ -35,6 +64,7 @@ export function versionFile(
   service: ServiceSpec,
   stamp: BuildStamp,
   payload: string,
+  requires: Requires = {},
 ): VersionFile {
   return {
     service: service.name,
@@ -42,6 +72,7 @@ export function versionFile(
     commit: stamp.commit,
     image: `${service.image}:${stamp.version}`,
     payload,
+    requires,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   runGit,
   VersionError,
 } from "@thoughts/shared/version";
+import { parseRequires, type Requires } from "@thoughts/shared/version";
 import type { BuildStamp, GitRunner } from "@thoughts/shared/version";
 import type { ServiceSpec } from "./services.ts";
 
@@ -90,4 +91,29 @@ export async function deriveStamp(
     );
   }
   return { version, commit };
+}
+
+/**
+ * The requirements a service's `deno.json` declares, checked.
+ *
+ * @param value Its `requires` field.
+ * @param service The service's name.
+ * @returns The requirements.
+ * @throws {BuildError} `bad_version`, naming the entry that is wrong.
+ * @example Usage
+ * ```ts
+ * import { declaredRequires } from "./version.ts";
+ *
+ * declaredRequires({ users_backend: "v2.3" }, "thoughts"); // { users_backend: "v2.3" }
+ * ```
+ */
+export function declaredRequires(value: unknown, service: string): Requires {
+  try {
+    return parseRequires(value, `${service}/deno.json`);
+  } catch (error) {
+    if (error instanceof VersionError) {
+      throw new BuildError("bad_version", error.message);
+    }
+    throw error;
+  }
 }

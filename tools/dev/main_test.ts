@@ -4,9 +4,8 @@ import {
   assertMatch,
   assertOk,
   assertStringIncludes,
-  cleanEnv,
-  freePort,
   runDeno,
+  runDev,
 } from "@thoughts/testing";
 import { parseEnvFile } from "./env_file.ts";
 import { SAMPLE_USERS } from "./seed.ts";
@@ -20,82 +19,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** `deno task dev` on free ports and temporary folders, until it is ready. */
-async function runDev(env: Record<string, string> = {}) {
-  const data = await Deno.makeTempDir({ prefix: "thoughts_dev_" });
-  const ports = {
-    users: freePort(),
-    thoughts: freePort(),
-    frontend: freePort(),
-  };
-  const process = new Deno.Command(Deno.execPath(), {
-    args: [
-      ...[
-        "task",
-        "-q",
-        "dev",
-        "--users-port",
-        String(ports.users),
-        "--thoughts-port",
-        String(ports.thoughts),
-      ],
-      ...[
-        "--frontend-port",
-        String(ports.frontend),
-        "--data",
-        `${data}/data`,
-        "--keys",
-        `${data}/keys`,
-      ],
-    ],
-    cwd: root,
-    // As on a newcomer's machine: none of the test run's database settings.
-    clearEnv: true,
-    env: cleanEnv(env),
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const reader = (async () => {
-    for await (
-      const text of process.stdout.pipeThrough(new TextDecoderStream())
-    ) output += text;
-  })();
-  const stderr = new Response(process.stderr).text();
-  const deadline = Date.now() + 120_000;
-  while (
-    !output.includes("Press Ctrl-C") && !output.includes("Cannot start") &&
-    Date.now() < deadline
-  ) {
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  if (!output.includes("Press Ctrl-C")) {
-    process.kill("SIGKILL");
-    throw new Error(
-      `deno task dev did not get ready:\n${output}\n${await stderr}`,
-    );
-  }
-  const pids: Record<string, number> = Object.fromEntries(
-    [...output.matchAll(/(\w+) ready at \S+ \(pid (\d+)\)/g)].map((
-      m,
-    ) => [m[1], Number(m[2])]),
-  );
-  return {
-    ports,
-    data,
-    pids,
-    process,
-    stderr,
-    output: () => output,
-    async finished() {
-      const status = await process.status;
-      await reader;
-      await Deno.remove(data, { recursive: true });
-      return status;
-    },
-  };
 }
 
 Deno.test("deno task dev runs the system, logs a sample user in, and stops all three on SIGINT", async () => {

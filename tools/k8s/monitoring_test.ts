@@ -15,7 +15,13 @@ const find = (kind: string, name: string) =>
 // after a request is what the services export.
 async function exportedMetrics(): Promise<Set<string>> {
   const app = createServiceApp({
-    info: { service: "users", version: "v2.3", commit: "c", source: "stamped" },
+    info: {
+      service: "users",
+      version: "v2.3",
+      commit: "c",
+      source: "stamped",
+      requires: {},
+    },
     logger: memoryLogger().logger,
     title: "T",
     keys: () => ({

@@ -23,13 +23,9 @@ import {
   type ServiceKeys,
 } from "./rotation_plan.ts";
 import { kubectlArgs } from "./secrets.ts";
+import { serviceUrls } from "../service_urls.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const DEFAULT_SERVICES = [
-  "users=http://users.example.local",
-  "thoughts=http://thoughts.example.local",
-  "frontend=http://frontend.example.local",
-];
 
 async function fetchKeys(service: string, url: string): Promise<ServiceKeys> {
   try {
@@ -127,9 +123,7 @@ export async function rotateKeys(args: string[]): Promise<number> {
   const nextKid = (await exists(next.publicKey))
     ? await keyId(await Deno.readTextFile(next.publicKey))
     : undefined;
-  const services = (values.service ?? DEFAULT_SERVICES).map((s) =>
-    s.split(/=(.*)/s) as [string, string]
-  );
+  const services = serviceUrls("rotate-keys", values.service);
   const look = () =>
     Promise.all(services.map(([name, url]) => fetchKeys(name, url)));
 

@@ -1,0 +1,144 @@
+/**
+ * What a candidate (`thoughts@v1.7`, `thoughts@localhost/thoughts_server:v1.7`)
+ * requires: a version is read from its release tag's `deno.json` in git,
+ * or else from the labels of the local image `<image>:<version>`; an image
+ * from its labels (`deno task build` stamps them).
+ *
+ * @module
+ */
+
+import {
+  parseRequires,
+  parseVersion,
+  type Requires,
+} from "@thoughts/shared/version";
+import { SERVICES } from "../build/services.ts";
+import { REQUIRES_LABEL } from "../build/stamp.ts";
+import { podman } from "../k8s/local/podman.ts";
+import type { Candidate } from "./plan.ts";
+
+/** A candidate that cannot be read; the message says what to do. */
+export class CandidateError extends Error {
+  /** Always `bad_candidate`. */
+  readonly code = "bad_candidate";
+  /** @param message What is wrong, quoting the candidate. */
+  constructor(message: string) {
+    super(message);
+    this.name = "CandidateError";
+  }
+}
+
+async function git(repo: string, ...args: string[]): Promise<string | null> {
+  const out = await new Deno.Command("git", {
+    args: ["-C", repo, ...args],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  return out.success ? new TextDecoder().decode(out.stdout) : null;
+}
+
+async function labels(image: string): Promise<Record<string, string> | null> {
+  try {
+    return JSON.parse(
+      await podman(["image", "inspect", "--format", "{{json .Labels}}", image]),
+    ) ?? {};
+  } catch {
+    return null;
+  }
+}
+
+function fromLabels(
+  service: string,
+  image: string,
+  found: Record<string, string>,
+): { version: string; requires: Requires } {
+  const version = found["org.opencontainers.image.version"];
+  const title = found["org.opencontainers.image.title"];
+  const requires = found[REQUIRES_LABEL];
+  if (!version || requires === undefined) {
+    throw new CandidateError(
+      `Image '${image}' has no version labels: build it with 'deno task build ${service} --image'`,
+    );
+  }
+  if (title && title !== service) {
+    throw new CandidateError(`Image '${image}' is ${title}, not ${service}`);
+  }
+  return { version, requires: parseRequires(JSON.parse(requires), image) };
+}
+
+/**
+ * Reads one candidate.
+ *
+ * @param text `<service>@<version>` or `<service>@<image>`.
+ * @param repo The git repository holding the release tags.
+ * @returns The candidate.
+ * @throws {CandidateError} When it is malformed or its requirements cannot be found.
+ * @example Usage
+ * ```ts
+ * import { readCandidate } from "./candidates.ts";
+ *
+ * const candidate = await readCandidate("thoughts@v1.6", ".");
+ * ```
+ */
+export async function readCandidate(
+  text: string,
+  repo: string,
+): Promise<Candidate> {
+  const [service, ref] = text.split(/@(.*)/s);
+  const spec = SERVICES.find((s) => s.name === service);
+  if (!spec || !ref) {
+    throw new CandidateError(
+      `Candidate '${text}' is not <service>@<version|image> with a service of ${
+        SERVICES.map((s) => s.name).join(", ")
+      }`,
+    );
+  }
+  let isVersion = true;
+  try {
+    parseVersion(ref);
+  } catch {
+    isVersion = false;
+  }
+  if (!isVersion) {
+    const found = await labels(ref);
+    if (!found) {
+      throw new CandidateError(
+        `No image '${ref}' here: build it, or pull it with podman first`,
+      );
+    }
+    const { version, requires } = fromLabels(service!, ref, found);
+    return {
+      service: service!,
+      version,
+      image: ref,
+      requires,
+      source: `image ${ref}`,
+    };
+  }
+  const image = `${spec.image}:${ref}`;
+  const tag = `${service}/${ref}`;
+  const manifest = await git(repo, "show", `${tag}:${service}/deno.json`);
+  if (manifest !== null) {
+    const declared = JSON.parse(manifest);
+    return {
+      service: service!,
+      version: ref,
+      image,
+      requires: parseRequires(declared.requires, `${tag}:${service}/deno.json`),
+      source: `tag ${tag}`,
+    };
+  }
+  const found = await labels(image);
+  if (found) {
+    return {
+      service: service!,
+      version: ref,
+      image,
+      requires: fromLabels(service!, image, found).requires,
+      source: `image ${image}`,
+    };
+  }
+  throw new CandidateError(
+    `Cannot tell what ${service} ${ref} requires: no tag '${tag}' in '${repo}' and no image '${image}' here`,
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * What runs now: each service's `/admin/version/`, asked at a URL several
+ * times over fresh connections (a Service or an Ingress picks a replica per
+ * connection), or, in `k8s:local`, asked of every pod at its own address.
+ * Any answer missing makes the service's version unknown.
+ *
+ * @module
+ */
+
+import {
+  groupReplicas,
+  parseVersionAnswer,
+  SAMPLES,
+  type VersionAnswer,
+} from "@thoughts/shared/version";
+import { SERVICES } from "../build/services.ts";
+import { localPodNames, podAddress } from "../k8s/local/podman.ts";
+import type { LiveService } from "./plan.ts";
+
+async function ask(
+  url: string,
+  client: Deno.HttpClient,
+  fallback: string,
+): Promise<VersionAnswer> {
+  const response = await fetch(`${url}/admin/version/`, {
+    client,
+    signal: AbortSignal.timeout(3000),
+  });
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new Error(`'${url}/admin/version/' answered ${response.status}`);
+  }
+  return parseVersionAnswer(await response.json(), fallback);
+}
+
+async function collect(
+  service: string,
+  where: string,
+  asks: (() => Promise<VersionAnswer>)[],
+): Promise<LiveService> {
+  const answers: VersionAnswer[] = [];
+  const errors: string[] = [];
+  await Promise.all(asks.map((one) =>
+    one().then(
+      (answer) => answers.push(answer),
+      (error) => errors.push((error as Error).message),
+    )
+  ));
+  const versions = groupReplicas(answers);
+  return {
+    service,
+    where,
+    versions,
+    ...(errors.length > 0 && {
+      error: `${errors.length} of ${asks.length} answers failed: ${errors[0]}`,
+    }),
+    ...(asks.length === 0 && { error: "no replica to ask" }),
+  };
+}
+
+/**
+ * Asks each service at its URL, {@linkcode SAMPLES} times.
+ *
+ * @param urls Service name and base URL pairs.
+ * @returns Each service's live versions, in safe deployment order.
+ * @example Usage
+ * ```ts
+ * import { liveAtUrls } from "./live.ts";
+ *
+ * const live = await liveAtUrls([["users", "http://127.0.0.1:8002"]]);
+ * ```
+ */
+export async function liveAtUrls(
+  urls: [name: string, url: string][],
+): Promise<LiveService[]> {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  try {
+    return await Promise.all(
+      ordered(urls).map(([service, url]) =>
+        collect(
+          service,
+          url,
+          Array.from(
+            { length: SAMPLES },
+            () => () => ask(url, client, new URL(url).host),
+          ),
+        )
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Asks every pod of `k8s:local` at its own address.
+ *
+ * @returns Each service's live versions, in safe deployment order.
+ * @example Usage
+ * ```ts
+ * import { liveInK8sLocal } from "./live.ts";
+ *
+ * const live = await liveInK8sLocal();
+ * ```
+ */
+export async function liveInK8sLocal(): Promise<LiveService[]> {
+  const client = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  try {
+    return await Promise.all(SERVICES.map(async ({ name }) => {
+      const pods = await localPodNames(name);
+      return collect(
+        name,
+        "k8s:local",
+        pods.map((pod) => async () =>
+          ask(`http://${await podAddress(pod)}:8000`, client, pod)
+        ),
+      );
+    }));
+  } finally {
+    client.close();
+  }
+}
+
+// The services in safe deployment order, then any other name.
+function ordered(
+  urls: [string, string][],
+): [string, string][] {
+  const rank = (name: string) => {
+    const i = SERVICES.findIndex((s) => s.name === name);
+    return i < 0 ? SERVICES.length : i;
+  };
+  return [...urls].sort((a, b) => rank(a[0]) - rank(b[0]));
+}

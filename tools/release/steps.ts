@@ -1,0 +1,107 @@
+/**
+ * The commands of one step: `kubectl set image` and `rollout status` on a
+ * cluster, `deno task k8s:local roll` on the local system. The plan prints
+ * them and `--apply` runs exactly those.
+ *
+ * @module
+ */
+
+import { loadManifests } from "../k8s/load.ts";
+import type { Step } from "./plan.ts";
+
+/** Where the release goes. */
+export type Target =
+  | { kind: "cluster" }
+  | { kind: "k8s:local"; port?: string; secrets?: string };
+
+/** A Deployment's name, namespace, container and manifest image. */
+export interface Workload {
+  namespace: string;
+  container: string;
+  image: string;
+}
+
+/**
+ * Reads each Deployment of `k8s/` by name.
+ *
+ * @param dir The manifests' folder.
+ * @returns Deployment name to its workload.
+ * @example Usage
+ * ```ts
+ * import { workloads } from "./steps.ts";
+ *
+ * (await workloads("k8s")).thoughts?.image; // "thoughts_server:v1.6"
+ * ```
+ */
+export async function workloads(
+  dir: string,
+): Promise<Record<string, Workload>> {
+  const { manifests } = await loadManifests(dir);
+  return Object.fromEntries(
+    manifests.filter((m) => m.doc.kind === "Deployment").map((m) => {
+      const container = m.doc.spec.template.spec.containers[0];
+      return [m.doc.metadata.name, {
+        namespace: m.doc.metadata.namespace ?? "default",
+        container: container.name,
+        image: container.image,
+      }];
+    }),
+  );
+}
+
+/**
+ * The commands of a step, each an argument list.
+ *
+ * @param step The step.
+ * @param target The cluster or `k8s:local`.
+ * @param workload The step's Deployment.
+ * @returns The commands, in order.
+ * @example Usage
+ * ```ts
+ * import { stepCommands } from "./steps.ts";
+ *
+ * const step = { service: "thoughts", from: ["v1.6"], to: { service: "thoughts", version: "v1.7", image: "thoughts_server:v1.7", requires: {}, source: "" } };
+ * const workload = { namespace: "example", container: "thoughts", image: "thoughts_server:v1.6" };
+ * stepCommands(step, { kind: "cluster" }, workload)[0]!.join(" "); // "kubectl -n example set image deployment/thoughts thoughts=thoughts_server:v1.7"
+ * ```
+ */
+export function stepCommands(
+  step: Step,
+  target: Target,
+  workload: Workload,
+): string[][] {
+  const deployment = `deployment/${step.service}`;
+  if (target.kind === "cluster") {
+    return [
+      [
+        "kubectl",
+        "-n",
+        workload.namespace,
+        "set",
+        "image",
+        deployment,
+        `${workload.container}=${step.to.image}`,
+      ],
+      [
+        "kubectl",
+        "-n",
+        workload.namespace,
+        "rollout",
+        "status",
+        deployment,
+        "--timeout=10m",
+      ],
+    ];
+  }
+  return [[
+    "deno",
+    "task",
+    "k8s:local",
+    "roll",
+    step.service,
+    "--image",
+    `${workload.image}=${step.to.image}`,
+    ...(target.port ? ["--port", target.port] : []),
+    ...(target.secrets ? ["--secrets", target.secrets] : []),
+  ]];
+}
