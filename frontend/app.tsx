@@ -59,6 +59,11 @@ export interface FrontendDeps {
   now: () => Date;
   /** Set while shutting down, so `/readyz` fails first. */
   lifecycle?: { draining: boolean };
+  /**
+   * A host's addresses (DNS A records), so the versions page can ask each
+   * replica behind a name that has several; none by default.
+   */
+  resolve?: (host: string) => Promise<string[]>;
 }
 
 type FrontendEnv = {
@@ -298,6 +303,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       deps.dependencies,
       backends,
       c.get("requestId"),
+      deps.resolve,
     );
     if ((c.req.header("Accept") ?? "").includes("application/json")) {
       return c.json(view);

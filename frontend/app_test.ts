@@ -26,6 +26,7 @@ async function setup(
   versions?: { users: string; thoughts: string },
   users: Partial<UsersDeps> = {},
   wrap: (fetch: Fetch) => Fetch = (fetch) => fetch,
+  resolve?: (host: string) => Promise<string[]>,
 ) {
   const b = await testBackends(versions, users);
   const app = createApp({
@@ -43,6 +44,7 @@ async function setup(
     info,
     logger: memoryLogger().logger,
     now: () => new Date(),
+    resolve,
   });
   const get = (path: string, cookie?: string, accept = "text/html") =>
     app.request(`${ORIGIN}${path}`, {
@@ -439,12 +441,12 @@ Deno.test("GET /admin/versions/ shows every service and whether each minimum hol
     // The graph: the frontend's two requirements, and thoughts' own.
     assertEquals(
       edges.map((e: Record<string, unknown>) =>
-        `${e.from} ${e.fromVersion} -> ${e.to} ${e.minimum}: ${e.holds}`
+        `${e.from} ${e.fromVersion} -> ${e.to} ${e.minimum} (${e.running}): ${e.holds}`
       ),
       [
-        "frontend v3.7 -> thoughts_backend v1.6: false",
-        "frontend v3.7 -> users_backend v2.3: true",
-        "thoughts_backend v1.5 -> users_backend v2.3: true",
+        "frontend v3.7 -> thoughts_backend v1.6 (v1.5): false",
+        "frontend v3.7 -> users_backend v2.3 (v2.3-4-gabcdef0): true",
+        "thoughts_backend v1.5 -> users_backend v2.3 (v2.3-4-gabcdef0): true",
       ],
     );
     assertEquals(warnings, [
@@ -510,6 +512,40 @@ Deno.test("GET /admin/versions/ shows each version of a backend mid-rollout and 
   const html = await (await s.get("/admin/versions/")).text();
   assertStringIncludes(html, '<tr data-version="v1.7">');
   assertStringIncludes(html, "1 replica");
+});
+
+// A name with several addresses (k8s:local's aliases, a headless Service):
+// each replica is asked at its own address, so none is missed.
+Deno.test("GET /admin/versions/ asks each address of a backend's name once", async () => {
+  const asked: string[] = [];
+  await using s = await setup(
+    undefined,
+    {},
+    (fetch) => async (request) => {
+      const url = new URL(request.url);
+      if (!url.hostname.startsWith("10.0.0.")) return await fetch(request);
+      asked.push(url.hostname);
+      url.hostname = "thoughts";
+      const body = await (await fetch(new Request(url, request))).json();
+      return Response.json(
+        url.pathname === "/admin/version/" && request.url.includes("10.0.0.2")
+          ? { ...body, version: "v1.7" }
+          : body,
+      );
+    },
+    (host) =>
+      Promise.resolve(host === "thoughts" ? ["10.0.0.1", "10.0.0.2"] : []),
+  );
+  const { services } =
+    await (await s.get("/admin/versions/", undefined, "application/json"))
+      .json();
+  assertEquals(asked.sort(), ["10.0.0.1", "10.0.0.2"]);
+  assertEquals(
+    services[1].versions.map((v: { version: string; instances: string[] }) =>
+      `${v.version} ${v.instances.join(",")}`
+    ),
+    ["v1.6 10.0.0.1", "v1.7 10.0.0.2"],
+  );
 });
 
 Deno.test("backend calls carry the page's request ID", async () => {

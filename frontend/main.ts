@@ -79,6 +79,7 @@ export async function main(
     logger,
     now: () => new Date(),
     lifecycle,
+    resolve: (host) => Deno.resolveDns(host, "A"),
   });
   logger("info", "Starting", { version: info.version, commit: info.commit });
   return serve({

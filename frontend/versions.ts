@@ -46,6 +46,8 @@ export interface Edge {
   /** The dependency's row, e.g. `users_backend`. */
   to: string;
   minimum: string;
+  /** The dependency's versions running, lowest first. */
+  running: string[];
   /** The dependency's replicas: in all, and those below the minimum. */
   replicas: number;
   below: number;
@@ -60,20 +62,39 @@ export interface VersionsView {
   warnings: string[];
 }
 
-// Asks one dependency SAMPLES times at once.
+// The URLs to ask: each address of a name with several (a headless
+// Service, or k8s:local's network aliases, where one connection after
+// another goes to the first address), else the name SAMPLES times (a
+// Service's virtual IP picks a replica per connection).
+async function targets(
+  url: string,
+  resolve?: (host: string) => Promise<string[]>,
+): Promise<string[]> {
+  const base = new URL(url);
+  const addresses = resolve ? await resolve(base.hostname).catch(() => []) : [];
+  if (addresses.length < 2) return Array(SAMPLES).fill(url);
+  return addresses.map((address) => {
+    const each = new URL(url);
+    each.hostname = address;
+    return each.href.replace(/\/$/, "");
+  });
+}
+
+// Asks one dependency's every replica it can reach, at once.
 async function sample(
   dep: Dependency,
   backends: Backends,
   requestId: string,
+  resolve?: (host: string) => Promise<string[]>,
 ): Promise<ServiceStatus> {
-  const host = new URL(dep.url).host;
   const answers: VersionAnswer[] = [];
   const errors: string[] = [];
+  const urls = await targets(dep.url, resolve);
   await Promise.all(
-    Array.from({ length: SAMPLES }, async () => {
+    urls.map(async (url) => {
       try {
-        const body = await backends.version(dep.url, requestId);
-        answers.push(parseVersionAnswer(body, host));
+        const body = await backends.version(url, requestId);
+        answers.push(parseVersionAnswer(body, new URL(url).host));
       } catch (error) {
         errors.push((error as Error).message);
       }
@@ -89,7 +110,7 @@ async function sample(
     versions,
     ...(errors.length > 0 && {
       error: answers.length > 0
-        ? `${errors.length} of ${SAMPLES} answers failed: ${errors[0]}`
+        ? `${errors.length} of ${urls.length} answers failed: ${errors[0]}`
         : errors[0],
     }),
     minimum: dep.minimum,
@@ -114,6 +135,7 @@ function holds(version: string, minimum: string): boolean {
  * @param deps The dependencies and their minimums.
  * @param backends The client that fetches `/admin/version/`.
  * @param requestId Passed on to the backends.
+ * @param resolve A host's addresses, to ask each replica behind a name.
  * @returns The rows (the frontend first), the edges and the warnings.
  * @example Usage
  * ```ts
@@ -137,6 +159,7 @@ export async function collectVersions(
   deps: readonly Dependency[],
   backends: Backends,
   requestId: string,
+  resolve?: (host: string) => Promise<string[]>,
 ): Promise<VersionsView> {
   const self: ServiceStatus = {
     service: "frontend",
@@ -153,7 +176,9 @@ export async function collectVersions(
   };
   const rows = [
     self,
-    ...await Promise.all(deps.map((d) => sample(d, backends, requestId))),
+    ...await Promise.all(
+      deps.map((d) => sample(d, backends, requestId, resolve)),
+    ),
   ];
   const edges: Edge[] = [];
   const warnings: string[] = [];
@@ -173,6 +198,7 @@ export async function collectVersions(
           fromVersion: group.version,
           to,
           minimum,
+          running: target?.versions.map((v) => v.version) ?? [],
           replicas: replicas.length,
           below: below.length,
           holds: replicas.length > 0 && below.length === 0,

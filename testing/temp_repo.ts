@@ -12,6 +12,15 @@ export interface TempRepo extends AsyncDisposable {
   git(...args: string[]): Promise<string>;
   /** Writes a file and commits it; returns the new commit. */
   commit(file: string, content: string): Promise<string>;
+  /**
+   * Commits `<service>/deno.json` declaring a release and what it requires,
+   * and tags it `<service>/<version>`.
+   */
+  release(
+    service: string,
+    version: string,
+    requires: Record<string, string>,
+  ): Promise<void>;
 }
 
 /**
@@ -26,6 +35,7 @@ export interface TempRepo extends AsyncDisposable {
  * await using repo = await createTempRepo();
  * await repo.commit("a.txt", "a");
  * await repo.git("tag", "users/v2.3");
+ * await repo.release("thoughts", "v1.7", { users_backend: "v2.4" });
  * ```
  */
 export async function createTempRepo(): Promise<TempRepo> {
@@ -50,14 +60,23 @@ export async function createTempRepo(): Promise<TempRepo> {
     return text(out.stdout);
   };
   await git("init", "--quiet", "--initial-branch=main");
+  const commit = async (file: string, content: string) => {
+    await Deno.writeTextFile(`${dir}/${file}`, content);
+    await git("add", file);
+    await git("commit", "--quiet", "-m", `Change ${file}`);
+    return await git("rev-parse", "HEAD");
+  };
   return {
     dir,
     git,
-    async commit(file, content) {
-      await Deno.writeTextFile(`${dir}/${file}`, content);
-      await git("add", file);
-      await git("commit", "--quiet", "-m", `Change ${file}`);
-      return await git("rev-parse", "HEAD");
+    commit,
+    async release(service, version, requires) {
+      await Deno.mkdir(`${dir}/${service}`, { recursive: true });
+      await commit(
+        `${service}/deno.json`,
+        JSON.stringify({ name: `@thoughts/${service}`, version, requires }),
+      );
+      await git("tag", `${service}/${version}`);
     },
     async [Symbol.asyncDispose]() {
       await Deno.remove(dir, { recursive: true });

@@ -239,6 +239,7 @@ export function VersionsPage(props: { view: VersionsView }): Child {
             <th>Dependent</th>
             <th>Needs</th>
             <th>Minimum</th>
+            <th>Running</th>
             <th>Holds</th>
           </tr>
         </thead>
@@ -252,6 +253,7 @@ export function VersionsPage(props: { view: VersionsView }): Child {
               <td>
                 <code>{e.minimum}</code>
               </td>
+              <td>{e.running.join(", ") || "—"}</td>
               <td class={e.holds ? "ok" : "error"}>
                 {e.replicas === 0
                   ? "unknown"

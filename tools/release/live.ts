@@ -131,3 +131,28 @@ function ordered(
   };
   return [...urls].sort((a, b) => rank(a[0]) - rank(b[0]));
 }
+
+/**
+ * One line per service: each version and its replicas, or why unknown.
+ *
+ * @param live The live versions.
+ * @returns The lines, indented.
+ * @example Usage
+ * ```ts
+ * import { describeLive } from "./live.ts";
+ *
+ * describeLive([{ service: "users", where: "", versions: [{ version: "v2.3", requires: {}, instances: ["u-0", "u-1"] }] }]); // ["  users     v2.3 on 2 replicas"]
+ * ```
+ */
+export function describeLive(live: LiveService[]): string[] {
+  return live.map((s) => {
+    const versions = s.versions.map((v) =>
+      `${v.version} on ${v.instances.length} ${
+        v.instances.length === 1 ? "replica" : "replicas"
+      }`
+    ).join(", ");
+    return `  ${s.service.padEnd(9)} ${versions || "—"}${
+      s.error ? `  (${s.error})` : ""
+    }`;
+  });
+}

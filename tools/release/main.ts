@@ -8,16 +8,11 @@
  */
 
 import { parseCli, type Usage, usageError } from "../cli.ts";
-import { progress } from "../progress.ts";
 import { serviceUrls } from "../service_urls.ts";
+import { applySteps, stepName } from "./apply.ts";
 import { readCandidate } from "./candidates.ts";
-import { liveAtUrls, liveInK8sLocal } from "./live.ts";
-import {
-  type Candidate,
-  type LiveService,
-  planRelease,
-  type Step,
-} from "./plan.ts";
+import { describeLive, liveAtUrls, liveInK8sLocal } from "./live.ts";
+import { type Candidate, planRelease } from "./plan.ts";
 import { stepCommands, type Target, workloads } from "./steps.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -41,19 +36,6 @@ const USAGE: Usage = {
   ],
   example: "deno task release plan thoughts@v1.7 users@v2.4",
 };
-
-function describeLive(live: LiveService[]): string[] {
-  return live.map((s) => {
-    const versions = s.versions.map((v) =>
-      `${v.version} on ${v.instances.length} ${
-        v.instances.length === 1 ? "replica" : "replicas"
-      }`
-    ).join(", ");
-    return `  ${s.service.padEnd(9)} ${versions || "—"}${
-      s.error ? `  (${s.error})` : ""
-    }`;
-  });
-}
 
 /**
  * Runs the release command.
@@ -162,72 +144,13 @@ export async function release(args: string[]): Promise<number> {
     }
   }
   if (!values.apply) return 0;
-  return await apply(plan.steps, candidates, target, deployments, readLive);
-}
-
-function stepName(step: Step): string {
-  return `${step.service} ${step.from.join(" and ")} → ${step.to.version}`;
-}
-
-async function apply(
-  steps: Step[],
-  candidates: Candidate[],
-  target: Target,
-  deployments: Awaited<ReturnType<typeof workloads>>,
-  readLive: () => Promise<LiveService[]>,
-): Promise<number> {
-  const total = steps.length;
-  for (const [i, step] of steps.entries()) {
-    const at = `[${i + 1}/${total}] ${step.service}`;
-    // What runs may have changed since the plan: plan the rest again.
-    const remaining = candidates.filter((c) =>
-      steps.slice(i).some((s) => s.to === c)
-    );
-    const again = planRelease(await readLive(), remaining);
-    if (!again.safe || again.steps[0]?.service !== step.service) {
-      console.error(
-        `release: stopped before ${at}: ${
-          again.safe
-            ? `the plan now starts with ${again.steps[0]?.service ?? "nothing"}`
-            : again.problems.join("; ")
-        }`,
-      );
-      return 1;
-    }
-    for (const cmd of stepCommands(step, target, deployments[step.service]!)) {
-      progress("release", `${at}: ${cmd.join(" ")}`);
-      const [program, ...rest] = cmd;
-      const status = await new Deno.Command(
-        program === "deno" ? Deno.execPath() : program!,
-        { args: rest, cwd: root, stdin: "null" },
-      ).spawn().status;
-      if (!status.success) {
-        console.error(
-          `release: stopped at ${at}: '${
-            cmd.join(" ")
-          }' exited with ${status.code}`,
-        );
-        return 1;
-      }
-    }
-    const after = (await readLive()).find((s) => s.service === step.service);
-    const others = after?.versions.filter((v) =>
-      v.version !== step.to.version
-    ) ?? [];
-    if (
-      !after || after.error || others.length > 0 || after.versions.length === 0
-    ) {
-      console.error(
-        `release: stopped after ${at}: it answers ${
-          describeLive(after ? [after] : []).join("").trim() || "nothing"
-        }, not ${step.to.version} on every replica`,
-      );
-      return 1;
-    }
-    progress("release", `${at}: ${describeLive([after])[0]!.trim()}`);
-  }
-  console.log(`Applied: ${steps.map(stepName).join(", then ")}`);
-  return 0;
+  return await applySteps(
+    plan.steps,
+    candidates,
+    target,
+    deployments,
+    readLive,
+  );
 }
 
 if (import.meta.main) Deno.exit(await release(Deno.args));

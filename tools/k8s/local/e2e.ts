@@ -6,12 +6,16 @@
 // leaves images behind.
 import {
   assertEquals,
+  assertMatch,
   assertOk,
+  assertStringIncludes,
   cleanEnv,
+  createTempRepo,
   freePort,
   runDeno,
 } from "@thoughts/testing";
 import { launchChromium } from "@thoughts/testing/browser";
+import { checkScenario, tagScenario } from "../../release/testing.ts";
 import { localPodNames, podAddress, podman } from "./podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
@@ -203,7 +207,29 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
     });
 
     await t.step(
-      "a rolling update of thoughts answers every request",
+      "release against k8s:local: users before a thoughts that needs it, a breaking revert refused",
+      async () => {
+        await using repo = await createTempRepo();
+        await tagScenario(repo);
+        await checkScenario(
+          (...args) =>
+            runDeno([
+              "task",
+              "-q",
+              "release",
+              ...args,
+              "--k8s-local",
+              "--repo",
+              repo.dir,
+            ]),
+          "deno task k8s:local roll users --image users_server:v2.3=users_server:v2.4",
+          "thoughts  v1.6 on 2 replicas",
+        );
+      },
+    );
+
+    await t.step(
+      "release --apply rolls thoughts: every request answered, both versions on the dashboard mid-rollout",
       async () => {
         const next = `v1.6-1-g${commit.slice(0, 7)}`;
         await task(
@@ -216,6 +242,19 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
           "--base",
           BASE,
           "--image",
+        );
+        const release = [
+          "release",
+          "plan",
+          `thoughts@thoughts_server:${next}`,
+          "--k8s-local",
+          ...local.slice(1),
+        ];
+        const plan = await task(...release);
+        assertStringIncludes(plan, `1. thoughts v1.6 → ${next}`);
+        assertStringIncludes(
+          plan,
+          `deno task k8s:local roll thoughts --image thoughts_server:v1.6=thoughts_server:${next}`,
         );
         let stop = false;
         const failures: string[] = [];
@@ -232,26 +271,50 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
             else failures.push(`${page.status} ${page.text.slice(0, 200)}`);
           }
         })();
+        // The dashboard in Chromium, reloaded until it shows thoughts in two
+        // versions at once.
+        const chromium = await launchChromium();
+        let mixed: string[] = [];
+        const watch = (async () => {
+          const page = await chromium.newPage();
+          while (!stop && mixed.length === 0) {
+            await page.goto(`${frontend}/admin/versions/`);
+            const rows = await page.locator(
+              'tbody[data-service="thoughts_backend"] tr',
+            ).allTextContents();
+            if (rows.length === 2) mixed = rows;
+          }
+        })();
         try {
-          await task(
-            ...local.slice(0, 1),
-            "roll",
-            "thoughts",
-            ...local.slice(1),
-            "--image",
-            `thoughts_server:v1.6=thoughts_server:${next}`,
-          );
+          await task(...release, "--apply");
         } finally {
           stop = true;
-          await load;
+          await Promise.all([load, watch]);
+          await chromium.close();
         }
         console.error(
           `  ${answered} requests answered across the update, ${failures.length} failed`,
         );
+        console.error(`  dashboard mid-rollout: ${mixed.join(" | ")}`);
         assertEquals(failures, []);
         assertOk(answered > 0);
-        const page = await user("/admin/versions/");
-        assertOk(page.text.includes(`<code>${next}</code>`), page.text);
+        assertEquals(mixed.length, 2, "two versions seen mid-rollout");
+        // The old version on what is left of its replicas, the new on one.
+        assertMatch(mixed[0]!, /v1\.6[0-9a-f]{7}[12] replicas?$/);
+        assertMatch(mixed[1]!, new RegExp(`^${next}[0-9a-f]{7}1 replica$`));
+        const after = await (await fetch(`${frontend}/admin/versions/`, {
+          headers: { Accept: "application/json" },
+        })).json();
+        const thoughts = after.services.find((
+          s: { service: string },
+        ) => s.service === "thoughts_backend");
+        assertEquals(
+          thoughts.versions.map((
+            v: { version: string; instances: string[] },
+          ) => [v.version, v.instances.length]),
+          [[next, 2]],
+        );
+        assertEquals(after.warnings, []);
       },
     );
   } finally {

@@ -1,0 +1,121 @@
+/**
+ * `release plan --apply`: runs each step's commands, asking the live
+ * versions again before each step (the rest is planned anew and must still
+ * start with it) and after it (every replica must answer with the new
+ * version), and stops at the first surprise.
+ *
+ * @module
+ */
+
+import { progress } from "../progress.ts";
+import { describeLive } from "./live.ts";
+import {
+  type Candidate,
+  type LiveService,
+  planRelease,
+  type Step,
+} from "./plan.ts";
+import { stepCommands, type Target, type Workload } from "./steps.ts";
+
+const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * A step in words: `thoughts v1.6 → v1.7`.
+ *
+ * @param step The step.
+ * @returns Its name.
+ * @example Usage
+ * ```ts
+ * import { stepName } from "./apply.ts";
+ *
+ * stepName({ service: "thoughts", from: ["v1.6"], to: { service: "thoughts", version: "v1.7", image: "", requires: {}, source: "" } }); // "thoughts v1.6 → v1.7"
+ * ```
+ */
+export function stepName(step: Step): string {
+  return `${step.service} ${step.from.join(" and ")} → ${step.to.version}`;
+}
+
+/**
+ * Runs the steps in order.
+ *
+ * @param steps The plan's steps.
+ * @param candidates The candidates they came from.
+ * @param target The cluster or `k8s:local`.
+ * @param deployments Each service's Deployment.
+ * @param readLive Asks the live versions.
+ * @returns 0 when every step is done, 1 when it stopped.
+ * @example Usage
+ * ```ts
+ * import { applySteps } from "./apply.ts";
+ *
+ * const code = await applySteps([], [], { kind: "cluster" }, {}, () => Promise.resolve([]));
+ * ```
+ */
+export async function applySteps(
+  steps: Step[],
+  candidates: Candidate[],
+  target: Target,
+  deployments: Record<string, Workload>,
+  readLive: () => Promise<LiveService[]>,
+): Promise<number> {
+  const total = steps.length;
+  for (const [i, step] of steps.entries()) {
+    const at = `[${i + 1}/${total}] ${step.service}`;
+    // What runs may have changed since the plan: plan the rest again.
+    const remaining = candidates.filter((c) =>
+      steps.slice(i).some((s) => s.to === c)
+    );
+    const again = planRelease(await readLive(), remaining);
+    if (!again.safe || again.steps[0]?.service !== step.service) {
+      console.error(
+        `release: stopped before ${at}: ${
+          again.safe
+            ? `the plan now starts with ${again.steps[0]?.service ?? "nothing"}`
+            : again.problems.join("; ")
+        }`,
+      );
+      return 1;
+    }
+    for (const cmd of stepCommands(step, target, deployments[step.service]!)) {
+      progress("release", `${at}: ${cmd.join(" ")}`);
+      const [program, ...rest] = cmd;
+      let code: number;
+      try {
+        code = (await new Deno.Command(
+          program === "deno" ? Deno.execPath() : program!,
+          { args: rest, cwd: root, stdin: "null" },
+        ).spawn().status).code;
+      } catch (error) {
+        console.error(
+          `release: stopped at ${at}: cannot run '${program}': ${
+            (error as Error).message
+          }`,
+        );
+        return 1;
+      }
+      if (code !== 0) {
+        console.error(
+          `release: stopped at ${at}: '${cmd.join(" ")}' exited with ${code}`,
+        );
+        return 1;
+      }
+    }
+    const after = (await readLive()).find((s) => s.service === step.service);
+    const others = after?.versions.filter((v) =>
+      v.version !== step.to.version
+    ) ?? [];
+    if (
+      !after || after.error || others.length > 0 || after.versions.length === 0
+    ) {
+      console.error(
+        `release: stopped after ${at}: it answers ${
+          describeLive(after ? [after] : []).join("").trim() || "nothing"
+        }, not ${step.to.version} on every replica`,
+      );
+      return 1;
+    }
+    progress("release", `${at}: ${describeLive([after])[0]!.trim()}`);
+  }
+  console.log(`Applied: ${steps.map(stepName).join(", then ")}`);
+  return 0;
+}

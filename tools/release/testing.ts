@@ -1,0 +1,78 @@
+/**
+ * The release scenario both systems are tested with (the dev system and
+ * `k8s:local`): tags for a revert, a users release and a thoughts release
+ * that needs it, then the plan that puts users first and the refused revert.
+ *
+ * @module
+ */
+
+import {
+  assertEquals,
+  assertOk,
+  assertStringIncludes,
+  type DenoRun,
+  type TempRepo,
+} from "@thoughts/testing";
+
+/**
+ * Tags `thoughts/v1.5` (needs users v2.3), `users/v2.4`, and `thoughts/v1.7`
+ * (needs users v2.4).
+ *
+ * @param repo A throwaway repository.
+ * @example Usage
+ * ```ts
+ * import { createTempRepo } from "@thoughts/testing";
+ * import { tagScenario } from "./testing.ts";
+ *
+ * await using repo = await createTempRepo();
+ * await tagScenario(repo);
+ * ```
+ */
+export async function tagScenario(repo: TempRepo): Promise<void> {
+  await repo.release("thoughts", "v1.5", { users_backend: "v2.3" });
+  await repo.release("users", "v2.4", {});
+  await repo.release("thoughts", "v1.7", { users_backend: "v2.4" });
+}
+
+/**
+ * Plans thoughts v1.7 with users v2.4 (users first, with `firstCommand`) and
+ * the revert of thoughts to v1.5 (refused, naming the frontend).
+ *
+ * @param release Runs `deno task release` with these arguments against the system.
+ * @param firstCommand The first command the plan's users step prints.
+ * @param replicas The live line of thoughts, e.g. `thoughts  v1.6 on 2 replicas`.
+ * @example Usage
+ * ```ts
+ * import { runDeno } from "@thoughts/testing";
+ * import { checkScenario } from "./testing.ts";
+ *
+ * await checkScenario((...args) => runDeno(["task", "-q", "release", ...args, "--k8s-local"]), "deno task k8s:local roll users --image users_server:v2.3=users_server:v2.4", "thoughts  v1.6 on 2 replicas");
+ * ```
+ */
+export async function checkScenario(
+  release: (...args: string[]) => Promise<DenoRun>,
+  firstCommand: string,
+  replicas: string,
+): Promise<void> {
+  const plan = await release("plan", "thoughts@v1.7", "users@v2.4");
+  assertEquals(plan.code, 0, plan.stdout + plan.stderr);
+  for (
+    const line of [
+      `  ${replicas}`,
+      "  thoughts  v1.7 (tag thoughts/v1.7) requires users_backend ≥ v2.4",
+      "Plan: 2 steps, dependencies first",
+      "  1. users v2.3 → v2.4 (users_server:v2.4)",
+      `       ${firstCommand}`,
+      "  2. thoughts v1.6 → v1.7 (thoughts_server:v1.7)",
+    ]
+  ) assertStringIncludes(plan.stdout, line);
+  assertOk(
+    plan.stdout.indexOf("1. users") < plan.stdout.indexOf("2. thoughts"),
+  );
+  const revert = await release("plan", "thoughts@v1.5");
+  assertEquals(revert.code, 1, revert.stderr);
+  assertStringIncludes(
+    revert.stdout,
+    "reverting thoughts to v1.5 breaks frontend v3.7, which requires thoughts ≥ v1.6",
+  );
+}
