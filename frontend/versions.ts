@@ -8,14 +8,13 @@
  */
 
 import {
+  askReplicas,
   type BuildInfo,
   compareVersions,
   type Dependency,
   dependencyService,
-  groupReplicas,
   parseVersionAnswer,
   SAMPLES,
-  type VersionAnswer,
   type VersionGroup,
 } from "@thoughts/shared/version";
 import type { Backends } from "./backend_clients.ts";
@@ -87,29 +86,24 @@ async function sample(
   requestId: string,
   resolve?: (host: string) => Promise<string[]>,
 ): Promise<ServiceStatus> {
-  const answers: VersionAnswer[] = [];
-  const errors: string[] = [];
   const urls = await targets(dep.url, resolve);
-  await Promise.all(
-    urls.map(async (url) => {
-      try {
-        const body = await backends.version(url, requestId);
-        answers.push(parseVersionAnswer(body, new URL(url).host));
-      } catch (error) {
-        errors.push((error as Error).message);
-      }
-    }),
+  const { versions, errors } = await askReplicas(
+    urls.map((url) => async () =>
+      parseVersionAnswer(
+        await backends.version(url, requestId),
+        new URL(url).host,
+      )
+    ),
   );
-  const versions = groupReplicas(answers);
   const lowest = versions[0];
   return {
     service: dep.name,
     url: dep.url,
-    reachable: answers.length > 0,
+    reachable: versions.length > 0,
     ...(lowest && { version: lowest.version, commit: lowest.commit }),
     versions,
     ...(errors.length > 0 && {
-      error: answers.length > 0
+      error: versions.length > 0
         ? `${errors.length} of ${urls.length} answers failed: ${errors[0]}`
         : errors[0],
     }),

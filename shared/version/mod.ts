@@ -22,8 +22,10 @@ export {
 } from "./dependency_check.ts";
 export { dependencyService, parseRequires, type Requires } from "./requires.ts";
 export {
+  askReplicas,
   groupReplicas,
   parseVersionAnswer,
+  type ReplicaAnswers,
   SAMPLES,
   type VersionAnswer,
   type VersionGroup,

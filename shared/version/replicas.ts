@@ -101,3 +101,41 @@ export function groupReplicas(answers: VersionAnswer[]): VersionGroup[] {
     .map((g) => ({ ...g, instances: g.instances.sort() }))
     .sort((a, b) => compareVersions(a.version, b.version));
 }
+
+/** What asking a service's replicas gave. */
+export interface ReplicaAnswers {
+  /** The versions answering, lowest first. */
+  versions: VersionGroup[];
+  /** How many were asked, and why each that failed did. */
+  asked: number;
+  errors: string[];
+}
+
+/**
+ * Asks all at once and groups the answers; a failed ask is kept as its
+ * message, so an unknown replica is never taken for none.
+ *
+ * @param asks One function per request.
+ * @returns The versions and the errors.
+ * @example Usage
+ * ```ts
+ * import { askReplicas } from "./replicas.ts";
+ *
+ * const one = { version: "v1.6", commit: "c", requires: {}, instance: "t-0" };
+ * const result = await askReplicas([() => Promise.resolve(one), () => Promise.reject(new Error("refused"))]);
+ * [result.versions.length, result.errors]; // [1, ["refused"]]
+ * ```
+ */
+export async function askReplicas(
+  asks: (() => Promise<VersionAnswer>)[],
+): Promise<ReplicaAnswers> {
+  const answers: VersionAnswer[] = [];
+  const errors: string[] = [];
+  await Promise.all(asks.map((ask) =>
+    ask().then(
+      (answer) => answers.push(answer),
+      (error) => errors.push((error as Error).message),
+    )
+  ));
+  return { versions: groupReplicas(answers), asked: asks.length, errors };
+}

@@ -8,7 +8,7 @@
  */
 
 import {
-  groupReplicas,
+  askReplicas,
   parseVersionAnswer,
   SAMPLES,
   type VersionAnswer,
@@ -38,15 +38,7 @@ async function collect(
   where: string,
   asks: (() => Promise<VersionAnswer>)[],
 ): Promise<LiveService> {
-  const answers: VersionAnswer[] = [];
-  const errors: string[] = [];
-  await Promise.all(asks.map((one) =>
-    one().then(
-      (answer) => answers.push(answer),
-      (error) => errors.push((error as Error).message),
-    )
-  ));
-  const versions = groupReplicas(answers);
+  const { versions, errors } = await askReplicas(asks);
   return {
     service,
     where,
