@@ -8,13 +8,8 @@
  */
 
 import { progress } from "../progress.ts";
-import { describeLive } from "./live.ts";
-import {
-  type Candidate,
-  type LiveService,
-  planRelease,
-  type Step,
-} from "./plan.ts";
+import { versionsText } from "./live.ts";
+import { type LiveService, planRelease, type Step } from "./plan.ts";
 import { stepCommands, type Target, type Workload } from "./steps.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -39,7 +34,6 @@ export function stepName(step: Step): string {
  * Runs the steps in order.
  *
  * @param steps The plan's steps.
- * @param candidates The candidates they came from.
  * @param target The cluster or `k8s:local`.
  * @param deployments Each service's Deployment.
  * @param readLive Asks the live versions.
@@ -48,12 +42,11 @@ export function stepName(step: Step): string {
  * ```ts
  * import { applySteps } from "./apply.ts";
  *
- * const code = await applySteps([], [], { kind: "cluster" }, {}, () => Promise.resolve([]));
+ * const code = await applySteps([], { kind: "cluster" }, {}, () => Promise.resolve([]));
  * ```
  */
 export async function applySteps(
   steps: Step[],
-  candidates: Candidate[],
   target: Target,
   deployments: Record<string, Workload>,
   readLive: () => Promise<LiveService[]>,
@@ -62,10 +55,10 @@ export async function applySteps(
   for (const [i, step] of steps.entries()) {
     const at = `[${i + 1}/${total}] ${step.service}`;
     // What runs may have changed since the plan: plan the rest again.
-    const remaining = candidates.filter((c) =>
-      steps.slice(i).some((s) => s.to === c)
+    const again = planRelease(
+      await readLive(),
+      steps.slice(i).map((s) => s.to),
     );
-    const again = planRelease(await readLive(), remaining);
     if (!again.safe || again.steps[0]?.service !== step.service) {
       console.error(
         `release: stopped before ${at}: ${
@@ -109,12 +102,14 @@ export async function applySteps(
     ) {
       console.error(
         `release: stopped after ${at}: it answers ${
-          describeLive(after ? [after] : []).join("").trim() || "nothing"
+          after ? versionsText(after) : "nothing"
+        }${
+          after?.error ? ` (${after.error})` : ""
         }, not ${step.to.version} on every replica`,
       );
       return 1;
     }
-    progress("release", `${at}: ${describeLive([after])[0]!.trim()}`);
+    progress("release", `${at}: ${versionsText(after)}`);
   }
   console.log(`Applied: ${steps.map(stepName).join(", then ")}`);
   return 0;

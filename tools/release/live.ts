@@ -137,14 +137,29 @@ function ordered(
  * ```
  */
 export function describeLive(live: LiveService[]): string[] {
-  return live.map((s) => {
-    const versions = s.versions.map((v) =>
-      `${v.version} on ${v.instances.length} ${
-        v.instances.length === 1 ? "replica" : "replicas"
-      }`
-    ).join(", ");
-    return `  ${s.service.padEnd(9)} ${versions || "—"}${
+  return live.map((s) =>
+    `  ${s.service.padEnd(9)} ${versionsText(s)}${
       s.error ? `  (${s.error})` : ""
-    }`;
-  });
+    }`
+  );
+}
+
+/**
+ * What one service runs, in words.
+ *
+ * @param service Its live versions.
+ * @returns E.g. `v1.6 on 1 replica, v1.7 on 1 replica`, or `—` for none.
+ * @example Usage
+ * ```ts
+ * import { versionsText } from "./live.ts";
+ *
+ * versionsText({ service: "users", where: "", versions: [{ version: "v2.3", requires: {}, instances: ["u-0"] }] }); // "v2.3 on 1 replica"
+ * ```
+ */
+export function versionsText(service: LiveService): string {
+  return service.versions.map((v) =>
+    `${v.version} on ${v.instances.length} ${
+      v.instances.length === 1 ? "replica" : "replicas"
+    }`
+  ).join(", ") || "—";
 }

@@ -146,7 +146,6 @@ export async function release(args: string[]): Promise<number> {
   if (!values.apply) return 0;
   return await applySteps(
     plan.steps,
-    candidates,
     target,
     deployments,
     readLive,

@@ -114,7 +114,7 @@ Deno.test("release against the dev system: users before the thoughts that needs 
           );
           assertStringIncludes(
             run.stderr,
-            "release: stopped after [1/2] users: it answers users     v2.3 on 1 replica, not v2.4 on every replica",
+            "release: stopped after [1/2] users: it answers v2.3 on 1 replica, not v2.4 on every replica",
           );
           // Without kubectl at all, it stops before changing anything.
           await Deno.mkdir(`${bin}/git_only`);
