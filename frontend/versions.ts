@@ -10,11 +10,11 @@
 import {
   askReplicas,
   type BuildInfo,
-  compareVersions,
   type Dependency,
   dependencyService,
   parseVersionAnswer,
   SAMPLES,
+  satisfiesMinimum,
   type VersionGroup,
 } from "@thoughts/shared/version";
 import type { Backends } from "./backend_clients.ts";
@@ -109,16 +109,8 @@ async function sample(
     }),
     minimum: dep.minimum,
     satisfied: versions.length > 0 &&
-      versions.every((v) => holds(v.version, dep.minimum)),
+      versions.every((v) => satisfiesMinimum(v.version, dep.minimum)),
   };
-}
-
-function holds(version: string, minimum: string): boolean {
-  try {
-    return compareVersions(version, minimum) >= 0;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -186,7 +178,7 @@ export async function collectVersions(
         const replicas = target?.versions.flatMap((v) =>
           v.instances.map(() => v.version)
         ) ?? [];
-        const below = replicas.filter((v) => !holds(v, minimum));
+        const below = replicas.filter((v) => !satisfiesMinimum(v, minimum));
         const edge = {
           from: row.service,
           fromVersion: group.version,

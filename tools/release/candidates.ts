@@ -106,9 +106,9 @@ export async function readCandidate(
         `No image '${ref}' here: build it, or pull it with podman first`,
       );
     }
-    const { version, requires } = fromLabels(service!, ref, found);
+    const { version, requires } = fromLabels(spec.name, ref, found);
     return {
-      service: service!,
+      service: spec.name,
       version,
       image: ref,
       requires,
@@ -121,7 +121,7 @@ export async function readCandidate(
   if (manifest !== null) {
     const declared = JSON.parse(manifest);
     return {
-      service: service!,
+      service: spec.name,
       version: ref,
       image,
       requires: parseRequires(declared.requires, `${tag}:${service}/deno.json`),
@@ -131,10 +131,10 @@ export async function readCandidate(
   const found = await labels(image);
   if (found) {
     return {
-      service: service!,
+      service: spec.name,
       version: ref,
       image,
-      requires: fromLabels(service!, image, found).requires,
+      requires: fromLabels(spec.name, image, found).requires,
       source: `image ${image}`,
     };
   }
