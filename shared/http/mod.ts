@@ -6,6 +6,7 @@
  * @module
  */
 
+export { accessLog } from "./access_log.ts";
 export { ADMIN_TOKEN_HEADER, adminAuth } from "./admin_auth.ts";
 export { bearerAuth } from "./bearer_auth.ts";
 export { clientAddress } from "./client_address.ts";

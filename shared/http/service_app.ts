@@ -7,18 +7,18 @@
  */
 
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
-import { routePath } from "hono/route";
 import type { KeySet } from "../auth/key_set.ts";
 import type { Logger } from "../log/log.ts";
 import type { BuildInfo } from "../version/build_info.ts";
 import { describeError, type ErrorResponse } from "./_describe_error.ts";
 import { registerDocs } from "./_docs.ts";
+import { accessLog } from "./access_log.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin_auth.ts";
 import { errorBody, HttpError } from "./http_error.ts";
-import { createMetrics, type ServiceMetrics } from "./metrics.ts";
+import { createMetrics } from "./metrics.ts";
 import { registerSystemRoutes } from "./_system_routes.ts";
 
 /** The header carrying the request ID across the services. */
@@ -176,29 +176,4 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     info: { title: options.title, version: info.version },
   });
   return app;
-}
-
-// One log line and one metrics observation per request, under the route
-// pattern (both slash forms are one route) rather than the raw path.
-function accessLog(metrics: ServiceMetrics, logger: Logger): MiddlewareHandler<
-  ServiceEnv
-> {
-  return async (c, next) => {
-    const started = performance.now();
-    await next();
-    // Only the status is read: touching the response's headers makes Deno
-    // drop the native response it prepared and build the answer again.
-    const matched = routePath(c, -1);
-    const route = matched === "/*" || matched === "*" ? "unmatched" : matched;
-    const seconds = (performance.now() - started) / 1000;
-    metrics.observe(c.req.method, route, c.res.status, seconds);
-    logger("info", "Request", {
-      requestId: c.get("requestId"),
-      method: c.req.method,
-      path: c.req.path,
-      route,
-      status: c.res.status,
-      ms: Math.round(seconds * 10000) / 10,
-    });
-  };
 }

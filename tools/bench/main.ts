@@ -27,6 +27,7 @@ import { progress } from "../progress.ts";
 import { memoryTable, memoryUnderLoad, rssMb } from "./memory.ts";
 import { V8_FLAGS } from "../build/services.ts";
 import { Teardown } from "../teardown.ts";
+import { LAYERS } from "./layers.ts";
 import {
   freePort,
   type ServiceProcess,
@@ -125,9 +126,10 @@ if (import.meta.main) {
   const teardown = new Teardown();
   teardown.exitOnStop((why) => say(`stopping on ${why}`));
   say(
-    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s, the token timing, then memory under ${memorySeconds} s of load twice (about ${
+    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s; one thought through 5 servers, layer by layer, each a warm-up of 5 s and ${rounds} runs of ${seconds} s beside the floor; the token timing, then memory under ${memorySeconds} s of load twice (about ${
       Math.ceil(
         (4 * (4 + rounds * (3 * Number(seconds) + 3)) +
+          5 * (5 + rounds * (Number(seconds) + 1)) +
           2 * (Number(memorySeconds) + settleSeconds)) / 60,
       )
     } min)`,
@@ -319,7 +321,7 @@ async function bench(teardown: Teardown): Promise<void> {
     const [step, [name, server, path, floorPath, request, clients]] of scenarios
       .entries()
   ) {
-    say(`[${step + 1}/${scenarios.length}] ${name}`);
+    say(`[${step + 1}/${scenarios.length + 1}] ${name}`);
     // The first seconds of an endpoint compile its code; they count for neither.
     await load(server.url + path, ...request, "2", clients);
     await load(floor.url + floorPath, ...request, "2", clients);
@@ -329,7 +331,7 @@ async function bench(teardown: Teardown): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       if (Deno.stderr.isTerminal()) {
         say(
-          `[${step + 1}/${scenarios.length}] ${name}: round ${
+          `[${step + 1}/${scenarios.length + 1}] ${name}: round ${
             round + 1
           } of ${rounds}`,
         );
@@ -381,6 +383,48 @@ async function bench(teardown: Teardown): Promise<void> {
       }`,
     );
   }
+  // Where the service's cost over the floor goes: one thought from a bare
+  // Hono route, then with the service's layers added one at a time, each
+  // loaded at once with the floor as in the paired runs above.
+  const steps = scenarios.length + 1;
+  say(`[${steps}/${steps}] one thought, layer by layer`);
+  const ladder: [string, ServiceProcess][] = [];
+  for (const [layer, name] of Object.entries(LAYERS)) {
+    const server = await start("tools/bench/layers.ts", {
+      ...common,
+      POSTGRES_DB: dbs.thoughts,
+      BENCH_LAYER: layer,
+    });
+    teardown.defer(() => server.stop("SIGKILL"));
+    ladder.push([name, server]);
+  }
+  if (split) {
+    await pinProcesses(ladder.map(([, s]) => s.process.pid), split.servers);
+  }
+  ladder.push(["the service", thoughts]);
+  const one = "/api/thoughts/1/";
+  // The layer servers are fresh: their code compiles in the first seconds.
+  for (const [, server] of ladder) await load(server.url + one, ...get, "5");
+  const ladderPairs = ladder.map((): [Measured, Measured][] => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, [, server]] of ladder.entries()) {
+      await settle(cpuSeconds, [server.process.pid, floor.process.pid]);
+      ladderPairs[i]!.push(
+        await Promise.all([
+          measured(server, one, get),
+          measured(floor, "/one", get),
+        ]),
+      );
+    }
+  }
+  const ladderRows = ladder.map(([name], i) => {
+    const pairs = ladderPairs[i]!;
+    const us = (side: 0 | 1) => fmt(median(pairs.map((p) => p[side].cpuUs)), 0);
+    return `${name.padEnd(26)}${us(0).padStart(9)}${us(1).padStart(10)}   |${
+      spread(pairs.map(([server, floor]) => floor.cpuUs / server.cpuUs))
+    }`;
+  });
+  for (const [, server] of ladder.slice(0, -1)) await server.stop("SIGTERM");
   const token = await timeTokens();
   // Memory: the services under mixed reads and logins at once, then the
   // floor under the same load, each left idle afterwards.
@@ -455,6 +499,12 @@ async function bench(teardown: Teardown): Promise<void> {
     } service µs  floor µs   |   ratio  (range)`,
   );
   for (const row of cpuRows) console.log(row);
+  console.log(
+    `\nOne thought, layer by layer: a bare Hono route, then the service's layers added one at a time, each loaded at once with the floor; CPU time per request as above, ratio floor over server:\n${
+      "".padEnd(26)
+    }server µs  floor µs   |   ratio  (range)`,
+  );
+  for (const row of ladderRows) console.log(row);
   console.log(
     `\ntoken verification (RS256, in process): ${
       token.firstUs.toFixed(1)

@@ -71,7 +71,7 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
       const chunk of child.stderr.pipeThrough(new TextDecoderStream())
     ) {
       lines.push(chunk);
-      if (lines.join("").includes("[1/4]")) seen();
+      if (lines.join("").includes("[1/5]")) seen();
     }
   })();
   try {
