@@ -117,7 +117,7 @@ if (import.meta.main) {
     task: "bench",
     synopsis: "",
     summary:
-      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor, then measures their memory under load; about 10 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
+      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor, then one thought layer by layer and their memory under load; about 12 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
     options: [],
     example: "BENCH_ROUNDS=3 deno task bench",
   }, { args: Deno.args, options: {} });
