@@ -10,6 +10,7 @@ import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
 import type { Child } from "hono/jsx";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { BuildInfo, Dependency } from "@thoughts/shared/version";
 import {
   clientAddress,
@@ -134,14 +135,14 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     c: FrontendContext,
     title: string,
     body: Child,
-    status = 200,
+    status: ContentfulStatusCode = 200,
   ) => {
     const session = c.get("session");
     return c.html(
       <Layout title={title} path={c.req.path} username={session?.username}>
         {body}
       </Layout>,
-      status as 200,
+      status,
     );
   };
   const app = createServiceApp<FrontendEnv>({

@@ -6,6 +6,7 @@
  */
 
 import { HttpError, REQUEST_ID_HEADER } from "@thoughts/shared/http";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** Sends a request to another service: the seam between the frontend and the network. */
 export type Fetch = (request: Request) => Promise<Response>;
@@ -69,7 +70,7 @@ function neighbours(link: string | null): Pick<ThoughtPage, "older" | "newer"> {
 /** The outcome of a login: the bearer token, or why there is none. */
 export type LoginResult = { ok: true; token: string } | {
   ok: false;
-  status: number;
+  status: ContentfulStatusCode;
   message: string;
 };
 
@@ -203,7 +204,11 @@ export function createBackends(options: BackendOptions): Backends {
       }
       const body = await res.json();
       if (!res.ok) {
-        return { ok: false, status: res.status, message: body.error.message };
+        return {
+          ok: false,
+          status: refusal(res.status),
+          message: body.error.message,
+        };
       }
       const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
       return { ok: true, token };
@@ -294,3 +299,12 @@ function pageQuery(cursor: Cursor, extra: Record<string, string> = {}): string {
   else if (cursor.after !== undefined) query.set("after", String(cursor.after));
   return query.toString();
 }
+
+// A backend's refusal, passed on to the browser: an error status, or 502
+// for a status no refusal should have.
+function refusal(status: number): ContentfulStatusCode {
+  return isErrorStatus(status) ? status : 502;
+}
+
+const isErrorStatus = (status: number): status is ContentfulStatusCode =>
+  status >= 400 && status <= 599;

@@ -6,6 +6,7 @@
  */
 
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type ErrorCode, HttpError } from "./http_error.ts";
 import { StoreError } from "../store/database.ts";
 import { TokenError } from "../auth/token_error.ts";
@@ -13,7 +14,7 @@ import { TokenError } from "../auth/token_error.ts";
 /** What a client is told about an error. */
 export interface ErrorResponse {
   /** The HTTP status. */
-  status: number;
+  status: ContentfulStatusCode;
   /** The machine-readable reason. */
   code: ErrorCode;
   /** The client-safe message. */

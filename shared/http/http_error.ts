@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
 /** Every machine-readable code an error response can carry. */
 export type ErrorCode =
   | "bad_request"
@@ -54,7 +56,7 @@ export interface HttpErrorOptions {
  */
 export class HttpError extends Error {
   /** The HTTP status to answer with. */
-  readonly status: number;
+  readonly status: ContentfulStatusCode;
   /** The machine-readable code of the JSON error body. */
   readonly code: ErrorCode;
   /** Seconds after which the client may try again, if it may. */
@@ -67,7 +69,11 @@ export class HttpError extends Error {
    * @param message A client-safe message, sentence case, no final period.
    * @param options The code, the cause and when to try again.
    */
-  constructor(status: number, message: string, options: HttpErrorOptions = {}) {
+  constructor(
+    status: ContentfulStatusCode,
+    message: string,
+    options: HttpErrorOptions = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "HttpError";
     this.status = status;

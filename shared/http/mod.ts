@@ -27,6 +27,7 @@ export {
 export { defineRoute, withoutTrailingSlash } from "./route.ts";
 export {
   decimalInteger,
+  type ErrorResponseObject,
   errorResponses,
   ErrorSchema,
   jsonOrFormBody,

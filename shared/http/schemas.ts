@@ -31,19 +31,22 @@ export const ErrorSchema: z.ZodObject<{
  */
 export function errorResponses<S extends number>(
   statuses: Record<S, string>,
-): Record<
-  S,
-  {
-    description: string;
-    content: { "application/json": { schema: typeof ErrorSchema } };
-  }
-> {
+): Record<S, ErrorResponseObject> {
+  // `Object.fromEntries` cannot carry the status keys' type through.
   return Object.fromEntries(
-    Object.entries(statuses).map(([status, description]) => [
+    Object.entries<string>(statuses).map(([status, description]) => [
       status,
       { description, content: { "application/json": { schema: ErrorSchema } } },
     ]),
-  ) as never;
+  ) as Record<S, ErrorResponseObject>;
+}
+
+/** The response object {@linkcode errorResponses} makes for each status. */
+export interface ErrorResponseObject {
+  /** What the status means for the route. */
+  description: string;
+  /** The error body's schema. */
+  content: { "application/json": { schema: typeof ErrorSchema } };
 }
 
 /**

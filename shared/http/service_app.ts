@@ -129,7 +129,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
       c.header("Retry-After", String(described.retryAfter));
     }
     return (await options.renderError?.(c, described)) ??
-      c.json(errorBody(code, message), status as 400);
+      c.json(errorBody(code, message), status);
   });
   app.notFound(async (c) => {
     const notFound = {
