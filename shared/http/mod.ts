@@ -24,6 +24,7 @@ export {
   LATENCY_BUCKETS,
   type ServiceMetrics,
 } from "./metrics.ts";
+export { REQUEST_ID_HEADER, requestIds } from "./request_ids.ts";
 export { defineRoute, withoutTrailingSlash } from "./route.ts";
 export {
   decimalInteger,
@@ -36,7 +37,6 @@ export {
 } from "./schemas.ts";
 export {
   createServiceApp,
-  REQUEST_ID_HEADER,
   type ServiceAppOptions,
   type ServiceEnv,
 } from "./service_app.ts";

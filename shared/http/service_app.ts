@@ -9,7 +9,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { requestId } from "hono/request-id";
 import type { KeySet } from "../auth/key_set.ts";
 import type { Logger } from "../log/log.ts";
 import type { BuildInfo } from "../version/build_info.ts";
@@ -18,11 +17,9 @@ import { registerDocs } from "./_docs.ts";
 import { accessLog } from "./access_log.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin_auth.ts";
 import { errorBody, HttpError } from "./http_error.ts";
+import { requestIds } from "./request_ids.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerSystemRoutes } from "./_system_routes.ts";
-
-/** The header carrying the request ID across the services. */
-export const REQUEST_ID_HEADER = "X-Request-ID";
 
 /** The Hono environment of every service app; services extend it. */
 export type ServiceEnv = { Variables: { requestId: string } };
@@ -97,7 +94,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
   });
 
   app.use(
-    requestId({ headerName: REQUEST_ID_HEADER, limitLength: 128 }),
+    requestIds(),
     accessLog(metrics, logger),
   );
   // Only the methods that carry a body pay for the limit.

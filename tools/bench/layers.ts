@@ -9,14 +9,13 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { requestId } from "hono/request-id";
 import { databaseConfig, loadConfig } from "@thoughts/shared/config";
 import {
   accessLog,
   createMetrics,
   defineRoute,
   errorBody,
-  REQUEST_ID_HEADER,
+  requestIds,
   type ServiceEnv,
 } from "@thoughts/shared/http";
 import { jsonLogger, type Logger } from "@thoughts/shared/log";
@@ -69,7 +68,7 @@ export function createLayerApp(
     ? new OpenAPIHono<ServiceEnv>({ strict: false })
     : new Hono<ServiceEnv>({ strict: false });
   if (has("request-id")) {
-    app.use(requestId({ headerName: REQUEST_ID_HEADER, limitLength: 128 }));
+    app.use(requestIds());
   }
   if (has("access-log")) {
     const info = {
