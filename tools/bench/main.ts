@@ -311,6 +311,21 @@ async function bench(teardown: Teardown): Promise<void> {
       : `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
         Math.max(...xs).toFixed(2)
       }`;
+  // A row of CPU time per request in paired runs: each side's median and
+  // the ratio floor over server, the columns ending where the header's do.
+  const cpuRow = (
+    name: string,
+    width: number,
+    pairs: [server: Measured, floor: Measured][],
+  ) => {
+    const us = (side: 0 | 1) =>
+      pairs.length === 0
+        ? "n/a"
+        : fmt(median(pairs.map((pair) => pair[side].cpuUs)), 0);
+    return `${name.padEnd(width)}${us(0).padStart(35 - width)}${
+      us(1).padStart(10)
+    }   |${spread(pairs.map(([server, floor]) => floor.cpuUs / server.cpuUs))}`;
+  };
   const summarise = (runs: LoadResult[]) => ({
     rps: median(runs.map((r) => r.rps)),
     p50: median(runs.map((r) => r.p50)),
@@ -363,9 +378,6 @@ async function bench(teardown: Teardown): Promise<void> {
       service.requests > 0 && floor.requests > 0
     );
     const ratios = answered.map(([service, floor]) => service.rps / floor.rps);
-    const cpuRatios = answered.map(([service, floor]) =>
-      floor.cpuUs / service.cpuUs
-    );
     rows.push(
       `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
         fmt(f.rps, 0)
@@ -373,15 +385,7 @@ async function bench(teardown: Teardown): Promise<void> {
         s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
       }`,
     );
-    const cpuUs = (side: 0 | 1) =>
-      answered.length === 0
-        ? "n/a"
-        : fmt(median(answered.map((pair) => pair[side].cpuUs)), 0);
-    cpuRows.push(
-      `${name.padEnd(24)}${cpuUs(0).padStart(11)}${cpuUs(1).padStart(10)}   |${
-        spread(cpuRatios)
-      }`,
-    );
+    cpuRows.push(cpuRow(name, 24, answered));
   }
   // Where the service's cost over the floor goes: one thought from a bare
   // Hono route, then with the service's layers added one at a time, each
@@ -417,13 +421,9 @@ async function bench(teardown: Teardown): Promise<void> {
       );
     }
   }
-  const ladderRows = ladder.map(([name], i) => {
-    const pairs = ladderPairs[i]!;
-    const us = (side: 0 | 1) => fmt(median(pairs.map((p) => p[side].cpuUs)), 0);
-    return `${name.padEnd(26)}${us(0).padStart(9)}${us(1).padStart(10)}   |${
-      spread(pairs.map(([server, floor]) => floor.cpuUs / server.cpuUs))
-    }`;
-  });
+  const ladderRows = ladder.map(([name], i) =>
+    cpuRow(name, 26, ladderPairs[i]!)
+  );
   for (const [, server] of ladder.slice(0, -1)) await server.stop("SIGTERM");
   const token = await timeTokens();
   // Memory: the services under mixed reads and logins at once, then the
