@@ -13,8 +13,10 @@ import type { Child } from "hono/jsx";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { BuildInfo, Dependency } from "@thoughts/shared/version";
 import {
+  ADMIN_TOKEN_HEADER,
   clientAddress,
   createServiceApp,
+  hasAdminToken,
   HttpError,
 } from "@thoughts/shared/http";
 import { type KeySet, verifyToken } from "@thoughts/shared/auth";
@@ -26,12 +28,14 @@ import type {
   ThoughtPage,
 } from "./backend_clients.ts";
 import {
+  deviceToken,
   endSession,
+  keepDevice,
   readSession,
   type Session,
   startSession,
 } from "./session.ts";
-import { collectVersions } from "./versions.ts";
+import { cachedVersions, collectVersions, publicView } from "./versions.ts";
 import { Layout } from "./views/layout.tsx";
 import {
   ErrorPage,
@@ -65,6 +69,12 @@ export interface FrontendDeps {
    * replica behind a name that has several; none by default.
    */
   resolve?: (host: string) => Promise<string[]>;
+  /** Proxies in front whose `X-Forwarded-For` entries are trusted (the Ingress). */
+  trustedProxyHops?: number;
+  /** The admin token, which shows the versions page's details; none shows them to no one. */
+  adminToken?: string;
+  /** How long the versions page's backend answers are reused; 5 s by default. */
+  versionsCacheMs?: number;
 }
 
 type FrontendEnv = {
@@ -251,12 +261,13 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     const username = (await formField(c, "username")).trim();
     const password = await formField(c, "password");
     const result: LoginResult = username && password
-      ? await backends.login(
+      ? await backends.login({
         username,
         password,
-        c.get("requestId"),
-        clientAddress(c),
-      )
+        requestId: c.get("requestId"),
+        client: clientAddress(c, deps.trustedProxyHops ?? 0),
+        deviceToken: deviceToken(c),
+      })
       : { ok: false, status: 401, message: "Wrong username or password" };
     if (!result.ok) {
       return page(
@@ -268,6 +279,7 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     }
     const claims = await verifyToken(deps.keys(), result.token, deps.now());
     startSession(c, result.token, claims.exp, deps.now());
+    if (result.deviceToken) keepDevice(c, result.deviceToken, deps.now());
     return c.redirect("/thoughts/", 303);
   });
   app.get("/logout", (c) => page(c, "Log out", <LogoutPage />));
@@ -298,14 +310,25 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     );
   });
 
+  const versions = cachedVersions(
+    (requestId) =>
+      collectVersions(
+        deps.info,
+        deps.dependencies,
+        backends,
+        requestId,
+        deps.resolve,
+      ),
+    deps.versionsCacheMs ?? 5000,
+    deps.now,
+  );
   app.get("/admin/versions", async (c) => {
-    const view = await collectVersions(
-      deps.info,
-      deps.dependencies,
-      backends,
-      c.get("requestId"),
-      deps.resolve,
+    const admin = await hasAdminToken(
+      c.req.header(ADMIN_TOKEN_HEADER),
+      deps.adminToken,
     );
+    const all = await versions(c.get("requestId"));
+    const view = admin ? all : publicView(all);
     if ((c.req.header("Accept") ?? "").includes("application/json")) {
       return c.json(view);
     }

@@ -5,13 +5,13 @@ import {
   assertOk,
   assertStringIncludes,
   checkBuildInfoMetric,
+  TEST_ADMIN_TOKEN,
 } from "@thoughts/testing";
-import { createApp, SEARCH_MAX_LENGTH } from "./app.tsx";
+import { createApp, type FrontendDeps, SEARCH_MAX_LENGTH } from "./app.tsx";
 import { createBackends, type Fetch } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
 import { testBackends, testKeys } from "./testing.ts";
-import type { UsersDeps } from "../users/app.ts";
-import { memoryLoginThrottle } from "../users/login_throttle.ts";
+import type { testUsersApp } from "../users/testing.ts";
 
 const info = {
   service: "frontend",
@@ -24,9 +24,10 @@ const ORIGIN = "http://localhost";
 
 async function setup(
   versions?: { users: string; thoughts: string },
-  users: Partial<UsersDeps> = {},
+  users: Parameters<typeof testUsersApp>[0] = {},
   wrap: (fetch: Fetch) => Fetch = (fetch) => fetch,
   resolve?: (host: string) => Promise<string[]>,
+  frontend: Partial<FrontendDeps> = {},
 ) {
   const b = await testBackends(versions, users);
   const app = createApp({
@@ -45,10 +46,23 @@ async function setup(
     logger: memoryLogger().logger,
     now: () => new Date(),
     resolve,
+    adminToken: TEST_ADMIN_TOKEN,
+    // Each test's views see the backends as they are now.
+    versionsCacheMs: 0,
+    ...frontend,
   });
-  const get = (path: string, cookie?: string, accept = "text/html") =>
+  const get = (
+    path: string,
+    cookie?: string,
+    accept = "text/html",
+    headers: Record<string, string> = {},
+  ) =>
     app.request(`${ORIGIN}${path}`, {
-      headers: { Accept: accept, ...(cookie && { Cookie: cookie }) },
+      headers: {
+        Accept: accept,
+        ...(cookie && { Cookie: cookie }),
+        ...headers,
+      },
     });
   const post = (
     path: string,
@@ -104,20 +118,21 @@ Deno.test("GET /login/ renders the form; a wrong password re-renders it with 401
   assertEquals(wrong.headers.get("set-cookie"), null);
 });
 
-Deno.test("POST /login/ shows the users service's throttling message, counted against the browser's address", async () => {
-  const throttle = memoryLoginThrottle({
-    accountFailures: 1,
-    clientFailures: 100,
-    lockSeconds: 30,
-    maxLockSeconds: 900,
-  });
-  await using s = await setup(undefined, { throttle });
+Deno.test("POST /login/ shows the users service's throttling message, counted against the browser's address behind the ingress", async () => {
+  await using s = await setup(
+    undefined,
+    { limits: { accountFailures: 1 }, trustedProxyHops: 1 },
+    undefined,
+    undefined,
+    { trustedProxyHops: 1 },
+  );
   await s.createUser("ada", "correct horse");
   const attempt = () =>
     s.app.request(`${ORIGIN}/login/`, {
       method: "POST",
       body: new URLSearchParams({ username: "ada", password: "wrong horse" }),
-      headers: { Origin: ORIGIN, "X-Forwarded-For": "203.0.113.9" },
+      // The ingress appended the browser's address to what it was sent.
+      headers: { Origin: ORIGIN, "X-Forwarded-For": "6.6.6.6, 203.0.113.9" },
     });
   assertEquals((await attempt()).status, 401);
   const locked = await attempt();
@@ -126,9 +141,50 @@ Deno.test("POST /login/ shows the users service's throttling message, counted ag
     await locked.text(),
     "Too many failed logins; try again in 30 seconds",
   );
+  // Passed on alone: the frontend is the one hop users trusts.
   assertEquals(
     s.seen.at(-1)?.headers.get("X-Forwarded-For"),
     "203.0.113.9",
+  );
+});
+
+Deno.test("POST /login/ keeps the device token in a cookie for the login page only, and sends it back, so strangers' failures do not lock this browser out", async () => {
+  await using s = await setup(undefined, { limits: { accountFailures: 2 } });
+  await s.createUser("ada", "correct horse");
+  const first = await s.post("/login/", {
+    username: "ada",
+    password: "correct horse",
+  });
+  assertEquals(first.status, 303);
+  const cookies = first.headers.getSetCookie();
+  const device = cookies.find((c) => c.startsWith("device="));
+  assertOk(device, cookies.join("\n"));
+  assertStringIncludes(device, "HttpOnly");
+  assertStringIncludes(device, "SameSite=Strict");
+  assertStringIncludes(device, "Path=/login;");
+  const maxAge = Number(/Max-Age=(\d+)/.exec(device)?.[1]);
+  assertOk(maxAge > 29 * 86400 && maxAge <= 30 * 86400, `Max-Age ${maxAge}`);
+  // A stranger locks the account.
+  for (let i = 0; i < 3; i++) {
+    await s.post("/login/", { username: "ada", password: "guess" });
+  }
+  const stranger = await s.post("/login/", {
+    username: "ada",
+    password: "correct horse",
+  });
+  assertEquals(stranger.status, 429);
+  const owner = await s.post(
+    "/login/",
+    { username: "ada", password: "correct horse" },
+    device.split(";")[0],
+  );
+  assertEquals(owner.status, 303);
+  assertOk(s.seen.at(-1)?.headers.get("X-Device-Token"));
+  // Logging out ends the session only: the device cookie stays.
+  const out = await s.post("/logout/", {}, device.split(";")[0]);
+  assertEquals(
+    out.headers.getSetCookie().some((c) => c.startsWith("device=")),
+    false,
   );
 });
 
@@ -418,10 +474,15 @@ Deno.test("a failing backend gives a readable error page, never a stack trace", 
 
 Deno.test("GET /admin/versions/ shows every service and whether each minimum holds", async (t) => {
   await using s = await setup({ users: "v2.3-4-gabcdef0", thoughts: "v1.5" });
-  await t.step("JSON", async () => {
-    const { services, edges, warnings } =
-      await (await s.get("/admin/versions/", undefined, "application/json"))
-        .json();
+  const admin = { "X-Admin-Token": TEST_ADMIN_TOKEN };
+  await t.step("JSON, for the admin", async () => {
+    const { services, edges, warnings } = await (await s.get(
+      "/admin/versions/",
+      undefined,
+      "application/json",
+      admin,
+    ))
+      .json();
     assertEquals(services.map((x: { service: string }) => x.service), [
       "frontend",
       "thoughts_backend",
@@ -453,29 +514,95 @@ Deno.test("GET /admin/versions/ shows every service and whether each minimum hol
       "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
     ]);
   });
-  await t.step("HTML, with short commits and the full SHA", async () => {
-    const html = await (await s.get("/admin/versions")).text();
-    assertStringIncludes(
-      html,
-      `<code title="${"a".repeat(40)}">aaaaaaa</code>`,
-    );
-    assertStringIncludes(
-      html,
-      "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
-    );
-    assertStringIncludes(html, "not met on 1 of 1");
-  });
-  await t.step("an unreachable backend is shown as such", async () => {
-    s.faults.users = "down";
-    const { services, warnings } =
-      await (await s.get("/admin/versions/", undefined, "application/json"))
-        .json();
-    assertEquals([services[2].reachable, services[2].satisfied], [
-      false,
-      false,
-    ]);
-    assertStringIncludes(warnings.join("\n"), "users_backend is unreachable");
-  });
+  await t.step(
+    "anonymous: versions, health and the graph, no URL, replica name or commit",
+    async () => {
+      const res = await s.get(
+        "/admin/versions/",
+        undefined,
+        "application/json",
+      );
+      const text = await res.text();
+      for (
+        const secret of ["http://", "a".repeat(40), "b".repeat(40), "instances"]
+      ) {
+        assertOk(!text.includes(secret), `shows '${secret}': ${text}`);
+      }
+      const { services, edges, warnings } = JSON.parse(text);
+      assertEquals(
+        services.map((
+          x: { versions: { version: string; replicas: number }[] },
+        ) => x.versions.map((v) => `${v.version} ×${v.replicas}`).join()),
+        ["v3.7 ×1", "v1.5 ×1", "v2.3-4-gabcdef0 ×1"],
+      );
+      assertEquals(edges.length, 3);
+      assertEquals(warnings, [
+        "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
+      ]);
+      const html = await (await s.get("/admin/versions/")).text();
+      assertOk(!html.includes("aaaaaaa"), "no commit on the page");
+      assertStringIncludes(html, "not met on 1 of 1");
+    },
+  );
+  await t.step(
+    "a wrong admin token is refused, not taken for anonymous",
+    async () => {
+      const res = await s.get(
+        "/admin/versions/",
+        undefined,
+        "application/json",
+        {
+          "X-Admin-Token": "guess",
+        },
+      );
+      assertEquals(res.status, 403);
+      await res.body?.cancel();
+    },
+  );
+  await t.step(
+    "HTML for the admin, with short commits and the full SHA",
+    async () => {
+      const html =
+        await (await s.get("/admin/versions", undefined, "text/html", admin))
+          .text();
+      assertStringIncludes(
+        html,
+        `<code title="${"a".repeat(40)}">aaaaaaa</code>`,
+      );
+      assertStringIncludes(
+        html,
+        "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
+      );
+      assertStringIncludes(html, "not met on 1 of 1");
+    },
+  );
+  await t.step(
+    "an unreachable backend is shown as such, its reason to the admin only",
+    async () => {
+      s.faults.users = "down";
+      const view = async (headers = {}) =>
+        await (await s.get(
+          "/admin/versions/",
+          undefined,
+          "application/json",
+          headers,
+        ))
+          .json();
+      const { services, warnings } = await view();
+      assertEquals([services[2].reachable, services[2].satisfied], [
+        false,
+        false,
+      ]);
+      assertEquals(warnings, [
+        "frontend v3.7 requires thoughts ≥ v1.6, but thoughts runs v1.5",
+        "users_backend is unreachable: no replica answered",
+      ]);
+      assertStringIncludes(
+        (await view(admin)).warnings.join("\n"),
+        "users_backend is unreachable: The users service is unavailable",
+      );
+    },
+  );
 });
 
 // Mid-rollout: a second replica of thoughts answers with the next version,
@@ -498,8 +625,9 @@ Deno.test("GET /admin/versions/ shows each version of a backend mid-rollout and 
     );
   });
   const { services, warnings } =
-    await (await s.get("/admin/versions/", undefined, "application/json"))
-      .json();
+    await (await s.get("/admin/versions/", undefined, "application/json", {
+      "X-Admin-Token": TEST_ADMIN_TOKEN,
+    })).json();
   assertEquals(
     services[1].versions.map((v: { version: string; instances: string[] }) =>
       `${v.version} ${v.instances.join(",")}`
@@ -537,8 +665,9 @@ Deno.test("GET /admin/versions/ asks each address of a backend's name once", asy
       Promise.resolve(host === "thoughts" ? ["10.0.0.1", "10.0.0.2"] : []),
   );
   const { services } =
-    await (await s.get("/admin/versions/", undefined, "application/json"))
-      .json();
+    await (await s.get("/admin/versions/", undefined, "application/json", {
+      "X-Admin-Token": TEST_ADMIN_TOKEN,
+    })).json();
   assertEquals(asked.sort(), ["10.0.0.1", "10.0.0.2"]);
   assertEquals(
     services[1].versions.map((v: { version: string; instances: string[] }) =>
@@ -546,6 +675,38 @@ Deno.test("GET /admin/versions/ asks each address of a backend's name once", asy
     ),
     ["v1.6 10.0.0.1", "v1.7 10.0.0.2"],
   );
+});
+
+Deno.test("GET /admin/versions/ asks the backends once for the views of a few seconds, the one in flight included", async () => {
+  let now = new Date("2026-12-01T12:00:00Z");
+  let asked = 0;
+  await using s = await setup(
+    undefined,
+    {},
+    (fetch) => (request) => {
+      if (request.url.includes("/admin/version/")) asked++;
+      return fetch(request);
+    },
+    undefined,
+    { versionsCacheMs: 5000, now: () => now },
+  );
+  const views = () =>
+    Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const res = await s.get("/admin/versions/");
+        assertEquals(res.status, 200);
+        await res.body?.cancel();
+      }),
+    );
+  await views();
+  // Eight samples of each of the two backends, once for all ten views.
+  assertEquals(asked, 16);
+  now = new Date(now.getTime() + 4000);
+  await views();
+  assertEquals(asked, 16);
+  now = new Date(now.getTime() + 1000);
+  await views();
+  assertEquals(asked, 32, "asked again after 5 s");
 });
 
 Deno.test("backend calls carry the page's request ID", async () => {

@@ -67,12 +67,24 @@ function neighbours(link: string | null): Pick<ThoughtPage, "older" | "newer"> {
   return { older: cursor("next", "before"), newer: cursor("prev", "after") };
 }
 
-/** The outcome of a login: the bearer token, or why there is none. */
-export type LoginResult = { ok: true; token: string } | {
+/** The outcome of a login: the bearer and device tokens, or why there are none. */
+export type LoginResult = { ok: true; token: string; deviceToken?: string } | {
   ok: false;
   status: ContentfulStatusCode;
   message: string;
 };
+
+/** One login, as the browser asked for it. */
+export interface LoginRequest {
+  username: string;
+  password: string;
+  /** The page's request ID, passed on. */
+  requestId: string;
+  /** The browser's address, passed on as `X-Forwarded-For`. */
+  client: string;
+  /** The browser's device token of an earlier login, if it has one. */
+  deviceToken?: string;
+}
 
 /** The outcome of posting a thought. */
 export type PostResult = { ok: true } | {
@@ -83,13 +95,8 @@ export type PostResult = { ok: true } | {
 
 /** The backend calls the pages make. */
 export interface Backends {
-  /** A bearer token, or the users service's reason for refusing one. */
-  login(
-    username: string,
-    password: string,
-    requestId: string,
-    client: string,
-  ): Promise<LoginResult>;
+  /** A bearer token and a device token, or the users service's reason for refusing them. */
+  login(request: LoginRequest): Promise<LoginResult>;
   /** A page of the user's thoughts; `null` when the backend refuses the token. */
   myThoughts(
     token: string,
@@ -184,13 +191,22 @@ export function createBackends(options: BackendOptions): Backends {
   });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
   return {
-    async login(username, password, requestId, client) {
+    async login({ username, password, requestId, client, deviceToken }) {
       const init = json({ username, password });
-      // The users service counts failures per client: pass the caller on.
+      // The users service counts failures per source, and spares devices
+      // that logged in before: pass both on. The header is replaced, not
+      // appended to: the frontend is the one trusted hop in front of users.
       const res = await call(
         NAMES.users,
         `${usersUrl}/api/login/`,
-        { ...init, headers: { ...init.headers, "X-Forwarded-For": client } },
+        {
+          ...init,
+          headers: {
+            ...init.headers,
+            "X-Forwarded-For": client,
+            ...(deviceToken && { "X-Device-Token": deviceToken }),
+          },
+        },
         requestId,
         true,
       );
@@ -211,7 +227,12 @@ export function createBackends(options: BackendOptions): Backends {
         };
       }
       const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
-      return { ok: true, token };
+      const device = body.device_token;
+      return {
+        ok: true,
+        token,
+        ...(typeof device === "string" && { deviceToken: device }),
+      };
     },
     async myThoughts(token, requestId, cursor = {}) {
       const res = await call(

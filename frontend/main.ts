@@ -13,7 +13,7 @@ import {
 import { dirSecretReader, type Env } from "@thoughts/shared/config";
 import { createLogger } from "@thoughts/shared/log";
 import { runMain, serve } from "@thoughts/shared/service";
-import { startKeyRing } from "@thoughts/shared/auth";
+import { readAdminToken, startKeyRing } from "@thoughts/shared/auth";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.tsx";
 import { createBackends } from "./backend_clients.ts";
@@ -52,8 +52,10 @@ export async function main(
     stamp,
     cwd: import.meta.dirname ?? ".",
   });
+  const secrets = dirSecretReader(config.SECRETS_DIR);
+  const adminToken = await readAdminToken(secrets, config.APP_ENV);
   const ring = await startKeyRing({
-    reader: dirSecretReader(config.SECRETS_DIR),
+    reader: secrets,
     appEnv: config.APP_ENV,
     signs: false,
     logger,
@@ -80,6 +82,8 @@ export async function main(
     now: () => new Date(),
     lifecycle,
     resolve: (host) => Deno.resolveDns(host, "A"),
+    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+    adminToken,
   });
   logger("info", "Starting", { version: info.version, commit: info.commit });
   return serve({

@@ -1,12 +1,15 @@
 /**
  * The login session: the bearer token in an HttpOnly cookie, verified
- * locally with the public keys on every page (no call to the users service).
+ * locally with the public keys on every page (no call to the users service);
+ * and the device cookie, which tells the users service that this browser
+ * logged in to the account before.
  *
  * @module
  */
 
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { decodeJwt } from "jose";
 import {
   type KeySet,
   type TokenClaims,
@@ -15,6 +18,9 @@ import {
 
 /** The cookie's name. */
 export const SESSION_COOKIE = "session";
+
+/** The device cookie's name; only the login page is sent it. */
+export const DEVICE_COOKIE = "device";
 
 /** A verified session. */
 export interface Session {
@@ -118,5 +124,57 @@ export function endSession(c: Context): void {
     httpOnly: true,
     sameSite: "Lax",
     secure: secure(c),
+  });
+}
+
+/**
+ * The browser's device token, from its cookie.
+ *
+ * @param c The request context.
+ * @returns The token, if the browser has one.
+ * @example Usage
+ * ```ts
+ * import { Hono } from "hono";
+ * import { deviceToken } from "./session.ts";
+ *
+ * const app = new Hono().get("/", (c) => c.text(deviceToken(c) ?? "none"));
+ * await (await app.request("/", { headers: { Cookie: "device=a.b.c" } })).text(); // "a.b.c"
+ * ```
+ */
+export function deviceToken(c: Context): string | undefined {
+  return getCookie(c, DEVICE_COOKIE);
+}
+
+/**
+ * Keeps a device token in an HttpOnly cookie sent to the login page only,
+ * living as long as the token. It outlives the session: logging out ends
+ * the session, not the browser's standing with the account.
+ *
+ * @param c The response context.
+ * @param token The device token the users service issued.
+ * @param now The current time.
+ * @example Usage
+ * ```ts
+ * import { Hono } from "hono";
+ * import { keepDevice } from "./session.ts";
+ *
+ * const token = "eyJhbGciOiJub25lIn0.eyJleHAiOjM2MDB9."; // exp 3600
+ * const app = new Hono().get("/", (c) => (keepDevice(c, token, new Date(0)), c.text("ok")));
+ * (await app.request("/")).headers.get("Set-Cookie"); // "device=eyJ…; Max-Age=3600; Path=/login; HttpOnly; SameSite=Strict"
+ * ```
+ */
+export function keepDevice(c: Context, token: string, now: Date): void {
+  let exp = 0;
+  try {
+    exp = Number(decodeJwt(token).exp ?? 0);
+  } catch {
+    return; // not a token: nothing to keep
+  }
+  setCookie(c, DEVICE_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Strict",
+    secure: secure(c),
+    path: "/login",
+    maxAge: Math.max(0, Math.floor(exp - now.getTime() / 1000)),
   });
 }

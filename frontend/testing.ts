@@ -10,7 +10,6 @@ import { usersApi } from "@thoughts/testing";
 import { testThoughtsApp } from "../thoughts/testing.ts";
 import { testKeys, testUsersApp } from "../users/testing.ts";
 import type { Fetch } from "./backend_clients.ts";
-import type { UsersDeps } from "../users/app.ts";
 
 /**
  * How a backend misbehaves; `reset-once` drops the next connection only, as
@@ -49,7 +48,7 @@ export { testKeys };
  */
 export async function testBackends(
   versions = { users: "v2.3", thoughts: "v1.6" },
-  usersDeps: Partial<UsersDeps> = {},
+  usersDeps: Parameters<typeof testUsersApp>[0] = {},
 ): Promise<TestBackends> {
   const now = () => new Date();
   const [usersApp, thoughtsApp] = await Promise.all([

@@ -13,25 +13,41 @@ import {
   type Dependency,
   dependencyService,
   parseVersionAnswer,
+  type Requires,
   SAMPLES,
   satisfiesMinimum,
   type VersionGroup,
 } from "@thoughts/shared/version";
 import type { Backends } from "./backend_clients.ts";
 
+/** One version a service runs, and on how many replicas. */
+export interface VersionRow {
+  version: string;
+  requires: Requires;
+  /** How many replicas answered with it. */
+  replicas: number;
+  /** The commit; for the admin only. */
+  commit?: string;
+  /** The replicas' names; for the admin only. */
+  instances?: string[];
+}
+
 /** One service's row. */
 export interface ServiceStatus {
   service: string;
-  /** The base URL; `null` for the frontend itself. */
+  /** The base URL; `null` for the frontend itself, and for anonymous viewers. */
   url: string | null;
   reachable: boolean;
   /** The lowest version answering (the one every dependent must accept). */
   version?: string;
+  /** Its commit; for the admin only. */
   commit?: string;
   /** Each version answering and the replicas that answered with it. */
-  versions: VersionGroup[];
-  /** Why it is unreachable, or why some answers failed. */
+  versions: VersionRow[];
+  /** Why it is unreachable, or why some answers failed; details for the admin only. */
   error?: string;
+  /** How many of the answers asked for failed. */
+  failed?: { count: number; of: number };
   /** The minimum the frontend requires, if any. */
   minimum?: string;
   /** Whether every replica holds that minimum; `false` when unreachable. */
@@ -79,6 +95,14 @@ async function targets(
   });
 }
 
+const row = (group: VersionGroup): VersionRow => ({
+  version: group.version,
+  requires: group.requires,
+  replicas: group.instances.length,
+  commit: group.commit,
+  instances: group.instances,
+});
+
 // Asks one dependency's every replica it can reach, at once.
 async function sample(
   dep: Dependency,
@@ -101,11 +125,12 @@ async function sample(
     url: dep.url,
     reachable: versions.length > 0,
     ...(lowest && { version: lowest.version, commit: lowest.commit }),
-    versions,
+    versions: versions.map(row),
     ...(errors.length > 0 && {
       error: versions.length > 0
         ? `${errors.length} of ${urls.length} answers failed: ${errors[0]}`
         : errors[0],
+      failed: { count: errors.length, of: urls.length },
     }),
     minimum: dep.minimum,
     satisfied: versions.length > 0 &&
@@ -153,12 +178,12 @@ export async function collectVersions(
     reachable: true,
     version: info.version,
     commit: info.commit,
-    versions: [{
+    versions: [row({
       version: info.version,
       commit: info.commit,
       requires: info.requires,
       instances: [info.instance ?? "this replica"],
-    }],
+    })],
   };
   const rows = [
     self,
@@ -166,6 +191,58 @@ export async function collectVersions(
       deps.map((d) => sample(d, backends, requestId, resolve)),
     ),
   ];
+  return { services: rows, ...graph(rows) };
+}
+
+/**
+ * What anyone may see of the versions: each service's versions, health and
+ * replica counts, and the dependency graph. The backends' URLs, the
+ * replicas' names, the commits and the failures' details are the admin's.
+ *
+ * @param view The whole view.
+ * @returns The view without them.
+ * @example Usage
+ * ```ts
+ * import { publicView } from "./versions.ts";
+ *
+ * const view = publicView({
+ *   services: [{
+ *     service: "users_backend", url: "http://users-service", reachable: false, versions: [],
+ *     error: "The users-service service is unavailable", failed: { count: 8, of: 8 },
+ *   }],
+ *   edges: [],
+ *   warnings: [],
+ * });
+ * [view.services[0]?.url, view.warnings]; // [null, ["users_backend is unreachable: no replica answered"]]
+ * ```
+ */
+export function publicView(view: VersionsView): VersionsView {
+  const rows = view.services.map((s): ServiceStatus => ({
+    service: s.service,
+    url: null,
+    reachable: s.reachable,
+    ...(s.version !== undefined && { version: s.version }),
+    versions: s.versions.map((v) => ({
+      version: v.version,
+      requires: v.requires,
+      replicas: v.replicas,
+    })),
+    ...(s.failed && {
+      failed: s.failed,
+      error: s.reachable
+        ? `${s.failed.count} of ${s.failed.of} answers failed`
+        : "no replica answered",
+    }),
+    ...(s.minimum !== undefined && { minimum: s.minimum }),
+    ...(s.satisfied !== undefined && { satisfied: s.satisfied }),
+  }));
+  return { services: rows, ...graph(rows) };
+}
+
+// One edge per requirement of each running version, and the warnings.
+function graph(
+  rows: ServiceStatus[],
+): Pick<VersionsView, "edges" | "warnings"> {
   const edges: Edge[] = [];
   const warnings: string[] = [];
   for (const row of rows) {
@@ -176,9 +253,11 @@ export async function collectVersions(
       for (const [to, minimum] of Object.entries(group.requires)) {
         const target = rows.find((r) => r.service === to);
         const replicas = target?.versions.flatMap((v) =>
-          v.instances.map(() => v.version)
+          Array<string>(v.replicas).fill(v.version)
         ) ?? [];
-        const below = replicas.filter((v) => !satisfiesMinimum(v, minimum));
+        const below = replicas.filter((v) =>
+          !satisfiesMinimum(v, minimum)
+        );
         const edge = {
           from: row.service,
           fromVersion: group.version,
@@ -206,7 +285,7 @@ export async function collectVersions(
       }
     }
   }
-  return { services: rows, edges, warnings };
+  return { edges, warnings };
 }
 
 // `users_backend` reads as `users` in a sentence.
@@ -216,4 +295,42 @@ function displayName(name: string): string {
   } catch {
     return name;
   }
+}
+
+/**
+ * Shares one collection of the versions among the page views of a few
+ * seconds, the one in flight included, so views do not fan out to every
+ * replica of every backend each time.
+ *
+ * @param collect Collects the view; its request ID is the first viewer's.
+ * @param ttlMs How long a collection serves, from its start.
+ * @param now The clock.
+ * @returns The cached collector.
+ * @example Usage
+ * ```ts
+ * import { cachedVersions } from "./versions.ts";
+ *
+ * let calls = 0;
+ * const view = { services: [], edges: [], warnings: [] };
+ * const versions = cachedVersions(() => (calls++, Promise.resolve(view)), 5000, () => new Date());
+ * await Promise.all([versions("a"), versions("b")]);
+ * calls; // 1
+ * ```
+ */
+export function cachedVersions(
+  collect: (requestId: string) => Promise<VersionsView>,
+  ttlMs: number,
+  now: () => Date,
+): (requestId: string) => Promise<VersionsView> {
+  let cached: { at: number; view: Promise<VersionsView> } | undefined;
+  return (requestId) => {
+    const at = now().getTime();
+    if (!cached || at - cached.at >= ttlMs || at < cached.at) {
+      const view = collect(requestId);
+      cached = { at, view };
+      // A failed collection is not kept.
+      view.catch(() => cached?.view === view && (cached = undefined));
+    }
+    return cached.view;
+  };
 }

@@ -145,6 +145,39 @@ Deno.test("bad input to every endpoint gets a 4xx JSON error, never a 500, and c
       );
     }
   }
+  // Well-formed JSON whose strings end in the byte 0xFF, which is no UTF-8
+  // (each character written as one byte): a lenient decoder would store
+  // U+FFFD in its place.
+  const strayByte = Uint8Array.from(
+    JSON.stringify({
+      username: "ada\u00ff",
+      password: "correct horse\u00ff",
+      text: "a thought\u00ff",
+    }),
+    (c) => c.charCodeAt(0),
+  );
+  for (const [url, headers] of backendPosts) {
+    await t.step(
+      `POST ${new URL(url).host}${
+        new URL(url).pathname
+      }: a stray byte in well-formed JSON is 400`,
+      async () => {
+        const res = await b.fetch(
+          new Request(url, {
+            method: "POST",
+            headers: { ...headers, "Content-Type": "application/json" },
+            body: strayByte,
+          }),
+        );
+        assertEquals([res.status, await res.json()], [400, {
+          error: {
+            code: "bad_request",
+            message: "Request body is not valid UTF-8",
+          },
+        }]);
+      },
+    );
+  }
   const gets: [string, string, Record<string, string>][] = [
     [
       "path traversal in an id",

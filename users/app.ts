@@ -4,7 +4,7 @@
  * @module
  */
 
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { type BuildInfo } from "@thoughts/shared/version";
 import {
   adminAuth,
@@ -21,8 +21,9 @@ import type { Logger } from "@thoughts/shared/log";
 import { type KeySet, signToken } from "@thoughts/shared/auth";
 import { StoreError } from "@thoughts/shared/store";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { HasherBusyError } from "./bounded_hasher.ts";
-import type { LoginThrottle } from "./login_throttle.ts";
+import { readDeviceToken, signDeviceToken } from "./device_tokens.ts";
+import { HasherBusyError, type HashGate } from "./hash_gate.ts";
+import { LoginLockedError, type LoginThrottle } from "./login_throttle.ts";
 import type { PasswordHasher } from "./password.ts";
 import { usernameKey } from "./username.ts";
 import {
@@ -32,7 +33,10 @@ import {
   LoginResponse,
   UserSchema,
 } from "./schemas.ts";
-import type { User, UsersStore } from "./store.ts";
+import type { CheckOutcome, User, UsersStore } from "./store.ts";
+
+/** The header scripts send their device token in (the frontend keeps it in a cookie). */
+export const DEVICE_TOKEN_HEADER = "X-Device-Token";
 
 /** Everything the users app needs from outside. */
 export interface UsersDeps {
@@ -40,8 +44,10 @@ export interface UsersDeps {
   store: UsersStore;
   /** Hashes and checks passwords. */
   hasher: PasswordHasher;
-  /** Counts failed logins per account and client; none means no limit. */
-  throttle?: LoginThrottle;
+  /** Admits callers to hashing, trusted ones first. */
+  gate: HashGate;
+  /** Counts failed logins per account, name, source and device. */
+  throttle: LoginThrottle;
   /** The current key set; a function so a reload takes effect at once. */
   keys: () => KeySet;
   /** The admin token admin writes must present; none refuses them all. */
@@ -52,6 +58,10 @@ export interface UsersDeps {
   logger: Logger;
   /** Token lifetime in seconds. */
   tokenLifetime: number;
+  /** Device token lifetime in seconds. */
+  deviceLifetime: number;
+  /** Proxies in front whose `X-Forwarded-For` entries are trusted. */
+  trustedProxyHops: number;
   /** The clock, for token times and account creation. */
   now: () => Date;
   /** Resolves when the database answers. */
@@ -82,6 +92,7 @@ export const routes = {
         409: "Username taken",
         413: "Body too large",
         415: "Not JSON",
+        503: "Too many password checks at once, or the database unavailable",
       }),
     },
   }),
@@ -89,8 +100,15 @@ export const routes = {
     method: "post",
     path: "/api/login/",
     tags: ["Users"],
-    summary: "Log in and get a bearer token",
+    summary: "Log in and get a bearer token and a device token",
+    description:
+      "A client that sends the device token of an earlier login to the same account skips the account's lockouts, which strangers' failures cause.",
     request: {
+      headers: z.object({
+        [DEVICE_TOKEN_HEADER.toLowerCase()]: z.string().optional().openapi({
+          description: "The device token of an earlier login to this account",
+        }),
+      }),
       body: jsonOrFormBody(LoginBody),
     },
     responses: {
@@ -98,8 +116,8 @@ export const routes = {
       ...errorResponses({
         400: "Invalid input",
         401: "Wrong username or password",
-        429: "Too many failed logins for this account or client",
-        503: "Too many logins at once",
+        429: "Too many failed logins for this account, device or source",
+        503: "Too many password checks at once, or the database unavailable",
       }),
     },
   }),
@@ -121,7 +139,7 @@ const toJson = (user: User) => ({
 /**
  * Creates the users app.
  *
- * @param deps The store, hasher, keys, clock and build info.
+ * @param deps The store, hasher, hashing gate, throttle, keys, clock and build info.
  * @returns The Hono app.
  * @example Usage
  * ```ts
@@ -130,25 +148,37 @@ const toJson = (user: User) => ({
  * import { memoryLogger } from "@thoughts/shared/log";
  * import { openPglite } from "@thoughts/shared/store";
  * import { createApp } from "./app.ts";
+ * import { createHashGate } from "./hash_gate.ts";
+ * import { createLoginThrottle } from "./login_throttle.ts";
  * import { pbkdf2Hasher } from "./password.ts";
  * import { createUsersStore } from "./store.ts";
  *
  * const reader = dirSecretReader("testing/testdata/keys");
  * const keys = await loadKeySet({ reader, appEnv: "test", signs: true });
  * const db = await openPglite();
+ * const store = await createUsersStore(db);
+ * const adminToken = "a".repeat(32);
  * const app = createApp({
- *   store: await createUsersStore(db),
+ *   store,
  *   hasher: pbkdf2Hasher(1000),
+ *   gate: createHashGate({ concurrency: 2, queue: 16, trustedQueue: 16, perClient: 4 }),
+ *   throttle: createLoginThrottle(store.throttle, {
+ *     accountFailures: 5, clientFailures: 20, deviceFailures: 5,
+ *     lockSeconds: 30, maxLockSeconds: 900, maxRows: 10_000,
+ *   }),
  *   keys: () => keys,
+ *   adminToken,
  *   info: { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} },
  *   logger: memoryLogger().logger,
  *   tokenLifetime: 3600,
+ *   deviceLifetime: 30 * 86400,
+ *   trustedProxyHops: 0,
  *   now: () => new Date(),
  *   ping: () => db.ping(),
  * });
  * const res = await app.request("/admin/users/", {
  *   method: "POST",
- *   headers: { "Content-Type": "application/json" },
+ *   headers: { "Content-Type": "application/json", "X-Admin-Token": adminToken },
  *   body: JSON.stringify({ username: "ada", password: "correct horse" }),
  * });
  * res.status; // 201
@@ -169,9 +199,26 @@ export function createApp(
     versionExtras: () => ({
       signingKid: deps.keys().signer?.kid ?? null,
     }),
+    domainErrors: (error) => {
+      if (error instanceof HasherBusyError) {
+        return new HttpError(
+          503,
+          "Too many password checks at once; try again shortly",
+          { retryAfter: 1, cause: error },
+        );
+      }
+      if (error instanceof LoginLockedError) {
+        return new HttpError(429, error.message, { retryAfter: error.wait });
+      }
+    },
   });
   // A hash to verify against for unknown names, so both failures take as long.
   let decoy: Promise<string> | undefined;
+  const decoyHash = () =>
+    decoy ??= deps.hasher.hash(crypto.randomUUID()).catch((error) => {
+      decoy = undefined;
+      throw error;
+    });
 
   const createUser = {
     ...routes.createUser,
@@ -179,7 +226,18 @@ export function createApp(
   };
   defineRoute(app, createUser, async (c) => {
     const { username, password } = c.req.valid("json");
-    const hash = await deps.hasher.hash(password);
+    const taken = () =>
+      new HttpError(409, `Username already exists: '${username}'`);
+    // A taken name costs no hash.
+    if (await deps.store.findByUsername(username)) throw taken();
+    // The admin token proves its holder, as a device token does.
+    const leave = await deps.gate.enter({ trusted: true, client: "admin" });
+    let hash: string;
+    try {
+      hash = await deps.hasher.hash(password);
+    } finally {
+      leave();
+    }
     try {
       const user = await deps.store.create(username, hash, deps.now());
       deps.logger("info", "User created", {
@@ -189,7 +247,7 @@ export function createApp(
       return c.json(toJson(user), 201);
     } catch (error) {
       if (error instanceof StoreError && error.code === "unique_violation") {
-        throw new HttpError(409, `Username already exists: '${username}'`);
+        throw taken();
       }
       throw error;
     }
@@ -201,42 +259,62 @@ export function createApp(
       () => c.req.valid("json"),
       () => c.req.valid("form"),
     );
-    const [account, client] = [usernameKey(username), clientAddress(c)];
-    const wait = deps.throttle?.attempt(account, client, deps.now()) ?? 0;
-    if (wait > 0) {
-      throw new HttpError(
-        429,
-        `Too many failed logins; try again in ${wait} seconds`,
-        { retryAfter: wait },
-      );
-    }
-    const user = await deps.store.findByUsername(username);
-    let ok: boolean;
-    try {
-      decoy ??= deps.hasher.hash(crypto.randomUUID()).catch((error) => {
-        decoy = undefined;
-        throw error;
-      });
-      ok = await deps.hasher.verify(
-        password,
-        user?.passwordHash ?? await decoy,
-      );
-    } catch (error) {
-      if (!(error instanceof HasherBusyError)) throw error;
-      deps.throttle?.cancel(account, client); // nothing was checked
-      throw new HttpError(503, "Too many logins at once; try again shortly", {
-        retryAfter: 1,
-      });
-    }
-    if (!user || !ok) throw new HttpError(401, "Wrong username or password");
-    deps.throttle?.succeeded(account, client);
+    const now = deps.now();
     const keys = deps.keys();
-    if (!keys.signer) throw new HttpError(503, "No signing key loaded");
-    const token = await signToken(keys, user.username, {
-      lifetime: deps.tokenLifetime,
-      now: deps.now(),
-    });
-    return c.json({ Authorized: `Bearer ${token}` }, 200);
+    const name = usernameKey(username);
+    const source = clientAddress(c, deps.trustedProxyHops);
+    // The token's own name lets a trusted client queue first before any lookup.
+    const device = await readDeviceToken(
+      keys,
+      c.req.header(DEVICE_TOKEN_HEADER),
+      now,
+    );
+    const vouched = device?.name === name ? device : undefined;
+    const leave = await deps.gate.enter(
+      vouched
+        ? { trusted: true, client: `device:${vouched.id}` }
+        : { trusted: false, client: source },
+    );
+    try {
+      const user = await deps.store.findByUsername(username);
+      const trusted = vouched && vouched.userId === user?.id
+        ? vouched
+        : undefined;
+      const check = await deps.throttle.begin(
+        { device: trusted?.id, account: user?.id, name, source },
+        now,
+      );
+      let outcome: CheckOutcome = "unchecked";
+      try {
+        const right = await deps.hasher.verify(
+          password,
+          user?.passwordHash ?? await decoyHash(),
+        );
+        outcome = right && user ? "right" : "wrong";
+      } finally {
+        await check.end(outcome);
+      }
+      if (outcome !== "right" || !user) {
+        throw new HttpError(401, "Wrong username or password");
+      }
+      if (!keys.signer) throw new HttpError(503, "No signing key loaded");
+      const token = await signToken(keys, user.username, {
+        lifetime: deps.tokenLifetime,
+        now,
+      });
+      // A trusted device keeps its id (and its budget); a new one gets its own.
+      const deviceToken = await signDeviceToken(keys, {
+        userId: user.id,
+        name,
+        id: check.trusted && trusted ? trusted.id : crypto.randomUUID(),
+      }, { lifetime: deps.deviceLifetime, now });
+      return c.json({
+        Authorized: `Bearer ${token}`,
+        device_token: deviceToken,
+      }, 200);
+    } finally {
+      leave();
+    }
   });
 
   defineRoute(

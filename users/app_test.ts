@@ -318,7 +318,11 @@ Deno.test("system routes report version, keys, readiness and metrics", async () 
 Deno.test("an unavailable database answers 503 JSON", async () => {
   const down = () =>
     Promise.reject(new StoreError("unavailable", "Database unavailable"));
-  const store: UsersStore = { create: down, findByUsername: down };
+  const store: UsersStore = {
+    create: down,
+    findByUsername: down,
+    throttle: { begin: down, end: down, prune: down },
+  };
   await using s = await setup({ store, ping: down });
   const res = await s.app.request(
     "/admin/users/",
@@ -394,16 +398,25 @@ Deno.test("usernames are one account whatever their case or width, shown as firs
   assertEquals(await s.count(), 1);
 });
 
-Deno.test("names mixing scripts, as look-alikes do, are refused; one script or a CJK mix is fine", async (t) => {
+Deno.test("names are held to UTS #39's highly restrictive level with no combining marks; one script or a CJK mix is fine", async (t) => {
   await using s = await setup();
   const cases: [string, number][] = [
     ["\u0430da", 400], // Cyrillic а, Latin d and a
     ["p\u0430yp\u0430l", 400],
     ["\u03bflga", 400], // Greek ο
+    ["jose\u0301", 400], // e and a combining acute accent
+    ["x\u0307y", 400], // a combining dot above
+    ["\u0130lker", 400], // İ: its lower case is i and a combining dot
+    ["ada\u0661\u0668", 400], // Arabic-Indic digits beside Latin letters
+    ["\u02bf\u0430", 400], // a Latin modifier letter beside Cyrillic
     ["ada", 201],
     ["\u041c\u0430\u0440\u0438\u044f", 201], // Мария
     ["\u5c71\u7530\u305f\u308d\u3046", 201], // 山田たろう
-    ["jos\u00e9_1", 201],
+    ["\u5c71\u7530taro", 201], // 山田taro: Han with Latin
+    ["\u30ab\u30fc\u30f3", 201], // カーン: the long mark is Japanese
+    ["jos\u00e9_1", 201], // é as one letter
+    ["\u0930\u093e\u092e", 201], // राम: Devanagari's own vowel sign
+    ["\u0661\u0668\u0645", 201], // Arabic digits with an Arabic letter
   ];
   for (const [username, status] of cases) {
     await t.step(`'${username}': ${status}`, async () => {
@@ -415,5 +428,20 @@ Deno.test("names mixing scripts, as look-alikes do, are refused; one script or a
       await res.body?.cancel();
     });
   }
-  assertEquals(await s.count(), 4);
+  assertEquals(await s.count(), 8);
+});
+
+Deno.test("an account whose name the rules now refuse still logs in", async () => {
+  await using s = await setup();
+  // Made before the rules, straight in the table: Latin with an Arabic digit.
+  await s.db.query(
+    "INSERT INTO users (username, username_key, password_hash, creation) VALUES ($1, $1, $2, now())",
+    ["ada\u0661", await pbkdf2Hasher(1000).hash("correct horse")],
+  );
+  const res = await s.app.request(
+    "/api/login/",
+    json({ username: "ada\u0661", password: "correct horse" }),
+  );
+  assertEquals(res.status, 200);
+  await res.body?.cancel();
 });

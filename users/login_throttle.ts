@@ -1,125 +1,228 @@
 /**
- * Brute-force protection for logins, after Keycloak's brute-force detection:
- * failures are counted per account and per client; past a number of free
- * failures each further one locks the key for a wait that doubles up to a
- * maximum. Counts are forgotten after the longest wait without a failure.
+ * Brute-force protection for logins, after OWASP's device cookies and
+ * Keycloak's brute-force detection, with its counters in the database so
+ * every replica shares them and a restart keeps them.
+ *
+ * A stranger (no valid device token for the account) is counted per
+ * account, or per unknown name, and per source address: past the free
+ * failures each further one locks the counter for a wait that doubles up to
+ * a maximum. A client holding a device token for the account skips those
+ * locks and has a small budget of its own, so no stranger can lock the owner
+ * out; past it, the device is a stranger again. Only a password actually
+ * checked and wrong counts: a check that never ran counts nothing.
  *
  * @module
  */
 
-/** The limits of {@linkcode memoryLoginThrottle}. */
+import type {
+  CheckOutcome,
+  ThrottleKey,
+  ThrottleRule,
+  ThrottleStore,
+} from "./store.ts";
+
+/** The limits of {@linkcode createLoginThrottle}. */
 export interface ThrottleLimits {
-  /** Failures an account may have before it is locked. */
+  /** Failures strangers may have on one account (or unknown name) before it locks for them. */
   accountFailures: number;
-  /** Failures a client may have, over any accounts, before it is locked. */
+  /** Failures one source may have, over any accounts, before it locks. */
   clientFailures: number;
+  /** Failures a trusted device may have before it counts as a stranger. */
+  deviceFailures: number;
   /** The first lock, in seconds; each further failure doubles it. */
   lockSeconds: number;
-  /** The longest lock, in seconds; also how long a count is remembered. */
+  /** The longest lock, in seconds; also how long failures are remembered. */
   maxLockSeconds: number;
+  /** Counters kept for unknown names, and for sources, each. */
+  maxRows: number;
 }
 
-/**
- * Counts login attempts and says how long a caller must wait. An attempt
- * counts as failed from its start, so concurrent guesses cannot all slip in
- * before the first one fails; a success takes that back.
- */
+/** Who is trying: the device, if it holds a token for the account; the account or name; the source. */
+export interface LoginSubject {
+  /** The device's id, when its token vouches for this account. */
+  device?: string;
+  /** The account's id, when the name exists. */
+  account?: number;
+  /** The name's comparison key. */
+  name: string;
+  /** The client's source address. */
+  source: string;
+}
+
+/** A password check the throttle admitted. */
+export interface Check {
+  /** Whether it runs on a trusted device's budget. */
+  trusted: boolean;
+  /** Ends it: counts a wrong password, clears on a right one. */
+  end(outcome: CheckOutcome): Promise<void>;
+}
+
+/** A login refused before any password was checked. */
+export class LoginLockedError extends Error {
+  /** Why the login was refused. */
+  readonly code = "locked";
+  /** Seconds until it may be tried again. */
+  readonly wait: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param wait Seconds until it may be tried again.
+   */
+  constructor(wait: number) {
+    super(
+      `Too many failed logins; try again in ${wait} second${
+        wait === 1 ? "" : "s"
+      }`,
+    );
+    this.name = "LoginLockedError";
+    this.wait = wait;
+  }
+}
+
+/** Starts password checks, or refuses them. */
 export interface LoginThrottle {
   /**
-   * Starts an attempt: the seconds until the account and the client may try
-   * again, counting nothing, or 0 after counting a failure against both.
+   * Starts a check: the device's budget if it has one left, else the
+   * stranger's counters.
+   *
+   * @throws {LoginLockedError} When every way in is locked.
    */
-  attempt(account: string, client: string, now: Date): number;
-  /** Takes back the attempt's failure and forgets the account's others. */
-  succeeded(account: string, client: string): void;
-  /** Takes back the attempt's failure only: the password was never checked. */
-  cancel(account: string, client: string): void;
+  begin(subject: LoginSubject, now: Date): Promise<Check>;
 }
 
-interface Counter {
-  failures: number;
-  lockedUntil: number;
-  last: number;
+/** New counters of unknown names and sources between two prunes, per process. */
+const PRUNE_EVERY = 64;
+
+/**
+ * IPv6 clients are counted by their /64 network: one host owns a whole one.
+ * IPv4-mapped addresses count as IPv4.
+ */
+function sourceKey(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = address.includes("::")
+    ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
+    : left;
+  return `${
+    groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")
+  }::/64`;
 }
 
 /**
- * A throttle kept in this process's memory, holding at most `maxKeys`
- * counters (the oldest are dropped first), so a flood of made-up names
- * cannot grow it without bound.
+ * Creates the throttle over the database's counters.
  *
+ * @param store The counters.
  * @param limits The limits.
- * @param maxKeys The most counters kept.
  * @returns The throttle.
  * @example Usage
  * ```ts
- * import { memoryLoginThrottle } from "./login_throttle.ts";
+ * import { openPglite } from "@thoughts/shared/store";
+ * import { createLoginThrottle } from "./login_throttle.ts";
+ * import { createUsersStore } from "./store.ts";
  *
- * const throttle = memoryLoginThrottle({ accountFailures: 2, clientFailures: 10, lockSeconds: 30, maxLockSeconds: 900 });
- * const now = new Date(0);
- * throttle.attempt("ada", "10.0.0.1", now); // 0
- * throttle.attempt("ada", "10.0.0.1", now); // 0, and now locked
- * throttle.attempt("ada", "10.0.0.2", now); // 30
+ * const db = await openPglite();
+ * const store = await createUsersStore(db);
+ * const throttle = createLoginThrottle(store.throttle, {
+ *   accountFailures: 1, clientFailures: 20, deviceFailures: 5,
+ *   lockSeconds: 30, maxLockSeconds: 900, maxRows: 10_000,
+ * });
+ * const now = new Date();
+ * const stranger = { name: "ada", account: 1, source: "203.0.113.9" };
+ * await (await throttle.begin(stranger, now)).end("wrong");
+ * await throttle.begin(stranger, now).catch((error) => error.wait); // 30
+ * await db.close();
  * ```
  */
-export function memoryLoginThrottle(
+export function createLoginThrottle(
+  store: ThrottleStore,
   limits: ThrottleLimits,
-  maxKeys = 100_000,
 ): LoginThrottle {
-  const counters = new Map<string, Counter>();
-  const current = (key: string, now: number) => {
-    const counter = counters.get(key);
-    if (counter && now - counter.last > limits.maxLockSeconds * 1000) {
-      counters.delete(key);
-      return undefined;
-    }
-    return counter;
+  const rule = (free: number): ThrottleRule => ({
+    free,
+    lockSeconds: limits.lockSeconds,
+    maxLockSeconds: limits.maxLockSeconds,
+  });
+  const rules = {
+    account: rule(limits.accountFailures),
+    name: rule(limits.accountFailures),
+    source: rule(limits.clientFailures),
+    device: rule(limits.deviceFailures),
   };
-  const remaining = (key: string, now: number) =>
-    Math.max(
-      0,
-      Math.ceil(((current(key, now)?.lockedUntil ?? 0) - now) / 1000),
-    );
-  const count = (key: string, free: number, now: number) => {
-    const counter = current(key, now) ??
-      { failures: 0, lockedUntil: 0, last: 0 };
-    counters.delete(key); // re-inserted last: the Map's order is by recency
-    counter.failures++;
-    counter.last = now;
-    if (counter.failures >= free) {
-      const lock = Math.min(
-        limits.lockSeconds * 2 ** (counter.failures - free),
-        limits.maxLockSeconds,
-      );
-      counter.lockedUntil = now + lock * 1000;
-    }
-    counters.set(key, counter);
-    while (counters.size > maxKeys) {
-      counters.delete(counters.keys().next().value!);
+  let created = 0;
+  const prune = async (now: Date) => {
+    for (const scope of ["name", "source", "account", "device"] as const) {
+      const keep = scope === "name" || scope === "source"
+        ? limits.maxRows
+        : 2 ** 31 - 1;
+      await store.prune(scope, keep, limits.maxLockSeconds, now);
     }
   };
-  const takeBack = (key: string, free: number) => {
-    const counter = counters.get(key);
-    if (counter && --counter.failures < free) counter.lockedUntil = 0;
+
+  // Begins every key, or none: a refusal gives back the ones begun.
+  const beginAll = async (
+    keys: ThrottleKey[],
+    now: Date,
+  ): Promise<{ begun: ThrottleKey[] } | { wait: number }> => {
+    const begun: ThrottleKey[] = [];
+    for (const key of keys) {
+      const result = await store.begin(key, rules[key.scope], now);
+      if (!result.admitted) {
+        for (const done of begun) {
+          await store.end(done, "unchecked", rules[done.scope], now);
+        }
+        return { wait: result.wait };
+      }
+      begun.push(key);
+      if (result.created && (key.scope === "name" || key.scope === "source")) {
+        created++;
+      }
+    }
+    return { begun };
   };
+
+  const check = (begun: ThrottleKey[], trusted: boolean, now: Date): Check => ({
+    trusted,
+    async end(outcome) {
+      for (const key of begun) {
+        // A right password clears an account's or device's failures, never
+        // a source's: an attacker's own account must not wash its source.
+        const counted = outcome === "right" && key.scope === "source"
+          ? "unchecked"
+          : outcome;
+        await store.end(key, counted, rules[key.scope], now);
+      }
+      if (created >= PRUNE_EVERY) {
+        created = 0;
+        await prune(now);
+      }
+    },
+  });
+
   return {
-    attempt(account, client, now) {
-      const at = now.getTime();
-      const wait = Math.max(
-        remaining(`a:${account}`, at),
-        remaining(`c:${client}`, at),
-      );
-      if (wait > 0) return wait;
-      count(`a:${account}`, limits.accountFailures, at);
-      count(`c:${client}`, limits.clientFailures, at);
-      return 0;
-    },
-    succeeded(account, client) {
-      counters.delete(`a:${account}`);
-      takeBack(`c:${client}`, limits.clientFailures);
-    },
-    cancel(account, client) {
-      takeBack(`a:${account}`, limits.accountFailures);
-      takeBack(`c:${client}`, limits.clientFailures);
+    async begin(subject, now) {
+      let deviceWait = Infinity;
+      if (subject.device !== undefined) {
+        const result = await beginAll(
+          [{ scope: "device", key: subject.device }],
+          now,
+        );
+        if ("begun" in result) return check(result.begun, true, now);
+        deviceWait = result.wait;
+      }
+      const stranger: ThrottleKey[] = [
+        subject.account === undefined
+          ? { scope: "name", key: subject.name }
+          : { scope: "account", key: String(subject.account) },
+        { scope: "source", key: sourceKey(subject.source) },
+      ];
+      const result = await beginAll(stranger, now);
+      if ("begun" in result) return check(result.begun, false, now);
+      throw new LoginLockedError(Math.min(deviceWait, result.wait));
     },
   };
 }

@@ -12,8 +12,8 @@ import { startBackend } from "@thoughts/shared/backend";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.ts";
 import { loadUsersConfig } from "./config.ts";
-import { boundedHasher } from "./bounded_hasher.ts";
-import { memoryLoginThrottle } from "./login_throttle.ts";
+import { createHashGate } from "./hash_gate.ts";
+import { createLoginThrottle } from "./login_throttle.ts";
 import { pbkdf2Hasher } from "./password.ts";
 import { createUsersStore } from "./store.ts";
 
@@ -53,17 +53,24 @@ export async function main(
     createApp: (context) =>
       createApp({
         ...context,
-        hasher: boundedHasher(pbkdf2Hasher(), {
+        hasher: pbkdf2Hasher(),
+        gate: createHashGate({
           concurrency: config.LOGIN_HASH_CONCURRENCY,
           queue: config.LOGIN_HASH_QUEUE,
+          trustedQueue: config.LOGIN_HASH_TRUSTED_QUEUE,
+          perClient: config.LOGIN_HASH_PER_CLIENT,
         }),
-        throttle: memoryLoginThrottle({
+        throttle: createLoginThrottle(context.store.throttle, {
           accountFailures: config.LOGIN_ACCOUNT_FAILURES,
           clientFailures: config.LOGIN_CLIENT_FAILURES,
+          deviceFailures: config.LOGIN_DEVICE_FAILURES,
           lockSeconds: config.LOGIN_LOCK_SECONDS,
           maxLockSeconds: config.LOGIN_MAX_LOCK_SECONDS,
+          maxRows: config.LOGIN_THROTTLE_MAX_ROWS,
         }),
         tokenLifetime: config.TOKEN_LIFETIME_SECONDS,
+        deviceLifetime: config.LOGIN_DEVICE_LIFETIME_SECONDS,
+        trustedProxyHops: config.TRUSTED_PROXY_HOPS,
       }),
   });
 }

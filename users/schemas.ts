@@ -6,21 +6,28 @@
 
 import { z } from "@hono/zod-openapi";
 import { plainText } from "@thoughts/shared/http";
-import { singleScript } from "./username.ts";
+import { hasCombiningMark, restrictedName } from "./username.ts";
 
 /**
  * A new account. Names: trimmed, in NFKC, 1–50 letters, digits, `.`, `_` or
- * `-`, from one script; unique whatever their case.
+ * `-`, held to UTS #39's "highly restrictive" level with no combining
+ * marks; unique whatever their case. The rules apply to new names only:
+ * an account made before them logs in as it always did.
  */
 export const CreateUserBody = z.object({
-  username: z.string().trim().normalize("NFKC").min(1).max(50)
+  username: z.string()
+    .refine(
+      (typed) => !hasCombiningMark(typed),
+      "Combining marks are not allowed: type the accented letter itself",
+    )
+    .trim().normalize("NFKC").min(1).max(50)
     .regex(
-      /^[\p{L}\p{N}._-]+$/u,
+      /^[\p{L}\p{M}\p{N}._-]+$/u,
       "Only letters, digits, '.', '_' and '-' are allowed",
     )
     .refine(
-      singleScript,
-      "Letters from different scripts are not allowed together (look-alike names)",
+      restrictedName,
+      "Characters from different scripts, or combining marks, are not allowed (look-alike names)",
     )
     .openapi({ example: "ada" }),
   password: z.string().min(8).max(1024).openapi({
@@ -52,6 +59,11 @@ export const UserSchema = z.object({
 export const LoginResponse = z.object({
   Authorized: z.string().regex(/^Bearer /).openapi({
     example: "Bearer eyJhbGciOiJSUzI1NiIs…",
+  }),
+  device_token: z.string().openapi({
+    description:
+      "Proves this client logged in to the account: send it as X-Device-Token on later logins",
+    example: "eyJhbGciOiJSUzI1NiIsInR5cCI6ImRldmljZStqd3Qi…",
   }),
 }).openapi("LoginResponse");
 

@@ -13,8 +13,20 @@ import {
   type TestDatabase,
 } from "@thoughts/testing";
 import { createApp, type UsersDeps } from "./app.ts";
+import { createHashGate } from "./hash_gate.ts";
+import { createLoginThrottle, type ThrottleLimits } from "./login_throttle.ts";
 import { pbkdf2Hasher } from "./password.ts";
 import { createUsersStore } from "./store.ts";
+
+/** Limits no test reaches unless it means to: each test sets those it tries. */
+const LOOSE_LIMITS: ThrottleLimits = {
+  accountFailures: 1000,
+  clientFailures: 1000,
+  deviceFailures: 1000,
+  lockSeconds: 30,
+  maxLockSeconds: 900,
+  maxRows: 10_000,
+};
 
 /** The test keys from `testing/testdata`, signing. */
 export const testKeys = await loadTestKeys(true);
@@ -33,10 +45,11 @@ export interface TestUsersApp extends AsyncDisposable {
 }
 
 /**
- * Builds the users app with test keys, a cheap hasher, a fixed clock and a
- * fresh database; any dependency can be replaced.
+ * Builds the users app with test keys, a cheap hasher, a fixed clock, a
+ * fresh database and a throttle on it with loose limits; any dependency can
+ * be replaced, and any limit.
  *
- * @param overrides Dependencies to replace.
+ * @param overrides Dependencies to replace, and `limits` of the throttle.
  * @returns The app and its database.
  * @example Usage
  * ```ts
@@ -47,13 +60,25 @@ export interface TestUsersApp extends AsyncDisposable {
  * ```
  */
 export async function testUsersApp(
-  overrides: Partial<UsersDeps> = {},
+  overrides: Partial<UsersDeps> & { limits?: Partial<ThrottleLimits> } = {},
 ): Promise<TestUsersApp> {
   const db = await openTestDatabase();
   const { logger, records } = memoryLogger();
+  const { limits, ...replaced } = overrides;
+  const store = await createUsersStore(db);
   const deps: UsersDeps = {
-    store: await createUsersStore(db),
+    store,
     hasher: pbkdf2Hasher(1000),
+    gate: createHashGate({
+      concurrency: 2,
+      queue: 16,
+      trustedQueue: 16,
+      perClient: 1000,
+    }),
+    throttle: createLoginThrottle(store.throttle, {
+      ...LOOSE_LIMITS,
+      ...limits,
+    }),
     keys: () => testKeys,
     adminToken: TEST_ADMIN_TOKEN,
     info: {
@@ -65,9 +90,11 @@ export async function testUsersApp(
     },
     logger,
     tokenLifetime: 3600,
+    deviceLifetime: 30 * 86400,
+    trustedProxyHops: 0,
     now: () => TEST_NOW,
     ping: () => db.ping(),
-    ...overrides,
+    ...replaced,
   };
   return {
     app: createApp(deps),

@@ -222,10 +222,8 @@ export function VersionsPage(props: { view: VersionsView }): Child {
                     ? <code title={v.commit}>{v.commit.slice(0, 7)}</code>
                     : "—"}
                 </td>
-                <td title={v.instances.join(", ")}>
-                  {`${v.instances.length} ${
-                    v.instances.length === 1 ? "replica" : "replicas"
-                  }`}
+                <td title={v.instances?.join(", ")}>
+                  {`${v.replicas} ${v.replicas === 1 ? "replica" : "replicas"}`}
                 </td>
               </tr>
             ))}

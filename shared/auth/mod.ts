@@ -29,6 +29,7 @@ export {
   bearerToken,
   CLOCK_SKEW,
   DEFAULT_TOKEN_LIFETIME,
+  isCanonicalCompact,
   MAX_TOKEN_LIFETIME,
   signToken,
   type TokenClaims,

@@ -66,7 +66,8 @@ export async function signToken(
 /**
  * Verifies a token against the key set: RS256 only, a known `kid`, not
  * expired, issued no later than {@linkcode CLOCK_SKEW} from now, living no
- * longer than {@linkcode MAX_TOKEN_LIFETIME}, with a `username`. A token
+ * longer than {@linkcode MAX_TOKEN_LIFETIME}, with a `username`, typed `JWT`
+ * and written in canonical base64url. A token
  * verified before with the same key set is answered from memory until it
  * expires.
  *
@@ -116,6 +117,9 @@ async function checkToken(
   token: string,
   now: Date,
 ): Promise<TokenClaims> {
+  if (!isCanonicalCompact(token)) {
+    throw new TokenError("malformed", "Token is not canonical base64url");
+  }
   let kid = "";
   try {
     const { payload } = await jwtVerify(token, (header) => {
@@ -127,6 +131,8 @@ async function checkToken(
       return key;
     }, {
       algorithms: ["RS256"],
+      // A device token (`device+jwt`) is never an access token.
+      typ: "JWT",
       currentDate: now,
       requiredClaims: ["exp", "iat"],
     });
@@ -160,6 +166,42 @@ function reason(error: unknown): [TokenErrorCode, string] {
     return ["bad_claims", "Token claims invalid"];
   }
   return ["malformed", "Token malformed"];
+}
+
+/**
+ * Whether a compact JWS has three segments, each canonical base64url: no
+ * padding, and zero bits past the last whole byte. A decoder that ignores
+ * those bits reads one signature from several spellings; only one is
+ * accepted, so a token is one string.
+ *
+ * @param token The compact JWS.
+ * @returns `false` for any other spelling of the same bytes.
+ * @example Usage
+ * ```ts
+ * import { isCanonicalCompact } from "@thoughts/shared/auth";
+ *
+ * isCanonicalCompact("e30.e30.QQ"); // true
+ * isCanonicalCompact("e30.e30.QR"); // false: the same byte, written with stray bits
+ * ```
+ */
+export function isCanonicalCompact(token: string): boolean {
+  const segments = token.split(".");
+  return segments.length === 3 && segments.every((segment) => {
+    if (!/^[A-Za-z0-9_-]*$/.test(segment)) return false;
+    try {
+      // "strict" refuses stray bits; it wants the padding the JWS drops.
+      Uint8Array.fromBase64(
+        segment.padEnd(Math.ceil(segment.length / 4) * 4, "="),
+        {
+          alphabet: "base64url",
+          lastChunkHandling: "strict",
+        },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**

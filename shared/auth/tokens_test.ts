@@ -232,6 +232,29 @@ Deno.test("verifyToken() refuses every bad token with its reason", async (t) => 
       async () => `${(await valid()).slice(0, -2)}+/`,
       "malformed",
     ],
+    // A 256-byte signature ends in a character carrying 2 bits and 4 spare
+    // ones; setting a spare bit spells the same bytes another way.
+    ["signature with a stray bit (the same bytes)", async () => {
+      const token = await valid();
+      const alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const last = alphabet.indexOf(token.at(-1)!);
+      return `${token.slice(0, -1)}${alphabet[last | 1]}`;
+    }, "malformed"],
+    ["header with a stray bit", async () => {
+      const [head, body, signature] = (await valid()).split(".");
+      // The header's JSON is 61 bytes: its last character has 4 spare bits.
+      const alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+      const last = alphabet.indexOf(head!.at(-1)!);
+      return `${head!.slice(0, -1)}${alphabet[last | 1]}.${body}.${signature}`;
+    }, "malformed"],
+    [
+      "a device token (typ device+jwt)",
+      () => crafted({ ...header(), typ: "device+jwt" }, claims()),
+      "bad_claims",
+    ],
+    ["no typ", () => crafted({ alg: "RS256", kid }, claims()), "bad_claims"],
   ];
   for (const [name, make, code] of cases) {
     await t.step(name, async () => {

@@ -96,7 +96,7 @@ export interface StartBackendOptions<S> {
  *     POSTGRES_HOST: undefined, POSTGRES_USER: undefined, POSTGRES_DB: undefined,
  *     POSTGRES_PASSWORD: undefined, PGLITE_DATA_DIR: undefined,
  *     POSTGRES_CONNECT_TIMEOUT_SECONDS: 3, POSTGRES_QUERY_TIMEOUT_SECONDS: 5,
- *     LOG_FORMAT: "json",
+ *     LOG_FORMAT: "json", TRUSTED_PROXY_HOPS: 0,
  *   },
  *   signs: false,
  *   openStore: () => Promise.resolve({}),

@@ -23,6 +23,8 @@ export const commonVariables = {
   SHUTDOWN_DELAY_SECONDS: integer({ default: 2, min: 0, max: 60 }),
   /** `json` for log collectors; `pretty` for a person (`deno task dev`). */
   LOG_FORMAT: oneOf(["json", "pretty"] as const, { default: "json" }),
+  /** Proxies in front whose `X-Forwarded-For` entries are trusted; 0 ignores the header. */
+  TRUSTED_PROXY_HOPS: integer({ default: 0, min: 0, max: 10 }),
 };
 
 const postgresSelected = {

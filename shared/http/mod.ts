@@ -7,7 +7,7 @@
  */
 
 export { accessLog } from "./access_log.ts";
-export { ADMIN_TOKEN_HEADER, adminAuth } from "./admin_auth.ts";
+export { ADMIN_TOKEN_HEADER, adminAuth, hasAdminToken } from "./admin_auth.ts";
 export { bearerAuth } from "./bearer_auth.ts";
 export { clientAddress } from "./client_address.ts";
 export { jsonOrForm } from "./body.ts";
@@ -40,4 +40,5 @@ export {
   type ServiceAppOptions,
   type ServiceEnv,
 } from "./service_app.ts";
+export { utf8Body } from "./utf8_body.ts";
 export type { ErrorResponse } from "./_describe_error.ts";

@@ -1,6 +1,6 @@
 /**
  * The Hono app every service starts from: request IDs, JSON access logs,
- * metrics, a body limit, the JSON error shape, and the routes every service
+ * metrics, a body limit, UTF-8 bodies, the JSON error shape, and the routes every service
  * has.
  *
  * @module
@@ -18,6 +18,7 @@ import { accessLog } from "./access_log.ts";
 import { ADMIN_TOKEN_HEADER } from "./admin_auth.ts";
 import { errorBody, HttpError } from "./http_error.ts";
 import { requestIds } from "./request_ids.ts";
+import { utf8Body } from "./utf8_body.ts";
 import { createMetrics } from "./metrics.ts";
 import { registerSystemRoutes } from "./_system_routes.ts";
 
@@ -49,6 +50,11 @@ export interface ServiceAppOptions<E extends ServiceEnv = ServiceEnv> {
   docs?: boolean;
   /** The largest request body, in bytes; 64 KiB by default. */
   maxBodyBytes?: number;
+  /**
+   * Maps the service's own domain errors (by their `code`) to what clients
+   * are told; `undefined` leaves an error to the shared mapping.
+   */
+  domainErrors?: (error: unknown) => HttpError | undefined;
 }
 
 /**
@@ -97,7 +103,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     requestIds(),
     accessLog(metrics, logger),
   );
-  // Only the methods that carry a body pay for the limit.
+  // Only the methods that carry a body pay for the limit and the UTF-8 check.
   app.on(
     ["POST", "PUT", "PATCH", "DELETE"],
     "*",
@@ -107,10 +113,11 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
         throw new HttpError(413, "Request body too large");
       },
     }),
+    utf8Body(),
   );
 
   app.onError(async (error, c) => {
-    const described = describeError(error);
+    const described = describeError(options.domainErrors?.(error) ?? error);
     const { status, code, message, unexpected } = described;
     if (unexpected) {
       const cause = error.cause ?? error;

@@ -1,7 +1,7 @@
 /**
  * The config contract between the code and the manifests: every variable a
  * service requires is provided, none twice, no secret in a ConfigMap, the
- * private key only in users, the admin token only in the backends, image
+ * private key only in users, the admin token in every service, image
  * tags at the declared releases, and the production settings every
  * Deployment must have.
  *
@@ -30,8 +30,8 @@ export interface ServiceContract {
   variables: Record<string, Variable<unknown>>;
   /** Only the signer may see the private key. */
   signs: boolean;
-  /** Only services with admin writes may see the admin token. */
-  adminWrites: boolean;
+  /** Reads the admin token: admin writes, or the versions page's details. */
+  adminToken: boolean;
 }
 
 /**
@@ -61,7 +61,7 @@ export async function serviceContracts(
       .version,
     variables: variables[s.name] as Record<string, Variable<unknown>>,
     signs: s.name === "users",
-    adminWrites: s.name !== "frontend",
+    adminToken: true,
   })));
 }
 
@@ -221,12 +221,6 @@ async function checkDeployment(
       i.key
     ) ?? ["(every key)"];
     const hasPrivate = keys.includes("private_key.pem") || !volume.secret.items;
-    const hasAdmin = keys.includes("admin-token") || !volume.secret.items;
-    if (hasAdmin && !contract.adminWrites) {
-      problems.push(
-        `${where}: mounts the admin token (Secret ${volume.secret.secretName}); only services with admin writes may`,
-      );
-    }
     if (hasPrivate && !contract.signs) {
       problems.push(
         `${where}: mounts the private key (Secret ${volume.secret.secretName}: ${
@@ -259,7 +253,7 @@ async function checkDeployment(
   }
 
   if (
-    contract.adminWrites &&
+    contract.adminToken &&
     !(pod.volumes ?? []).some((
       v: { secret?: { items?: { key: string; path: string }[] } },
     ) =>
@@ -269,7 +263,7 @@ async function checkDeployment(
     )
   ) {
     problems.push(
-      `${where}: ${contract.name} takes admin writes but does not mount Secret key 'admin-token' as 'admin_token'`,
+      `${where}: ${contract.name} reads the admin token but does not mount Secret key 'admin-token' as 'admin_token'`,
     );
   }
   problems.push(...hygiene(m, container, manifests));

@@ -198,13 +198,22 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
       },
     );
 
-    await t.step("/admin/versions/ shows the images' stamps", async () => {
-      const page = await user("/admin/versions/");
-      for (const version of ["v2.3", "v1.6", "v3.7"]) {
-        assertOk(page.text.includes(`<code>${version}</code>`), page.text);
-      }
-      assertOk(page.text.includes(commit), page.text);
-    });
+    await t.step(
+      "/admin/versions/ shows the images' stamps, commits to the admin only",
+      async () => {
+        const adminToken = await Deno.readTextFile(`${secrets}/admin_token`);
+        const page = async (headers: Record<string, string>) =>
+          await (await fetch(`${frontend}/admin/versions/`, { headers }))
+            .text();
+        const anonymous = await page({});
+        for (const version of ["v2.3", "v1.6", "v3.7"]) {
+          assertOk(anonymous.includes(`<code>${version}</code>`), anonymous);
+        }
+        assertOk(!anonymous.includes(commit), anonymous);
+        const admin = await page({ "X-Admin-Token": adminToken.trim() });
+        assertOk(admin.includes(commit), admin);
+      },
+    );
 
     await t.step(
       "release against k8s:local: users before a thoughts that needs it, a breaking revert refused",
@@ -277,6 +286,11 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         let mixed: string[] = [];
         const watch = (async () => {
           const page = await chromium.newPage();
+          // The admin sees the commits beside the versions.
+          await page.setExtraHTTPHeaders({
+            "X-Admin-Token": (await Deno.readTextFile(`${secrets}/admin_token`))
+              .trim(),
+          });
           while (!stop && mixed.length === 0) {
             await page.goto(`${frontend}/admin/versions/`);
             const rows = await page.locator(
@@ -315,8 +329,8 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         ) => s.service === "thoughts_backend");
         assertEquals(
           thoughts.versions.map((
-            v: { version: string; instances: string[] },
-          ) => [v.version, v.instances.length]),
+            v: { version: string; replicas: number },
+          ) => [v.version, v.replicas]),
           [[next, 2]],
         );
         assertEquals(after.warnings, []);
