@@ -78,7 +78,9 @@ Deno.test("Secret volumes become folders of only the files each pod mounts", () 
     "public_key_next.pub",
   ]);
   assertEquals(folder("users").files.admin_token, "/s/admin_token");
+  // The admin token shows the versions page's details; no private key.
   assertEquals(Object.keys(folder("frontend").files).sort(), [
+    "admin_token",
     "public_key.pub",
     "public_key_next.pub",
   ]);
