@@ -1,14 +1,16 @@
 /**
  * The build: `deno task build [users|thoughts|frontend ...] [--version V]
- * [--test] [--image] [--no-compile] [--runtime compiled|deno] [--base IMAGE]`.
- * Stamps the git version and commit into each service, compiles it (or, with
- * `--runtime deno`, bundles it beside the pinned `deno` executable) and
+ * [--test] [--image] [--no-compile] [--runtime compiled|deno|node|bun]
+ * [--base IMAGE] [--out DIR]`. Stamps the git version and commit into each service,
+ * compiles it (or, with `--runtime deno|node|bun`, bundles it beside that
+ * runtime's pinned executable) and
  * packages it as an image on `--base` (or `BASE_IMAGE`; distroless's
  * `cc-debian12:nonroot` by default).
  *
  * @module
  */
 
+import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import { helpText, type Usage } from "./tools/cli.ts";
 import { compile } from "./tools/build/compile.ts";
@@ -20,9 +22,12 @@ import {
   type Runtime,
 } from "./tools/build/image.ts";
 import {
+  bundlePayload,
   bundleService,
-  DENO_VERSION,
-  denoExecutable,
+  type RunFile,
+  runtimeExecutable,
+  runtimeFlags,
+  runtimeLibraries,
 } from "./tools/build/runtime.ts";
 import { selectServices } from "./tools/build/services.ts";
 import { entryModule, imageLabels, versionFile } from "./tools/build/stamp.ts";
@@ -61,16 +66,18 @@ export async function build(
     const { values, positionals } = parseOptions(args);
     const services = selectServices(positionals);
     const runtime = values.runtime as Runtime;
-    if (runtime !== "compiled" && runtime !== "deno") {
+    if (!RUNTIMES.includes(runtime)) {
       throw new BuildError(
         "usage",
-        `--runtime is 'compiled' or 'deno', got '${runtime}'`,
+        `--runtime is one of ${
+          RUNTIMES.map((r) => `'${r}'`).join(", ")
+        }, got '${runtime}'`,
       );
     }
     if (values.image && values["no-compile"] && runtime === "compiled") {
       throw new BuildError(
         "usage",
-        "--image with --no-compile has no binary to package: drop --no-compile, or use --runtime deno",
+        "--image with --no-compile has no binary to package: drop --no-compile, or use --runtime deno, node or bun",
       );
     }
     const base = values.base ?? env.BASE_IMAGE ?? BASE_IMAGE;
@@ -85,7 +92,7 @@ export async function build(
     }
     const payload = runtime === "compiled"
       ? "compiled"
-      : `deno ${DENO_VERSION} + bundle`;
+      : bundlePayload(runtime);
     if (values.version !== undefined && services.length !== 1) {
       throw new BuildError(
         "usage",
@@ -107,7 +114,7 @@ export async function build(
         mode,
         cwd: root,
       });
-      const outDir = `${root}/dist/${service.name}`;
+      const outDir = `${values.out ?? `${root}/dist`}/${service.name}`;
       await Deno.mkdir(outDir, { recursive: true });
       const meta = versionFile(
         service,
@@ -117,7 +124,11 @@ export async function build(
       );
       await Deno.writeTextFile(
         `${outDir}/entry.ts`,
-        entryModule(service, stamp),
+        entryModule(
+          service,
+          stamp,
+          relative(outDir, `${root}/${service.name}/main.ts`),
+        ),
       );
       await Deno.writeTextFile(
         `${outDir}/version.json`,
@@ -130,22 +141,39 @@ export async function build(
       console.log(
         `${service.name}: ${meta.version} (${meta.commit}) -> ${meta.image}`,
       );
-      // A payload of the other runtime, from an earlier build, stays out of
+      // A payload of another runtime, from an earlier build, stays out of
       // the image's build context.
+      const kept = runtime === "compiled" ? [service.name] : [runtime, "app"];
       for (
-        const stale of runtime === "deno" ? [service.name] : ["deno", "app"]
+        const stale of [service.name, "deno", "node", "bun", "app"].filter(
+          (name) => !kept.includes(name),
+        )
       ) {
         await Deno.remove(`${outDir}/${stale}`, { recursive: true }).catch(
           () => {},
         );
       }
       const step = `[${index + 1}/${services.length}] ${service.name}`;
-      if (runtime === "deno") {
+      if (runtime !== "compiled") {
         progress("build", `${step}: bundling`);
         console.log(`  bundled ${await bundleService(service, outDir, root)}`);
-        const deno = await denoExecutable(`${root}/dist/.cache`);
-        await Deno.copyFile(deno, `${outDir}/deno`);
-        await Deno.chmod(`${outDir}/deno`, 0o755);
+        const executable = await runtimeExecutable(
+          `${root}/dist/.cache`,
+          runtime,
+        );
+        await Deno.copyFile(executable, `${outDir}/${runtime}`);
+        await Deno.chmod(`${outDir}/${runtime}`, 0o755);
+        for (const lib of await runtimeLibraries(runtime, outDir)) {
+          console.log(`  with ${lib} from Debian`);
+        }
+        const run: RunFile = {
+          program: `./${runtime}`,
+          args: [...runtimeFlags(runtime), `app/bundle/${service.name}.js`],
+        };
+        await Deno.writeTextFile(
+          `${outDir}/run.json`,
+          JSON.stringify(run, null, 2) + "\n",
+        );
       } else if (!values["no-compile"]) {
         progress("build", `${step}: compiling`);
         console.log(`  compiled ${await compile(service, outDir)}`);
@@ -169,22 +197,29 @@ export async function build(
   }
 }
 
+/** The payloads `--runtime` chooses from. */
+const RUNTIMES: readonly Runtime[] = ["compiled", "deno", "node", "bun"];
+
 const USAGE: Usage = {
   task: "build",
   synopsis:
-    "[users|thoughts|frontend ...] [--version V | --test] [--runtime compiled|deno]\n  [--base IMAGE] [--image] [--no-compile]",
+    "[users|thoughts|frontend ...] [--version V | --test]\n  [--runtime compiled|deno|node|bun] [--base IMAGE] [--image] [--no-compile]\n  [--out DIR]",
   summary:
-    "Stamps each service's git version and commit into it, compiles it (or bundles it\nbeside the pinned deno) and, with --image, builds <image>:<version>.",
+    "Stamps each service's git version and commit into it, compiles it (or bundles it\nbeside the pinned deno, node or bun) and, with --image, builds <image>:<version>.",
   options: [
     ["--version V", "the release, instead of git describe (one service)"],
     ["--test", "synthetic versions v2.3, v1.6, v3.7, for test images"],
-    ["--runtime R", "compiled (default, deno compile) or deno (deno + bundle)"],
+    [
+      "--runtime R",
+      "compiled (default, deno compile), or deno, node or bun with a bundle",
+    ],
     [
       "--base IMAGE",
       "the image's base (default: BASE_IMAGE, else distroless cc)",
     ],
     ["--image", "also build the image, with docker or podman"],
     ["--no-compile", "write the stamp files only"],
+    ["--out DIR", "where each service's folder goes (default: dist)"],
   ],
   example:
     "deno task build users --runtime deno --base localhost/distroless-cc-debian12:nonroot --image",
@@ -202,6 +237,7 @@ function parseOptions(args: string[]) {
         "no-compile": { type: "boolean", default: false },
         runtime: { type: "string", default: "compiled" },
         base: { type: "string" },
+        out: { type: "string" },
       },
     });
   } catch (error) {

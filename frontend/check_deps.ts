@@ -5,6 +5,7 @@
  * @module
  */
 
+import process from "node:process";
 import { checkDependencies } from "@thoughts/shared/version";
 import { type Env, loadConfig } from "@thoughts/shared/config";
 import { frontendVariables } from "./config.ts";
@@ -25,7 +26,7 @@ import { dependencies } from "./dependencies.ts";
  * ```
  */
 export async function checkDeps(
-  env: Env = Deno.env.toObject(),
+  env: Env = process.env,
 ): Promise<void> {
   const { THOUGHTS_BACKEND_URL, USER_BACKEND_URL, DEPENDENCY_TIMEOUT_SECONDS } =
     frontendVariables;

@@ -12,7 +12,14 @@ import {
 } from "@thoughts/shared/version";
 import { dirSecretReader, type Env } from "@thoughts/shared/config";
 import { createLogger } from "@thoughts/shared/log";
-import { runMain, serve } from "@thoughts/shared/service";
+import { resolve4 } from "node:dns/promises";
+import process from "node:process";
+import {
+  freshFetch,
+  runMain,
+  serve,
+  type Server,
+} from "@thoughts/shared/service";
 import { readAdminToken, startKeyRing } from "@thoughts/shared/auth";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.tsx";
@@ -40,8 +47,8 @@ export const SERVICE = "frontend";
  */
 export async function main(
   stamp: BuildStamp | null,
-  env: Env = Deno.env.toObject(),
-): Promise<Deno.HttpServer> {
+  env: Env = process.env,
+): Promise<Server> {
   const config = loadFrontendConfig(env);
   const logger = createLogger(SERVICE, config.LOG_FORMAT);
   const info = await resolveBuildInfo({
@@ -65,14 +72,14 @@ export async function main(
     timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
   });
   const lifecycle = { draining: false };
-  const sampler = Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
+  const sampleFetch = await freshFetch();
   const app = createApp({
     backends: createBackends({
       usersUrl: config.USER_BACKEND_URL,
       thoughtsUrl: config.THOUGHTS_BACKEND_URL,
       fetch: (request) => fetch(request),
       // No pooled connection: each version sample may reach another replica.
-      sampleFetch: (request) => fetch(request, { client: sampler }),
+      sampleFetch,
       timeoutMs: config.BACKEND_TIMEOUT_MS,
     }),
     keys: () => ring.current(),
@@ -81,7 +88,7 @@ export async function main(
     logger,
     now: () => new Date(),
     lifecycle,
-    resolve: (host) => Deno.resolveDns(host, "A"),
+    resolve: (host) => resolve4(host),
     trustedProxyHops: config.TRUSTED_PROXY_HOPS,
     adminToken,
   });

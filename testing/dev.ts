@@ -5,6 +5,7 @@
  * @module
  */
 
+import { testRuntime } from "./runtime.ts";
 import { freePort } from "./services.ts";
 import { cleanEnv } from "./run_deno.ts";
 
@@ -67,6 +68,9 @@ export async function runDev(
         `${data}/data`,
         "--keys",
         `${data}/keys`,
+        // The services on the tests' runtime (TEST_RUNTIME).
+        "--runtime",
+        testRuntime(),
       ],
     ],
     cwd: root,

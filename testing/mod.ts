@@ -40,6 +40,7 @@ export {
   serviceDatabase,
   type ServiceProcess,
   startBackends,
+  type StartOptions,
   startService,
 } from "./services.ts";
 export { missing, type Program } from "./system_deps.ts";
@@ -53,4 +54,5 @@ export {
   TEST_KEYS_DIR,
   testKeyPems,
 } from "./test_keys.ts";
-export { cleanEnv, type DenoRun, runDeno } from "./run_deno.ts";
+export { cleanEnv, type DenoRun, runDeno, runService } from "./run_deno.ts";
+export { serviceCommand, type TestRuntime, testRuntime } from "./runtime.ts";

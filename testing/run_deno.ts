@@ -5,6 +5,7 @@
  * @module
  */
 
+import { serviceCommand } from "./runtime.ts";
 import { TEST_KEYS_DIR } from "./test_keys.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -83,8 +84,39 @@ export async function runDeno(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<DenoRun> {
+  return await run(Deno.execPath(), args, env);
+}
+
+/**
+ * Runs a service to its end on the tests' runtime (see `TEST_RUNTIME`),
+ * with the environment {@linkcode runDeno} gives: for start-up refusals.
+ *
+ * @param entry The service's `main.ts`, e.g. `users/main.ts`.
+ * @param env More environment; it wins over the defaults.
+ * @returns The exit code, the output and the time taken.
+ * @example Usage
+ * ```ts
+ * import { runService } from "./run_deno.ts";
+ *
+ * const { code } = await runService("users/main.ts", { DATABASE_ENGINE: "MYSQL" });
+ * code; // 1
+ * ```
+ */
+export async function runService(
+  entry: string,
+  env: Record<string, string> = {},
+): Promise<DenoRun> {
+  const { program, args } = await serviceCommand(entry);
+  return await run(program, args, env);
+}
+
+async function run(
+  program: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<DenoRun> {
   const started = performance.now();
-  const out = await new Deno.Command(Deno.execPath(), {
+  const out = await new Deno.Command(program, {
     args,
     cwd: root,
     clearEnv: true,

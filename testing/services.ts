@@ -13,6 +13,19 @@ import {
 } from "./database.ts";
 import { type UsersApi, usersApi } from "./users_api.ts";
 import { cleanEnv } from "./run_deno.ts";
+import { serviceCommand, type TestRuntime, testRuntime } from "./runtime.ts";
+
+/** Options of {@linkcode startService}. */
+export interface StartOptions {
+  /** How long to wait for readiness; 60 s by default. */
+  timeoutMs?: number;
+  /** Deno's permission flags; all (`-A`) by default. */
+  permissions?: string[];
+  /** `discard` spares collecting stdout (benchmarks); stderr is kept. */
+  stdout?: "collect" | "discard";
+  /** What runs it; the tests' runtime (`TEST_RUNTIME`) by default. */
+  runtime?: TestRuntime;
+}
 
 /** A running service process. */
 export interface ServiceProcess extends AsyncDisposable {
@@ -87,15 +100,15 @@ export async function serviceDatabase(): Promise<
 }
 
 /**
- * Starts `deno run -A <entry>` with a clean environment plus `env`, on a
- * free port, with the test keys unless `env` names a `SECRETS_DIR`, and waits until `/readyz` answers 200.
+ * Starts a service on the tests' runtime (`deno run -A <entry>`, or its
+ * bundle on Node or Bun: see `TEST_RUNTIME`) with a clean environment plus
+ * `env`, on a free port, with the test keys unless `env` names a `SECRETS_DIR`, and waits until `/readyz` answers 200.
  *
  * @param entry The entry module path, e.g. `users/main.ts`.
  * @param env The service's environment.
- * @param timeoutMs How long to wait for readiness.
- * @param permissions Deno permission flags; all (`-A`) by default.
- * @param stdout `"collect"` keeps it for `output()`; `"discard"` spares the
- *   collecting (benchmarks), keeping only stderr.
+ * @param options How long to wait for readiness (60 s); Deno's permission
+ *   flags (`-A`); `stdout: "discard"` spares the collecting (benchmarks),
+ *   keeping only stderr; the runtime (the tests', `TEST_RUNTIME`).
  * @returns The running process.
  * @throws {Error} With the process output when it exits or never gets ready.
  * @example Usage
@@ -108,13 +121,18 @@ export async function serviceDatabase(): Promise<
 export async function startService(
   entry: string,
   env: Record<string, string>,
-  timeoutMs = 60_000,
-  permissions: string[] = ["-A"],
-  stdout: "collect" | "discard" = "collect",
+  options: StartOptions = {},
 ): Promise<ServiceProcess> {
+  const {
+    timeoutMs = 60_000,
+    permissions = ["-A"],
+    stdout = "collect",
+    runtime = testRuntime(),
+  } = options;
   const port = env.PORT ? Number(env.PORT) : freePort();
-  const process = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...permissions, entry],
+  const { program, args } = await serviceCommand(entry, permissions, runtime);
+  const process = new Deno.Command(program, {
+    args,
     clearEnv: true,
     env: cleanEnv({
       HOST: "127.0.0.1",
@@ -187,6 +205,11 @@ export interface RunningBackends extends AsyncDisposable, UsersApi {
   users: ServiceProcess;
   /** The thoughts service. */
   thoughts: ServiceProcess;
+  /**
+   * Counts a table's rows in a service's database, as the service sees it:
+   * on PostgreSQL only, since a PGlite folder belongs to its one process.
+   */
+  count(service: "users" | "thoughts", table: string): Promise<number>;
 }
 
 /**
@@ -233,10 +256,29 @@ export async function startBackends(
     (text) => text.trim(),
     () => TEST_ADMIN_TOKEN,
   );
+  const dbs = { users: usersDb.env, thoughts: thoughtsDb.env };
   return {
     users,
     thoughts,
     ...usersApi(users.url, fetch, adminToken),
+    async count(service, table) {
+      const db = dbs[service];
+      if (db.DATABASE_ENGINE !== "POSTGRES") {
+        throw new Error(`The ${service} process holds its PGlite folder`);
+      }
+      const sql = testPostgresAdmin({
+        ...testPostgresSettings(),
+        database: db.POSTGRES_DB!,
+      });
+      try {
+        const [row] = await sql.unsafe(
+          `SELECT count(*)::int AS n FROM ${table}`,
+        );
+        return row!.n as number;
+      } finally {
+        await sql.end();
+      }
+    },
     async [Symbol.asyncDispose]() {
       await Promise.all([users.stop("SIGKILL"), thoughts.stop("SIGKILL")]);
       await Promise.all([

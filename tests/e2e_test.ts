@@ -1,8 +1,18 @@
-import { assertEquals, assertOk, startBackends } from "@thoughts/testing";
+import {
+  assertEquals,
+  assertOk,
+  startBackends,
+  testRuntime,
+} from "@thoughts/testing";
 
-Deno.test("users and thoughts as real processes: create, log in, post, list", async () => {
+Deno.test(`users and thoughts as real processes on ${testRuntime()}: create, log in, post, list`, async () => {
   await using backends = await startBackends();
   const { users, thoughts } = backends;
+  for (const service of [users, thoughts]) {
+    const { runtime } = await (await fetch(`${service.url}/admin/version/`))
+      .json();
+    assertOk(runtime.startsWith(`${testRuntime()} `), runtime);
+  }
   await backends.createUser("ada", "correct horse");
   const login = await fetch(`${users.url}/api/login/`, {
     method: "POST",

@@ -97,3 +97,27 @@ Deno.test("each service's module graph holds no test code, and the frontend's no
     });
   }
 });
+
+Deno.test("the runtime zone names Deno only in its serve adapter, so the services run unchanged on Node and Bun", async () => {
+  const hits = (await run("git", [
+    "grep",
+    "--untracked",
+    "-n",
+    "Deno\\.",
+    "--",
+    "shared",
+    "users",
+    "thoughts",
+    "frontend",
+    ":!*_test.ts",
+    ":!*/testing.ts",
+  ])).split("\n").filter(Boolean);
+  const outside = hits.filter((hit) => !hit.startsWith("shared/service/"));
+  assertEquals(outside, [], "Deno named outside shared/service/");
+  // Inside the adapter, only the Deno side and the runtime check name it.
+  const files = new Set(hits.map((hit) => hit.split(":")[0]));
+  assertEquals([...files].sort(), [
+    "shared/service/_deno.ts",
+    "shared/service/listener.ts",
+  ]);
+});

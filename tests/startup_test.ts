@@ -5,13 +5,13 @@ import {
   assertOk,
   assertStringIncludes,
   freePort,
-  runDeno,
+  runService,
   TEST_ADMIN_TOKEN,
   TEST_KEYS_DIR,
 } from "@thoughts/testing";
 
 const start = (entry: string, env: Record<string, string>) =>
-  runDeno(["run", "-A", entry], {
+  runService(entry, {
     HOST: "127.0.0.1",
     PORT: String(freePort()),
     ...env,

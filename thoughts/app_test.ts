@@ -387,6 +387,7 @@ Deno.test("system routes report version, keys and readiness", async () => {
   await using s = await setup();
   assertEquals(await (await s.app.request("/admin/version")).json(), {
     ...info,
+    runtime: `deno ${Deno.version.deno}`,
     kids: [signer.signer!.kid],
   });
   assertEquals((await s.app.request("/readyz/")).status, 200);

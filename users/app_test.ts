@@ -299,6 +299,7 @@ Deno.test("system routes report version, keys, readiness and metrics", async () 
   const version = await (await s.app.request("/admin/version/")).json();
   assertEquals(version, {
     ...info,
+    runtime: `deno ${Deno.version.deno}`,
     kids: [keys.signer!.kid],
     signingKid: keys.signer!.kid,
   });

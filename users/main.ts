@@ -7,7 +7,8 @@
 
 import type { BuildStamp } from "@thoughts/shared/version";
 import type { Env } from "@thoughts/shared/config";
-import { runMain } from "@thoughts/shared/service";
+import process from "node:process";
+import { runMain, type Server } from "@thoughts/shared/service";
 import { startBackend } from "@thoughts/shared/backend";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.ts";
@@ -37,8 +38,8 @@ export const SERVICE = "users";
  */
 export async function main(
   stamp: BuildStamp | null,
-  env: Env = Deno.env.toObject(),
-): Promise<Deno.HttpServer> {
+  env: Env = process.env,
+): Promise<Server> {
   const config = loadUsersConfig(env);
   return await startBackend({
     service: SERVICE,

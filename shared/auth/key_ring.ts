@@ -7,6 +7,7 @@
  * @module
  */
 
+import { clearInterval, setInterval } from "node:timers";
 import type { Logger } from "../log/log.ts";
 import {
   keyId,
@@ -161,7 +162,7 @@ export class KeyRing {
       await this.refresh().finally(() => busy = false);
     }, this.#options.intervalMs ?? 500);
     // The watch alone must not keep a process alive.
-    Deno.unrefTimer(timer);
+    timer.unref();
     this.#timer = timer;
   }
 

@@ -87,9 +87,10 @@ async function publicEntry(
  * @throws {TypeError} When the text is not a public key.
  * @example Usage
  * ```ts
+ * import { readFile } from "node:fs/promises";
  * import { keyId } from "@thoughts/shared/auth";
  *
- * const pem = await Deno.readTextFile("testing/testdata/keys/public_key.pub");
+ * const pem = await readFile("testing/testdata/keys/public_key.pub", "utf8");
  * (await keyId(pem)).length; // 43
  * ```
  */

@@ -18,7 +18,7 @@ import { startKeyRing } from "../auth/key_ring.ts";
 import type { KeySet } from "../auth/key_set.ts";
 import { retry } from "../async/retry.ts";
 import { dirSecretReader } from "../config/secrets.ts";
-import { type Lifecycle, serve } from "../service/serve.ts";
+import { type Lifecycle, serve, type Server } from "../service/serve.ts";
 import { type Database, StoreError } from "../store/database.ts";
 import { openDatabase } from "../store/open.ts";
 import {
@@ -81,10 +81,13 @@ export interface StartBackendOptions<S> {
  * @throws {KeyError} On missing or refused keys; {StoreError} when the database stays unreachable.
  * @example Usage
  * ```ts
+ * import { mkdtemp, rm } from "node:fs/promises";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
  * import { startBackend } from "@thoughts/shared/backend";
  *
  * // Without keys in SECRETS_DIR a backend refuses to start, before it listens.
- * const keys = await Deno.makeTempDir();
+ * const keys = await mkdtemp(join(tmpdir(), "keys_"));
  * const start = startBackend({
  *   service: "thoughts",
  *   declared: "v1.6",
@@ -103,12 +106,12 @@ export interface StartBackendOptions<S> {
  *   createApp: () => ({ fetch: () => new Response("ok") }),
  * });
  * await start.catch((error) => error.code); // "missing"
- * await Deno.remove(keys);
+ * await rm(keys, { recursive: true });
  * ```
  */
 export async function startBackend<S>(
   options: StartBackendOptions<S>,
-): Promise<Deno.HttpServer> {
+): Promise<Server> {
   const { service, config } = options;
   const logger = createLogger(service, config.LOG_FORMAT);
   const info = await resolveBuildInfo({

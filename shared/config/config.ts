@@ -6,7 +6,7 @@
  * @module
  */
 
-/** The raw environment: names to values, as `Deno.env.toObject()` gives. */
+/** The raw environment: names to values, as `process.env` gives. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /** One declared variable: how to parse it and when it is required. */
@@ -202,7 +202,7 @@ export function httpUrl(
  * Parses the environment against a spec, once.
  *
  * @param spec The declared variables, by name.
- * @param env The environment, e.g. `Deno.env.toObject()`.
+ * @param env The environment, e.g. `process.env`.
  * @returns The frozen configuration with every default filled in.
  * @throws {ConfigError} Naming every missing or malformed variable.
  * @example Usage

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { readdir, readFile, stat } from "node:fs/promises";
+
 /** A folder of secret files; the seam between the services and the disk. */
 export interface SecretReader {
   /** Where the secrets live, for messages. */
@@ -35,21 +37,21 @@ export function dirSecretReader(dir: string): SecretReader {
     location: dir,
     async list() {
       const names: string[] = [];
+      let entries: string[];
       try {
-        for await (const entry of Deno.readDir(dir)) {
-          if (entry.name.startsWith(".")) continue;
-          const info = await Deno.stat(`${dir}/${entry.name}`).catch(() =>
-            null
-          );
-          if (info?.isFile) names.push(entry.name);
-        }
+        entries = await readdir(dir);
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return [];
+        if ((error as { code?: string }).code === "ENOENT") return [];
         throw error;
+      }
+      for (const name of entries) {
+        if (name.startsWith(".")) continue;
+        const info = await stat(`${dir}/${name}`).catch(() => null);
+        if (info?.isFile()) names.push(name);
       }
       return names.sort();
     },
-    read: (name) => Deno.readTextFile(`${dir}/${name}`),
+    read: (name) => readFile(`${dir}/${name}`, "utf8"),
   };
 }
 
@@ -75,7 +77,11 @@ export function memorySecretReader(
     read(name) {
       const value = files[name];
       return value === undefined
-        ? Promise.reject(new Deno.errors.NotFound(`No secret file: '${name}'`))
+        ? Promise.reject(
+          Object.assign(new Error(`No secret file: '${name}'`), {
+            code: "ENOENT",
+          }),
+        )
         : Promise.resolve(value);
     },
   };

@@ -6,6 +6,10 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import process from "node:process";
 import type { Env, Hono } from "hono";
 // The package's main module loads the 1.5 MB browser bundle into V8; this
 // file only says where the assets are.
@@ -42,21 +46,20 @@ const PAGE = (title: string) =>
 
 const cache = new Map<string, Promise<Uint8Array>>();
 
-function assetDir(): string {
-  try {
-    return getAbsoluteFSPath();
-  } catch {
-    // A bundle has no __dirname; build.ts puts the assets beside it.
-    return new URL("./swagger-ui", Deno.mainModule).pathname;
-  }
-}
+// A bundle's assets sit beside it (build.ts puts them there); from source
+// they are in the npm package, which a bundle cannot locate (Bun even
+// answers with the bundle's own folder).
+const BESIDE = `${dirname(process.argv[1] ?? ".")}/swagger-ui`;
+let dir: string | undefined;
+const assetDir = () =>
+  dir ??= existsSync(`${BESIDE}/swagger-ui.css`) ? BESIDE : getAbsoluteFSPath();
 
 function asset(name: string): Promise<Uint8Array> {
   let bytes = cache.get(name);
   if (!bytes) {
     bytes = name === "docs-init.js"
       ? Promise.resolve(new TextEncoder().encode(INIT))
-      : Deno.readFile(`${assetDir()}/${name}`);
+      : readFile(`${assetDir()}/${name}`);
     cache.set(name, bytes);
   }
   return bytes;

@@ -8,11 +8,13 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Env } from "hono";
 import type { ServiceMetrics } from "./metrics.ts";
 import type { BuildInfo } from "../version/build_info.ts";
+import { runtimeVersion } from "../service/listener.ts";
 import { errorBody } from "./http_error.ts";
 import { defineRoute } from "./route.ts";
 import { errorResponses, jsonResponse } from "./schemas.ts";
 
 const READY_TIMEOUT_MS = 2000;
+const RUNTIME = runtimeVersion();
 
 const VersionSchema = z.object({
   service: z.string().openapi({ example: "users" }),
@@ -24,6 +26,10 @@ const VersionSchema = z.object({
   requires: z.record(z.string(), z.string()).openapi({
     description: "The lowest version of each dependency this build works with",
     example: { users_backend: "v2.3" },
+  }),
+  runtime: z.string().openapi({
+    description: "What runs the service: the runtime and its version",
+    example: "node 26.12.1",
   }),
   instance: z.string().optional().openapi({
     description: "The replica that answered (its host name)",
@@ -123,7 +129,12 @@ export function registerSystemRoutes<E extends Env>(
   defineRoute(
     app,
     routes.version,
-    (c) => c.json({ ...options.info, ...options.versionExtras?.() }, 200),
+    (c) =>
+      c.json({
+        ...options.info,
+        runtime: RUNTIME,
+        ...options.versionExtras?.(),
+      }, 200),
   );
 }
 

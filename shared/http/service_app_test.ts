@@ -86,6 +86,7 @@ Deno.test("system routes answer with and without the trailing slash", async (t) 
   }
   assertEquals(await (await app.request("/admin/version")).json(), {
     ...info,
+    runtime: `deno ${Deno.version.deno}`,
     kids: ["k1"],
   });
   assertEquals(await (await app.request("/readyz")).json(), {

@@ -5,6 +5,9 @@
  * @module
  */
 
+import process from "node:process";
+import { clearTimeout, setTimeout } from "node:timers";
+
 /** The severity of a log line. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -79,26 +82,25 @@ export function memoryLogger(): { logger: Logger; records: LogRecord[] } {
   };
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Writes lines to stdout in batches: one write per 20 ms rather than one
  * per request. Whatever is pending is written when the process exits.
  *
- * @param out Where the bytes go; standard output by default.
+ * @param out Where the text goes; standard output by default (a
+ *   synchronous write for files and pipes on Linux).
  * @param size How many characters to gather before writing at once.
  * @returns A function taking one line.
  * @example Usage
  * ```ts
  * import { bufferedStdout } from "@thoughts/shared/log";
  *
- * const chunks: Uint8Array[] = [];
- * const write = bufferedStdout({ writeSync: (bytes) => (chunks.push(bytes.slice()), bytes.length) });
+ * const chunks: string[] = [];
+ * const write = bufferedStdout({ write: (text) => chunks.push(text) });
  * write('{"message":"hi"}'); // written within 20 ms, or at exit
  * ```
  */
 export function bufferedStdout(
-  out: { writeSync(bytes: Uint8Array): number } = Deno.stdout,
+  out: { write(text: string): unknown } = process.stdout,
   size = 64 * 1024,
 ): (line: string) => void {
   let pending: string[] = [];
@@ -108,23 +110,17 @@ export function bufferedStdout(
     clearTimeout(timer);
     timer = undefined;
     if (pending.length === 0) return;
-    const bytes = encoder.encode(pending.join(""));
+    const text = pending.join("");
     pending = [];
     length = 0;
-    for (let written = 0; written < bytes.length;) {
-      written += out.writeSync(bytes.subarray(written));
-    }
+    out.write(text);
   };
-  globalThis.addEventListener("unload", flush);
+  process.on("exit", flush);
   return (line) => {
     pending.push(line + "\n");
     length += line.length + 1;
     if (length >= size) return flush();
-    if (timer === undefined) {
-      const next = setTimeout(flush, 20);
-      // Pending lines must not keep a process alive; exit flushes them.
-      Deno.unrefTimer(next);
-      timer = next;
-    }
+    // Pending lines must not keep a process alive; exit flushes them.
+    timer ??= setTimeout(flush, 20).unref();
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import process from "node:process";
 import { bufferedStdout, jsonLogger, type Logger } from "./log.ts";
 
 const COLORS = { red: 31, yellow: 33, green: 32, dim: 2 } as const;
@@ -31,7 +32,7 @@ const COLORS = { red: 31, yellow: 33, green: 32, dim: 2 } as const;
  */
 export function prettyLogger(
   write: (line: string) => void = bufferedStdout(),
-  color: boolean = !Deno.noColor,
+  color: boolean = process.env.NO_COLOR === undefined,
   now: () => Date = () => new Date(),
 ): Logger {
   const paint = (code: number, text: string) =>

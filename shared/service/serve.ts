@@ -5,12 +5,14 @@
  * @module
  */
 
+import process from "node:process";
 import { ConfigError } from "../config/config.ts";
 import { DependencyError } from "../version/dependency_check.ts";
 import type { Logger } from "../log/log.ts";
 import { KeyError } from "../auth/key_error.ts";
 import { StoreError } from "../store/database.ts";
 import { VersionError } from "../version/version.ts";
+import { type Handler, listen, type Listener } from "./listener.ts";
 
 /** Whether the process is shutting down; readiness reads it. */
 export interface Lifecycle {
@@ -20,8 +22,8 @@ export interface Lifecycle {
 
 /** Options of {@linkcode serve}. */
 export interface ServeOptions {
-  /** Answers a request: the app's `fetch`. */
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** Answers a request: the app's `fetch`, given the connection's peer. */
+  fetch: Handler;
   /** The port to listen on. */
   port: number;
   /** The address to listen on. */
@@ -38,38 +40,50 @@ export interface ServeOptions {
   drainDelayMs?: number;
 }
 
+/** A running service: where it listens, and how to stop it without exiting. */
+export interface Server extends Listener {
+  /** Resolves when the server has stopped, by a signal or `shutdown()`. */
+  finished: Promise<void>;
+}
+
 /**
  * Starts the HTTP server and wires graceful shutdown to SIGTERM and SIGINT:
  * readiness fails at once, the server keeps serving for the drain delay,
  * then stops accepting and finishes the requests in flight.
  *
  * @param options The handler, address, logger and cleanup.
- * @returns The server.
+ * @returns The server, once it listens.
  * @example Usage
  * ```ts
  * import { memoryLogger } from "@thoughts/shared/log";
  * import { serve } from "@thoughts/shared/service";
  *
- * const server = serve({
+ * const server = await serve({
  *   fetch: () => new Response("ok"),
  *   port: 0,
  *   hostname: "127.0.0.1",
  *   logger: memoryLogger().logger,
  *   lifecycle: { draining: false },
  * });
- * const { port } = server.addr as Deno.NetAddr;
- * await (await fetch(`http://127.0.0.1:${port}/`)).text(); // "ok"
+ * await (await fetch(`http://127.0.0.1:${server.port}/`)).text(); // "ok"
  * await server.shutdown();
  * ```
  */
-export function serve(options: ServeOptions): Deno.HttpServer {
+export async function serve(options: ServeOptions): Promise<Server> {
   const { logger, lifecycle } = options;
-  const server = Deno.serve({
+  const listener = await listen(options.fetch, {
     port: options.port,
     hostname: options.hostname,
-    onListen: ({ hostname, port }) =>
-      logger("info", "Listening", { hostname, port }),
-  }, options.fetch);
+  });
+  logger("info", "Listening", {
+    hostname: listener.hostname,
+    port: listener.port,
+  });
+  const { promise: finished, resolve: done } = Promise.withResolvers<void>();
+  const shutdown = async () => {
+    await listener.shutdown();
+    done();
+  };
   const stop = async (signal: string) => {
     if (lifecycle.draining) return;
     lifecycle.draining = true;
@@ -86,25 +100,23 @@ export function serve(options: ServeOptions): Deno.HttpServer {
         "warn",
         "Requests still in flight after the grace period; exiting",
       );
-      Deno.exit(1);
+      process.exit(1);
     }, options.graceMs ?? 10_000);
-    await server.shutdown();
+    await shutdown();
     await options.close?.();
     clearTimeout(grace);
     logger("info", "Stopped");
-    Deno.exit(0);
+    process.exit(0);
   };
   const listeners = (["SIGTERM", "SIGINT"] as const).map((signal) => {
-    const listener = () => stop(signal);
-    Deno.addSignalListener(signal, listener);
+    const listener = () => void stop(signal);
+    process.on(signal, listener);
     return [signal, listener] as const;
   });
-  server.finished.then(() => {
-    for (const [signal, listener] of listeners) {
-      Deno.removeSignalListener(signal, listener);
-    }
+  finished.then(() => {
+    for (const [signal, listener] of listeners) process.off(signal, listener);
   });
-  return server;
+  return { ...listener, shutdown, finished };
 }
 
 /**
@@ -142,6 +154,6 @@ export async function runMain(
       }`,
     );
     if (!known) console.error((error as Error)?.stack ?? "");
-    Deno.exit(1);
+    process.exit(1);
   }
 }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import {
@@ -79,8 +81,10 @@ export async function openPglite(
 // its WebAssembly; a sentence naming the folder says what to fix.
 async function checkWritable(dir: string): Promise<void> {
   try {
-    await Deno.mkdir(dir, { recursive: true });
-    await Deno.remove(await Deno.makeTempFile({ dir, prefix: ".write_check" }));
+    await mkdir(dir, { recursive: true });
+    const probe = join(dir, `.write_check_${crypto.randomUUID()}`);
+    await writeFile(probe, "");
+    await rm(probe);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new StoreError(

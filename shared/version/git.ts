@@ -4,6 +4,11 @@
  * @module
  */
 
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
 /** Runs `git` with arguments in a folder; the seam for tests. */
 export type GitRunner = (
   args: string[],
@@ -29,22 +34,20 @@ export const runGit: GitRunner = async (
   cwd: string,
 ): Promise<{ ok: boolean; stdout: string; stderr: string }> => {
   try {
-    const out = await new Deno.Command("git", {
-      args,
-      cwd,
-      stdout: "piped",
-      stderr: "piped",
-    })
-      .output();
-    const decode = (b: Uint8Array) => new TextDecoder().decode(b).trim();
-    return {
-      ok: out.success,
-      stdout: decode(out.stdout),
-      stderr: decode(out.stderr),
-    };
+    const { stdout, stderr } = await run("git", args, { cwd });
+    return { ok: true, stdout: stdout.trim(), stderr: stderr.trim() };
   } catch (error) {
-    // No git installed, or the folder is gone: report like a failed command.
-    return { ok: false, stdout: "", stderr: (error as Error).message };
+    // A failed command, no git installed, or the folder gone: not ok.
+    const failed = error as {
+      stdout?: string;
+      stderr?: string;
+      message: string;
+    };
+    return {
+      ok: false,
+      stdout: (failed.stdout ?? "").trim(),
+      stderr: (failed.stderr || failed.message).trim(),
+    };
   }
 };
 
@@ -85,9 +88,10 @@ export async function describeService(
  * @returns The 40-hex commit, or `undefined` outside a repository.
  * @example Usage
  * ```ts
+ * import { tmpdir } from "node:os";
  * import { headCommit } from "@thoughts/shared/version";
  *
- * const commit = await headCommit(Deno.makeTempDirSync()); // undefined: not a repository
+ * const commit = await headCommit(tmpdir()); // undefined: not a repository
  * ```
  */
 export async function headCommit(

@@ -16,7 +16,7 @@
  */
 
 import { connect } from "./connect.ts";
-import { parseCli } from "../cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import { cpuGroups } from "./cgroup.ts";
 import { cpuReader, settle } from "./cpu.ts";
 import { median } from "./median.ts";
@@ -33,6 +33,7 @@ import {
   type ServiceProcess,
   startService,
   startThrowawayPostgres,
+  type TestRuntime,
 } from "@thoughts/testing";
 import { postThought, usersApi } from "@thoughts/testing";
 
@@ -113,14 +114,27 @@ async function load(
 const say = (line: string) => progress("bench", line);
 
 if (import.meta.main) {
-  parseCli({
+  const { values } = parseCli({
     task: "bench",
-    synopsis: "",
+    synopsis: "[--runtime deno|node|bun]",
     summary:
       "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor, then one thought layer by layer and their memory under load; about 12 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
-    options: [],
-    example: "BENCH_ROUNDS=3 deno task bench",
-  }, { args: Deno.args, options: {} });
+    options: [[
+      "--runtime R",
+      "what runs users and thoughts: deno (default), node or bun (their bundles)",
+    ]],
+    example: "BENCH_ROUNDS=3 deno task bench --runtime node",
+  }, {
+    args: Deno.args,
+    options: { runtime: { type: "string", default: "deno" } },
+  });
+  const runtime = values.runtime as TestRuntime;
+  if (!["deno", "node", "bun"].includes(runtime)) {
+    usageError(
+      "bench",
+      `--runtime is 'deno', 'node' or 'bun', got '${values.runtime}'`,
+    );
+  }
   // Stopped on SIGINT, SIGTERM or SIGHUP too (a terminal, `timeout`, a CI
   // runner) or when its parent dies: nothing the bench started outlives it.
   const teardown = new Teardown();
@@ -134,11 +148,11 @@ if (import.meta.main) {
       )
     } min)`,
   );
-  await teardown.main(() => bench(teardown));
+  await teardown.main(() => bench(teardown, runtime));
 }
 
 // The bench itself: everything it starts is undone by `teardown`.
-async function bench(teardown: Teardown): Promise<void> {
+async function bench(teardown: Teardown, runtime: TestRuntime): Promise<void> {
   const pg = await postgresSettings();
   teardown.defer(pg.stop);
   const split = await cpuSplit();
@@ -166,18 +180,18 @@ async function bench(teardown: Teardown): Promise<void> {
     APP_ENV: "test",
     DATABASE_ENGINE: "POSTGRES",
     DENO_V8_FLAGS: V8_FLAGS,
+    NODE_OPTIONS: V8_FLAGS.replaceAll(",", " "),
     ...pg.env,
   };
   // Log lines go to /dev/null: collecting them here would take CPU the
   // floor, which logs nothing, does not pay for.
   const start = (entry: string, env: Record<string, string>) =>
-    startService(
-      `${root}/${entry}`,
-      env,
-      undefined,
-      undefined,
-      "discard",
-    );
+    startService(`${root}/${entry}`, env, {
+      stdout: "discard",
+      // The services on the runtime asked for; the floor and the layers,
+      // the yardstick, always on Deno.
+      runtime: entry.startsWith("tools/") ? "deno" : runtime,
+    });
   say("starting users and thoughts");
   const users = await start("users/main.ts", {
     ...common,
@@ -469,8 +483,10 @@ async function bench(teardown: Teardown): Promise<void> {
     settleSeconds,
     [floorIdle],
   );
+  const { runtime: serviceRuntime } =
+    await (await fetch(`${users.url}/admin/version/`)).json();
   console.log(
-    `\nThoughts benchmark: ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
+    `\nThoughts benchmark, the services on ${serviceRuntime} (the floor on deno ${Deno.version.deno}): ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
       useWrk ? "wrk" : "a Deno process (install wrk for less load on the cores)"
     }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
       split

@@ -97,9 +97,7 @@ async function scale(teardown: Teardown): Promise<void> {
         DENO_V8_FLAGS: V8_FLAGS,
         ...pg.env,
       },
-      undefined,
-      undefined,
-      "discard",
+      { stdout: "discard" },
     );
     teardown.defer(() => thoughts.stop("SIGTERM"));
     if (split) {

@@ -62,8 +62,8 @@ export async function buildDebImage(
   }
 }
 
-// Unpacks `packages` into `root`; returns "name version" per package.
-async function unpackDebs(
+/** Unpacks Debian packages into `root`; returns "name version" per package. */
+export async function unpackDebs(
   packages: readonly string[],
   root: string,
 ): Promise<string[]> {

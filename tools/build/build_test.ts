@@ -248,8 +248,8 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
   await using service = await startService(
     `${root}/dist/users/entry.ts`,
     { APP_ENV: "test", ...db.env },
-    60_000,
-    flags,
+    // The entry module itself, as deno compile takes it.
+    { permissions: flags, runtime: "deno" },
   );
   const version = await (await fetch(`${service.url}/admin/version/`)).json();
   assertEquals([version.version, version.commit, version.source], [

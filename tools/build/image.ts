@@ -1,23 +1,26 @@
 /**
- * Distroless images of a service: the compiled binary, or the `deno`
- * executable with the service bundled into one file.
+ * Distroless images of a service: the compiled binary, or a runtime's
+ * executable (`deno`, `node` or `bun`) with the service bundled into one
+ * file.
  *
  * @module
  */
 
 import {
   IMAGE_DATA_DIR,
+  nodeFlags,
   permissionFlags,
   type ServiceSpec,
   V8_FLAGS,
 } from "./services.ts";
 import { BuildError } from "./build_error.ts";
+import { PAYLOAD_LIB_DIR, runtimeFlags } from "./runtime.ts";
 
 /** The default base: glibc, no shell, non-root. */
 export const BASE_IMAGE = "gcr.io/distroless/cc-debian12:nonroot";
 
-/** What runs the service in the image. */
-export type Runtime = "compiled" | "deno";
+/** What runs the service in the image: the compiled binary, or a runtime and a bundle. */
+export type Runtime = "compiled" | "deno" | "node" | "bun";
 
 /** Where the payload lives in the image. */
 export const IMAGE_APP_DIR = "/app";
@@ -41,16 +44,28 @@ export function dockerfile(
   options: { base: string; runtime: Runtime; labels?: Record<string, string> },
 ): string {
   const app = IMAGE_APP_DIR;
-  const entry = options.runtime === "compiled" ? [`${app}/${service.name}`] : [
-    `${app}/deno`,
-    "run",
-    "--no-config",
-    ...permissionFlags(service, [app]),
-    `${app}/bundle/${service.name}.js`,
-  ];
-  const payload = options.runtime === "compiled"
+  const { runtime } = options;
+  const bundle = `${app}/bundle/${service.name}.js`;
+  const entry = {
+    compiled: [`${app}/${service.name}`],
+    deno: [
+      `${app}/deno`,
+      "run",
+      "--no-config",
+      ...permissionFlags(service, [app]),
+      bundle,
+    ],
+    node: [
+      `${app}/node`,
+      ...runtimeFlags("node"),
+      ...nodeFlags(service, [app]),
+      bundle,
+    ],
+    bun: [`${app}/bun`, ...runtimeFlags("bun"), bundle],
+  }[runtime];
+  const payload = runtime === "compiled"
     ? `COPY ${service.name} ${app}/${service.name}`
-    : `COPY deno ${app}/deno\nCOPY app/ ${app}/`;
+    : `COPY ${runtime} ${app}/${runtime}\nCOPY app/ ${app}/`;
   // No shell to mkdir with: an empty folder copied with its owner.
   const data = service.database
     ? `COPY --chown=65532:65532 data/ ${IMAGE_DATA_DIR}/\nWORKDIR ${IMAGE_DATA_DIR}\n`
@@ -64,6 +79,7 @@ COPY version.json ${app}/version.json
 ${data}USER 65532:65532
 ENV DENO_NO_UPDATE_CHECK=1
 ENV DENO_V8_FLAGS=${V8_FLAGS}
+${runtime === "node" ? `ENV LD_LIBRARY_PATH=${app}/${PAYLOAD_LIB_DIR}\n` : ""}
 EXPOSE 8000
 ENTRYPOINT ${JSON.stringify(entry)}
 `;

@@ -69,11 +69,15 @@ Deno.test({
   }
 });
 
-Deno.test({
-  name:
-    "a service image with the deno payload runs read-only as 65532 and answers its stamped version, docs and PGlite writes with the trigram extension",
-  ignore: missing("podman"),
-}, async () => {
+for (const runtime of ["deno", "node", "bun"] as const) {
+  Deno.test({
+    name:
+      `a service image with the ${runtime} payload runs read-only as 65532 and answers its stamped version, docs and PGlite writes with the trigram extension`,
+    ignore: missing("podman"),
+  }, () => imageRuns(runtime));
+}
+
+async function imageRuns(runtime: "deno" | "node" | "bun") {
   const build = await runDeno([
     "run",
     "-A",
@@ -81,16 +85,22 @@ Deno.test({
     "thoughts",
     "--test",
     "--runtime",
-    "deno",
+    runtime,
     "--base",
     LOCAL_BASE,
     "--image",
+    // A folder of its own: the tests of other payloads run beside it.
+    "--out",
+    `${root}/dist/image-${runtime}`,
   ]);
   assertEquals(build.code, 0, build.stderr);
   const meta = JSON.parse(
-    await Deno.readTextFile(`${root}/dist/thoughts/version.json`),
+    await Deno.readTextFile(
+      `${root}/dist/image-${runtime}/thoughts/version.json`,
+    ),
   );
-  assertEquals(meta.payload, "deno 2.9.6 + bundle");
+  assertOk(meta.payload.startsWith(`${runtime} `), meta.payload);
+  assertOk(meta.payload.endsWith(" + bundle"), meta.payload);
   assertEquals(meta.requires, { users_backend: "v2.3" });
   const image = meta.image.startsWith("localhost/")
     ? meta.image
@@ -154,8 +164,16 @@ Deno.test({
         version?.source,
         version?.requires,
         version?.instance,
+        version?.runtime,
       ],
-      [meta.version, meta.commit, "stamped", meta.requires, name],
+      [
+        meta.version,
+        meta.commit,
+        "stamped",
+        meta.requires,
+        name,
+        meta.payload.replace(" + bundle", ""),
+      ],
       (await podman("logs", name)).stderr,
     );
     const css = await fetch(`${url}/docs/swagger-ui.css`);
@@ -179,4 +197,4 @@ Deno.test({
     await podman("rm", "-f", name);
     await podman("volume", "rm", "-f", volume);
   }
-});
+}

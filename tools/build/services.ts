@@ -55,6 +55,40 @@ export const SERVICES: readonly ServiceSpec[] = [
  */
 export const V8_FLAGS = "--max-semi-space-size=4,--max-old-space-size=64";
 
+/**
+ * How Node runs a service in an image: its permission model as narrow as
+ * Deno's flags (the network, reading
+ * the secrets, data and payload, writing the data), without the warning
+ * that `--allow-net` is experimental.
+ *
+ * @param service The service.
+ * @param readable More folders it reads, e.g. its payload's.
+ * @returns The flags before the bundle's path.
+ * @example Usage
+ * ```ts
+ * import { nodeFlags, SERVICES } from "./services.ts";
+ *
+ * nodeFlags(SERVICES[2]!).includes("--permission"); // true
+ * ```
+ */
+export function nodeFlags(
+  service: ServiceSpec,
+  readable: string[] = [],
+): string[] {
+  return [
+    "--permission",
+    "--allow-net",
+    // One flag a path: Node reads no list.
+    ...[
+      IMAGE_SECRETS_DIR,
+      ...(service.database ? [IMAGE_DATA_DIR] : []),
+      ...readable,
+    ].map((path) => `--allow-fs-read=${path}`),
+    ...(service.database ? [`--allow-fs-write=${IMAGE_DATA_DIR}`] : []),
+    "--disable-warning=ExperimentalWarning",
+  ];
+}
+
 /** Where secrets are mounted in the image. */
 export const IMAGE_SECRETS_DIR = "/opt/keys";
 /** Where the embedded engine may keep data in the image. */

@@ -1,7 +1,8 @@
 /**
- * `deno task dev [--reset] [--users-port N] [--thoughts-port N]
- * [--frontend-port N] [--data DIR] [--keys DIR]`: the whole system locally,
- * on the embedded database, with generated development keys and sample data.
+ * `deno task dev [--reset] [--runtime deno|node|bun] [--users-port N]
+ * [--thoughts-port N] [--frontend-port N] [--data DIR] [--keys DIR]`: the
+ * whole system locally, on the embedded database, with generated
+ * development keys and sample data.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
 import { ensureDevKeys } from "./keys.ts";
 import { SAMPLE_USERS, seed } from "./seed.ts";
+import { devCommand, type DevRuntime } from "./runtime.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -19,11 +21,15 @@ const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const USAGE: Usage = {
   task: "dev",
   synopsis:
-    "[--reset] [--users-port N] [--thoughts-port N] [--frontend-port N] [--data DIR] [--keys DIR]",
+    "[--reset] [--runtime deno|node|bun] [--users-port N] [--thoughts-port N]\n  [--frontend-port N] [--data DIR] [--keys DIR]",
   summary:
     "Runs users, thoughts and the frontend locally on the embedded database, with\ngenerated development secrets and sample data; Ctrl-C stops all three.",
   options: [
     ["--reset", "delete the local data first"],
+    [
+      "--runtime R",
+      "deno (default, from source), or node or bun (a bundle, pinned runtime)",
+    ],
     ["--users-port N", "the users service's port (default: 8002)"],
     ["--thoughts-port N", "the thoughts service's port (default: 8001)"],
     ["--frontend-port N", "the frontend's port (default: 8000)"],
@@ -50,6 +56,7 @@ export async function dev(args: string[]): Promise<number> {
     args,
     options: {
       reset: { type: "boolean", default: false },
+      runtime: { type: "string", default: "deno" },
       "users-port": { type: "string", default: "8002" },
       "thoughts-port": { type: "string", default: "8001" },
       "frontend-port": { type: "string", default: "8000" },
@@ -68,6 +75,13 @@ export async function dev(args: string[]): Promise<number> {
         `--${name} must be a port number, got '${values[name]}'`,
       );
     }
+  }
+  const runtime = values.runtime as DevRuntime;
+  if (!["deno", "node", "bun"].includes(runtime)) {
+    usageError(
+      "dev",
+      `--runtime is 'deno', 'node' or 'bun', got '${values.runtime}'`,
+    );
   }
   const data = values.data;
   if (values.reset) {
@@ -97,14 +111,6 @@ export async function dev(args: string[]): Promise<number> {
     THOUGHTS_BACKEND_URL: urls.thoughts,
     USER_BACKEND_URL: urls.users,
   };
-  const run = (
-    service: string,
-  ) => [
-    "run",
-    "-A",
-    `--env-file=${root}/dev.env`,
-    `${root}/${service}/main.ts`,
-  ];
   const supervisor = new Supervisor();
   let done: (code: number) => void = () => {};
   const finished = new Promise<number>((resolve) => done = resolve);
@@ -149,7 +155,7 @@ export async function dev(args: string[]): Promise<number> {
       };
       const child = await supervisor.start(
         service,
-        run(service),
+        await devCommand(runtime, service, root),
         env,
         urls[service],
       );
@@ -175,7 +181,7 @@ export async function dev(args: string[]): Promise<number> {
     return await finished;
   }
   console.log(`
-Thoughts is running:
+Thoughts is running on ${runtime}:
   frontend          ${urls.frontend}/
   version dashboard ${urls.frontend}/admin/versions/
   users API         ${urls.users}/docs/  (${urls.users}/openapi.json)

@@ -6,6 +6,7 @@ import {
   assertStringIncludes,
   runDeno,
   runDev,
+  testRuntime,
 } from "@thoughts/testing";
 import { parseEnvFile } from "./env_file.ts";
 import { SAMPLE_USERS } from "./seed.ts";
@@ -44,6 +45,8 @@ Deno.test("deno task dev runs the system, logs a sample user in, and stops all t
       `http://127.0.0.1:${dev.ports.users}/admin/version/`,
     )).json();
     assertEquals(users.signingKid, generated);
+    // On the runtime the tests ask for (TEST_RUNTIME: deno, node or bun).
+    assertOk(users.runtime.startsWith(`${testRuntime()} `), users.runtime);
 
     const login = await fetch(`${frontend}/login/`, {
       method: "POST",

@@ -31,7 +31,7 @@ export class Supervisor {
    * Starts a service and waits until its `/readyz` answers 200.
    *
    * @param name The prefix of its output.
-   * @param args The `deno` arguments.
+   * @param command The program and its arguments.
    * @param env Its environment, on top of this process's.
    * @param url Its base URL.
    * @param timeoutMs How long to wait for readiness.
@@ -40,13 +40,13 @@ export class Supervisor {
    */
   async start(
     name: string,
-    args: string[],
+    command: { program: string; args: string[] },
     env: Record<string, string>,
     url: string,
     timeoutMs = 120_000,
   ): Promise<Child> {
-    const process = new Deno.Command(Deno.execPath(), {
-      args,
+    const process = new Deno.Command(command.program, {
+      args: command.args,
       env,
       stdout: "piped",
       stderr: "piped",

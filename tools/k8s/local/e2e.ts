@@ -1,5 +1,5 @@
 // The deployment path end to end, as a user runs it: the offline base and
-// PostgreSQL images, the three services as `--runtime deno` images, the
+// PostgreSQL images, the three services as images of the tests' runtime, the
 // manifests played with `k8s:local`, an account used through the frontend,
 // a rolling update of thoughts under load, and `down`. CI runs this file on
 // its own (`deno test -A tools/k8s/local/e2e.ts`): it takes minutes and
@@ -13,6 +13,7 @@ import {
   createTempRepo,
   freePort,
   runDeno,
+  testRuntime,
 } from "@thoughts/testing";
 import { launchChromium } from "@thoughts/testing/browser";
 import { checkScenario, tagScenario } from "../../release/testing.ts";
@@ -55,7 +56,11 @@ function browser(base: string) {
   };
 }
 
-Deno.test("k8s:local runs the manifests end to end", async (t) => {
+// The images' payload: the tests' runtime (TEST_RUNTIME=node plays Node
+// images), Deno's bundle by default.
+const PAYLOAD = testRuntime();
+
+Deno.test(`k8s:local runs the manifests end to end, from ${PAYLOAD} images`, async (t) => {
   const secrets = await Deno.makeTempDir({ prefix: "thoughts_e2e_secrets_" });
   const port = freePort();
   const local = ["k8s:local", "--port", String(port), "--secrets", secrets];
@@ -69,7 +74,7 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         "build",
         "--test",
         "--runtime",
-        "deno",
+        PAYLOAD,
         "--base",
         BASE,
         "--image",
@@ -136,6 +141,9 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
         // admin token, as through `kubectl port-forward`.
         const [usersPod] = await localPodNames("users");
         const usersIp = await podAddress(usersPod!);
+        const { runtime } =
+          await (await fetch(`http://${usersIp}:8000/admin/version/`)).json();
+        assertOk(runtime.startsWith(`${PAYLOAD} `), runtime);
         const created = await fetch(`http://${usersIp}:8000/admin/users/`, {
           method: "POST",
           headers: {
@@ -247,7 +255,7 @@ Deno.test("k8s:local runs the manifests end to end", async (t) => {
           "--version",
           next,
           "--runtime",
-          "deno",
+          PAYLOAD,
           "--base",
           BASE,
           "--image",
