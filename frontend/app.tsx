@@ -301,9 +301,10 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
       "Search",
       <SearchPage
         search={search}
-        notice={asked.length > search.length
-          ? `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`
-          : undefined}
+        notice={result.refused ??
+          (asked.length > search.length
+            ? `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`
+            : undefined)}
         thoughts={result.thoughts}
         pager={pagerOf("/search", result, { search })}
       />,

@@ -11,7 +11,7 @@ import { createApp, type FrontendDeps, SEARCH_MAX_LENGTH } from "./app.tsx";
 import { createBackends, type Fetch } from "./backend_clients.ts";
 import { dependencies } from "./dependencies.ts";
 import { testBackends, testKeys } from "./testing.ts";
-import type { testUsersApp } from "../users/testing.ts";
+import type { testUsersApp } from "@thoughts/users/testing";
 
 const info = {
   service: "frontend",
@@ -798,12 +798,25 @@ Deno.test("a search longer than the API takes is shortened, and the page says so
     new URL(s.seen.at(-1)!.url).searchParams.get("search")?.length,
     SEARCH_MAX_LENGTH,
   );
-  const { ListQuery } = await import("../thoughts/schemas.ts");
+  // The same limit as the API's: one character more is refused there.
+  const api = (length: number) =>
+    s.fetch(
+      new Request(
+        `http://thoughts/api/thoughts/?search=${"x".repeat(length)}`,
+      ),
+    ).then(async (r) => (await r.body?.cancel(), r.status));
   assertEquals(
-    ListQuery.safeParse({ search: "x".repeat(SEARCH_MAX_LENGTH) }).success &&
-      !ListQuery.safeParse({ search: "x".repeat(SEARCH_MAX_LENGTH + 1) })
-        .success,
-    true,
-    "the same limit as the API's",
+    [await api(SEARCH_MAX_LENGTH), await api(SEARCH_MAX_LENGTH + 1)],
+    [200, 400],
+  );
+});
+
+Deno.test("a search the API refuses as too short says why on the page", async () => {
+  await using s = await setup();
+  const res = await s.get("/search?search=ab");
+  assertEquals(res.status, 200);
+  assertStringIncludes(
+    await res.text(),
+    "A search needs at least 3 letters or digits in a row, such as &#39;tea&#39;",
   );
 });

@@ -19,13 +19,14 @@ import {
 import { type BuildInfo } from "@thoughts/shared/version";
 import { type KeySet } from "@thoughts/shared/auth";
 import { type Logger } from "@thoughts/shared/log";
+import { BusyError, createLimit } from "@thoughts/shared/async";
+import { StoreError } from "@thoughts/shared/store";
 import { pageLinks } from "./page_links.ts";
 import {
   IdParam,
   LinkHeader,
   ListQuery,
   NewThoughtBody,
-  thoughtJson,
   ThoughtListSchema,
   ThoughtSchema,
 } from "./schemas.ts";
@@ -49,6 +50,10 @@ export interface ThoughtsDeps {
   ping: () => Promise<void>;
   /** Set while shutting down, so `/readyz` fails first. */
   lifecycle?: { draining: boolean };
+  /** Searches run at once; 2 by default. */
+  searchConcurrency?: number;
+  /** Searches waiting for a turn; more are refused with 503. 32 by default. */
+  searchQueue?: number;
 }
 
 type ThoughtsEnv = { Variables: { requestId: string; username: string } };
@@ -68,7 +73,10 @@ export const routes = {
         ...jsonResponse(ThoughtListSchema, "A page of thoughts"),
         headers: LinkHeader,
       },
-      ...errorResponses({ 400: "Bad query" }),
+      ...errorResponses({
+        400: "Bad query",
+        503: "Too many searches at once, or a search too slow",
+      }),
     },
   }),
   get: createRoute({
@@ -97,6 +105,7 @@ export const routes = {
       ...errorResponses({
         400: "Bad query",
         401: "Missing or invalid token",
+        503: "Too many searches at once, or a search too slow",
       }),
     },
   }),
@@ -183,28 +192,54 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     remove: { ...routes.remove, middleware: adminAuth(deps.adminToken) },
   };
 
+  // A search may take the database a while: only a few at once, a few
+  // more waiting, so they cannot hold every connection the other requests
+  // need.
+  const searches = createLimit({
+    running: deps.searchConcurrency ?? 2,
+    waiting: deps.searchQueue ?? 32,
+  });
+  const list = async (options: Parameters<ThoughtsStore["list"]>[0]) => {
+    if (!options.search) return await deps.store.list(options);
+    try {
+      return await searches(() => deps.store.list(options));
+    } catch (error) {
+      if (error instanceof BusyError) {
+        throw new HttpError(
+          503,
+          "Too many searches at once; try again shortly",
+          { retryAfter: 1 },
+        );
+      }
+      if (!(error instanceof StoreError && error.code === "timeout")) {
+        throw error;
+      }
+      throw new HttpError(
+        503,
+        "The search took too long; try more specific words",
+      );
+    }
+  };
+
   defineRoute(app, r.list, async (c) => {
     const query = c.req.valid("query");
-    const page = await deps.store.list(query);
+    const page = await list(query);
     const links = pageLinks(c.req.url, page, query.order);
     if (links) c.header("Link", links);
-    return c.json(page.thoughts.map(thoughtJson), 200);
+    return c.json(page.thoughts, 200);
   });
   defineRoute(app, r.get, async (c) => {
     const { id } = c.req.valid("param");
     const thought = await deps.store.get(id);
     if (!thought) throw new HttpError(404, `Thought not found: '${id}'`);
-    return c.json(thoughtJson(thought), 200);
+    return c.json(thought, 200);
   });
   defineRoute(app, r.mine, async (c) => {
     const query = c.req.valid("query");
-    const page = await deps.store.list({
-      ...query,
-      username: c.get("username"),
-    });
+    const page = await list({ ...query, username: c.get("username") });
     const links = pageLinks(c.req.url, page, query.order);
     if (links) c.header("Link", links);
-    return c.json(page.thoughts.map(thoughtJson), 200);
+    return c.json(page.thoughts, 200);
   });
   defineRoute(app, r.post, async (c) => {
     const { text } = jsonOrForm(
@@ -217,7 +252,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
       text,
       deps.now(),
     );
-    return c.json(thoughtJson(thought), 201);
+    return c.json(thought, 201);
   });
   defineRoute(app, r.remove, async (c) => {
     await deps.store.remove(c.req.valid("param").id);

@@ -8,8 +8,11 @@ import {
   checkBuildInfoMetric,
   freshSigningKeys,
   loadTestKeys,
+  openTestDatabase,
   testKeyPems,
 } from "@thoughts/testing";
+import { StoreError } from "@thoughts/shared/store";
+import { createThoughtsStore } from "./store.ts";
 import { testThoughtsApp } from "./testing.ts";
 
 const signer = await loadTestKeys(true);
@@ -173,9 +176,9 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
   const cases: [string, string[]][] = [
     ["hello", ["Hello World", "HELLO there"]],
     ["WORLD", ["Hello World"]],
-    ["%", ["100% sure"]],
-    ["_", ["snake_case"]],
-    ["\\", ["back\\slash"]],
+    ["100%", ["100% sure"]],
+    ["snake_", ["snake_case"]],
+    ["back\\", ["back\\slash"]],
     ["'; DROP TABLE thoughts; --", []],
     ["", texts],
   ];
@@ -185,6 +188,21 @@ Deno.test("GET /api/thoughts/ searches case-insensitively and literally", async 
       async () => assertEquals(await search(q), expected),
     );
   }
+  await t.step(
+    "a search without 3 letters or digits in a row is a clear 400",
+    async () => {
+      for (const q of ["%", "_", "\\", "t", "a_b", "😀😀😀", "%%%"]) {
+        const res = await s.app.request(
+          `/api/thoughts/?search=${encodeURIComponent(q)}`,
+        );
+        assertEquals(res.status, 400, q);
+        assertStringIncludes(
+          (await res.json()).error.message,
+          "A search needs at least 3 letters or digits in a row",
+        );
+      }
+    },
+  );
   await t.step("all, ordered by id, with limit and offset", async () => {
     const res = await s.app.request("/api/thoughts?order=asc&limit=2&offset=1");
     assertEquals((await res.json()).map((x: { id: number }) => x.id), [2, 3]);
@@ -235,10 +253,8 @@ Deno.test("the list routes combine search, user, limit and offset", async (t) =>
     ]],
     [
       "mine, searched",
-      "/api/me/thoughts/?order=asc&search=t&limit=1&offset=1",
-      [
-        "ada three",
-      ],
+      "/api/me/thoughts/?order=asc&search=ADA&limit=1&offset=1",
+      ["ada Two"],
     ],
     ["mine, searched, none", "/api/me/thoughts/?search=bob", []],
   ];
@@ -396,7 +412,9 @@ Deno.test("system routes report version, keys and readiness", async () => {
 
 Deno.test("pages walk every thought exactly once by their Link headers, newest first or oldest first, while new ones arrive", async (t) => {
   await using s = await setup();
-  for (let i = 1; i <= 23; i++) await s.post(i % 2 ? "ada" : "bob", `t${i}`);
+  for (let i = 1; i <= 23; i++) {
+    await s.post(i % 2 ? "ada" : "bob", `thought ${i}`);
+  }
   const walk = async (start: string, rel: "next" | "prev") => {
     const seen: number[] = [];
     let url: string | undefined = start;
@@ -430,7 +448,10 @@ Deno.test("pages walk every thought exactly once by their Link headers, newest f
     assertEquals(seen.slice(0, 8), [8, 7, 6, 5, 12, 11, 10, 9]);
   });
   await t.step("my own, searched, by next", async () => {
-    const { seen } = await walk("/api/me/thoughts/?search=T&limit=3", "next");
+    const { seen } = await walk(
+      "/api/me/thoughts/?search=THOUGHT&limit=3",
+      "next",
+    );
     assertEquals(seen, [23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1]);
   });
   await t.step("the last page has no next", async () => {
@@ -445,4 +466,50 @@ Deno.test("pages walk every thought exactly once by their Link headers, newest f
     const res = await s.app.request("/api/thoughts/?before=3&after=1");
     assertEquals(res.status, 400);
   });
+});
+
+Deno.test("searches beyond the bound are refused at once with 503 and Retry-After; one that runs out of time says so", async () => {
+  // A real store, its searches held or timed out on demand.
+  await using db = await openTestDatabase();
+  const real = await createThoughtsStore(db);
+  const { promise: held, resolve: release } = Promise.withResolvers<void>();
+  let slow = true;
+  await using t = await testThoughtsApp({
+    store: {
+      ...real,
+      list: async (options) => {
+        if (!options.search) return await real.list(options);
+        if (!slow) {
+          throw new StoreError("timeout", "Database query took too long");
+        }
+        await held;
+        return await real.list(options);
+      },
+    },
+    searchConcurrency: 1,
+    searchQueue: 1,
+  });
+  const app = t.app;
+  const search = () => app.request("/api/thoughts/?search=tea");
+  const running = [search(), search()];
+  await new Promise((r) => setTimeout(r, 50));
+  const refused = await search();
+  assertEquals([refused.status, refused.headers.get("Retry-After")], [
+    503,
+    "1",
+  ]);
+  assertEquals(
+    (await refused.json()).error.message,
+    "Too many searches at once; try again shortly",
+  );
+  // Reads that do not search are not bounded.
+  assertEquals((await app.request("/api/thoughts/")).status, 200);
+  release();
+  assertEquals((await Promise.all(running)).map((r) => r.status), [200, 200]);
+  slow = false;
+  const cut = await search();
+  assertEquals([cut.status, (await cut.json()).error.message], [
+    503,
+    "The search took too long; try more specific words",
+  ]);
 });

@@ -38,6 +38,7 @@ export async function main(
   stamp: BuildStamp | null,
   env: Env = process.env,
 ): Promise<Server> {
+  const config = loadThoughtsConfig(env);
   return await startBackend({
     service: SERVICE,
     declared: manifest.version,
@@ -45,10 +46,15 @@ export async function main(
     instance: env.HOSTNAME,
     stamp,
     cwd: import.meta.dirname ?? ".",
-    config: loadThoughtsConfig(env),
+    config,
     signs: false,
-    openStore: createThoughtsStore,
-    createApp,
+    openStore: (db) => createThoughtsStore(db, config.SEARCH_TIMEOUT_MS),
+    createApp: (context) =>
+      createApp({
+        ...context,
+        searchConcurrency: config.SEARCH_CONCURRENCY,
+        searchQueue: config.SEARCH_QUEUE,
+      }),
   });
 }
 

@@ -6,7 +6,6 @@
 
 import { z } from "@hono/zod-openapi";
 import { decimalInteger, plainText } from "@thoughts/shared/http";
-import type { Thought } from "./store.ts";
 
 /** A thought as the API shows it. */
 export const ThoughtSchema = z.object({
@@ -21,38 +20,24 @@ export const ThoughtSchema = z.object({
   }),
 }).openapi("Thought");
 
-/**
- * A thought as the API shows it.
- *
- * @param thought A thought of the store.
- * @returns Its JSON form, with the time as ISO 8601 text.
- * @example Usage
- * ```ts
- * import { thoughtJson } from "./schemas.ts";
- *
- * thoughtJson({ id: 1, username: "ada", text: "Hi", timestamp: new Date(0) });
- * // { id: 1, username: "ada", text: "Hi", timestamp: "1970-01-01T00:00:00.000Z" }
- * ```
- */
-export function thoughtJson(thought: Thought): z.infer<typeof ThoughtSchema> {
-  return {
-    id: thought.id,
-    username: thought.username,
-    text: thought.text,
-    timestamp: thought.timestamp.toISOString(),
-  };
-}
-
 /** A list of thoughts. */
 export const ThoughtListSchema = z.array(ThoughtSchema).openapi("ThoughtList");
+
+// The trigram index finds a substring only by its runs of 3 letters or
+// digits; without one a search would read every row.
+const SEARCHABLE = /[\p{L}\p{N}]{3}/u;
 
 /**
  * The query of the list endpoints: newest first by default, a page at a
  * time; the `Link` header's `next` and `prev` carry the cursors.
  */
 export const ListQuery = z.object({
-  search: plainText().max(200).optional().openapi({
-    description: "Case-insensitive literal substring",
+  search: plainText().max(200).refine(
+    (search) => search === "" || SEARCHABLE.test(search),
+    "A search needs at least 3 letters or digits in a row, such as 'tea'",
+  ).optional().openapi({
+    description:
+      "Case-insensitive literal substring, with at least 3 letters or digits in a row (the trigram index serves nothing shorter); empty for all",
   }),
   order: z.enum(["desc", "asc"]).default("desc").openapi({
     description: "By id: newest first (`desc`) or oldest first (`asc`)",

@@ -28,8 +28,8 @@ export interface Thought {
   username: string;
   /** What it says. */
   text: string;
-  /** When it was posted. */
-  timestamp: Date;
+  /** When it was posted: ISO 8601 in UTC, to the millisecond. */
+  timestamp: string;
 }
 
 /** Which thoughts to list, and from where. */
@@ -72,7 +72,10 @@ export interface ThoughtsStore {
   remove(id: number): Promise<boolean>;
 }
 
-const COLUMNS = "id, username, text, timestamp";
+// The database writes the time as the API shows it: no Date made and
+// formatted again per row (a tenth of a list request's CPU).
+const COLUMNS =
+  `id, username, text, to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS timestamp`;
 
 // One SQL text per combination of filters, rather than one text with
 // `($1 IS NULL OR ...)` guards: a plan made for a text then fits every value
@@ -114,6 +117,7 @@ export function containsPattern(search: string): string {
  * Creates the store on a database, running the migrations first.
  *
  * @param db The database.
+ * @param searchTimeoutMs How long a search may run in the database.
  * @returns The store.
  * @throws {StoreError} When the database is unavailable.
  * @example Usage
@@ -126,6 +130,7 @@ export function containsPattern(search: string): string {
  */
 export async function createThoughtsStore(
   db: Database,
+  searchTimeoutMs = 1000,
 ): Promise<ThoughtsStore> {
   await migrate(db, "thoughts", MIGRATIONS);
   return {
@@ -147,16 +152,21 @@ export async function createThoughtsStore(
       if (cursor) params.push(cursor.id);
       // One more than asked tells whether more lie beyond.
       params.push(limit + 1, offset);
-      const rows = await db.query<Thought>(
-        listSql({
-          search: search !== undefined,
-          username: username !== undefined,
-          cursor: cursor?.op,
-        }, ascending),
-        params,
-        // A kept plan cannot suit both a rare and a common word.
-        { plan: search === undefined ? "kept" : "each" },
-      );
+      const text = listSql({
+        search: search !== undefined,
+        username: username !== undefined,
+        cursor: cursor?.op,
+      }, ascending);
+      const rows = search === undefined
+        ? await db.query<Thought>(text, params)
+        // A kept plan cannot suit both a rare and a common word; and a
+        // search ends at its time limit, so it cannot hold a connection.
+        : await db.transaction(async (tx) => {
+          await tx.query(
+            `SET LOCAL statement_timeout = ${Math.trunc(searchTimeoutMs)}`,
+          );
+          return await tx.query<Thought>(text, params, { plan: "each" });
+        });
       const beyond = rows.length > limit;
       const thoughts = rows.slice(0, limit);
       if (turned) thoughts.reverse();

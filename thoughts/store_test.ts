@@ -1,4 +1,9 @@
-import { assertEquals, assertOk, openTestDatabase } from "@thoughts/testing";
+import {
+  assertEquals,
+  assertOk,
+  openTestDatabase,
+  testEngine,
+} from "@thoughts/testing";
 import { containsPattern, createThoughtsStore } from "./store.ts";
 
 Deno.test("searches are served by the trigram index, and stay literal", async () => {
@@ -24,4 +29,30 @@ Deno.test("searches are served by the trigram index, and stay literal", async ()
   });
   const text = plan.map((row) => row["QUERY PLAN"]).join("\n");
   assertOk(text.includes("thoughts_text_trgm"), text);
+});
+
+Deno.test({
+  name:
+    "a search stops at its time limit with a timeout, and the next query is served",
+  // PGlite runs in the service's own thread: PostgreSQL alone cuts a
+  // statement short.
+  ignore: testEngine() !== "POSTGRES",
+}, async () => {
+  await using db = await openTestDatabase();
+  const store = await createThoughtsStore(db, 1);
+  await db.query(
+    `INSERT INTO thoughts (username, text, timestamp)
+     SELECT 'ada', 'about tea ' || g, now() FROM generate_series(1, 200000) g`,
+  );
+  const error = await store.list({
+    search: "tea",
+    order: "desc",
+    limit: 20,
+    offset: 0,
+  }).catch((e) => e);
+  assertEquals([error?.name, error?.code], ["StoreError", "timeout"]);
+  assertEquals(
+    (await store.list({ order: "desc", limit: 1, offset: 0 })).thoughts.length,
+    1,
+  );
 });

@@ -5,3 +5,4 @@
  */
 
 export { retry, type RetryOptions } from "./retry.ts";
+export { BusyError, createLimit } from "./limit.ts";

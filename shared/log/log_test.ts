@@ -1,4 +1,4 @@
-import { assertEquals, assertOk } from "../../testing/assert.ts";
+import { assertEquals, assertOk } from "@thoughts/testing";
 import { bufferedStdout, jsonLogger } from "./log.ts";
 
 const at = () => new Date("2026-11-25T12:00:00.000Z");

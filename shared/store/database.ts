@@ -47,6 +47,7 @@ export type StoreErrorCode =
   | "unique_violation"
   | "unavailable"
   | "disk_full"
+  | "timeout"
   | "query_failed";
 
 /** A database failure with a code the services can map to HTTP. */
@@ -116,6 +117,12 @@ export function toStoreError(error: unknown): StoreError {
     return new StoreError("unique_violation", "Unique constraint violated", {
       cause: error,
       constraint: typeof name === "string" ? name : undefined,
+    });
+  }
+  // The statement ran past its statement_timeout.
+  if (sqlState === "57014") {
+    return new StoreError("timeout", "Database query took too long", {
+      cause: error,
     });
   }
   if (sqlState === "53100") {

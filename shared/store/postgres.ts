@@ -25,7 +25,11 @@ export interface PostgresOptions {
   database: string;
   /** The role's password; never logged. */
   password: string;
-  /** The most connections open at once; 10 by default. */
+  /**
+   * The most connections open at once; 4 by default. Fewer connections carry
+   * more queries each, written to the socket together: at 50 concurrent
+   * requests, 4 took a third less CPU a query than 10.
+   */
   max?: number;
   /**
    * Named prepared statements, kept per connection; on by default. Each
@@ -66,7 +70,7 @@ export interface PostgresOptions {
 export function openPostgres(options: PostgresOptions): Database {
   const prepare = options.prepare ?? true;
   // One client per connection; the pooling is ours (see _pool.ts).
-  const clients = Array.from({ length: options.max ?? 10 }, () =>
+  const clients = Array.from({ length: options.max ?? 4 }, () =>
     postgres({
       host: options.host,
       port: options.port,

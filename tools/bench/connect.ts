@@ -17,7 +17,8 @@ import postgres from "postgres";
  * ```ts
  * import { connect } from "./connect.ts";
  *
- * const sql = connect(pg.env, "postgres");
+ * // Connections open on the first query.
+ * const sql = connect({ POSTGRES_HOST: "127.0.0.1", POSTGRES_PORT: "5432" }, "postgres");
  * await sql.end();
  * ```
  */

@@ -18,11 +18,9 @@ import {
   loadConfig,
 } from "@thoughts/shared/config";
 import { openDatabase } from "@thoughts/shared/store";
-import { thoughtsVariables } from "../../thoughts/config.ts";
-import { thoughtJson } from "../../thoughts/schemas.ts";
-import { createThoughtsStore } from "../../thoughts/store.ts";
-import { createUsersStore } from "../../users/store.ts";
-import { pbkdf2Hasher } from "../../users/password.ts";
+import { thoughtsVariables } from "@thoughts/thoughts/config";
+import { createThoughtsStore } from "@thoughts/thoughts/testing";
+import { createUsersStore, pbkdf2Hasher } from "@thoughts/users/testing";
 
 // A JSON string body, as Hono sends it, so the floor is not slowed by
 // `Response.json()` (docs/benchmarks.md).
@@ -60,12 +58,11 @@ if (import.meta.main) {
     if (url.pathname === "/readyz") return new Response("ok");
     if (url.pathname === "/list") {
       return json(
-        (await thoughts.list({ order: "desc", limit: 20, offset: 0 })).thoughts
-          .map(thoughtJson),
+        (await thoughts.list({ order: "desc", limit: 20, offset: 0 })).thoughts,
       );
     }
     if (url.pathname === "/one") {
-      return json(thoughtJson((await thoughts.get(1))!));
+      return json(await thoughts.get(1));
     }
     if (url.pathname === "/mine") {
       const { username } = await verifyToken(
@@ -75,9 +72,7 @@ if (import.meta.main) {
       );
       return json(
         (await thoughts.list({ username, order: "desc", limit: 20, offset: 0 }))
-          .thoughts.map(
-            thoughtJson,
-          ),
+          .thoughts,
       );
     }
     if (url.pathname === "/login") {

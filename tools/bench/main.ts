@@ -1,545 +1,491 @@
 /**
- * `deno task bench`: the services against a real PostgreSQL, loaded from a
- * separate process, each endpoint side by side with its floor (a bare
- * `Deno.serve` running the same SQL through the same driver), plus the cost
- * of one token verification and the services' memory. Uses the
- * `POSTGRES_*` settings when `DATABASE_ENGINE=POSTGRES`, otherwise starts a
- * throwaway cluster (PostgreSQL from apt, run as root). `BENCH_SECONDS` and
- * `BENCH_CONNECTIONS` set the load (3 s, 50); `BENCH_ROUNDS` (7) how
- * often each pair runs: alone, alternating, after a warm-up, for requests/s
- * and latency; then both at once for the ratio. Medians are reported.
- * With `taskset` and two cores or more, the servers get the first core and
- * the database and load generator the others; run as root, each server also
- * gets a CPU cgroup of its own, so paired runs split that core evenly.
+ * `deno task bench [--runtime deno,node,bun] [--profile]`: the services'
+ * reads on a real PostgreSQL, on each runtime asked, side by side in one run
+ * with the framework users would pick instead (Fastify 5 on Node 26 doing
+ * our per-request duties, `peer.ts`) and a floor (a bare `Deno.serve` on the
+ * same store, `floor.ts`); then their memory under load. Load from wrk; each
+ * round loads every server in turn, alone, and reads its CPU time per
+ * request. `--profile` instead takes a CPU profile of each endpoint under
+ * load on each runtime and lists the top functions.
  *
  * @module
  */
 
-import { connect } from "./connect.ts";
 import { parseCli, usageError } from "../cli.ts";
-import { cpuGroups } from "./cgroup.ts";
-import { cpuReader, settle } from "./cpu.ts";
-import { median } from "./median.ts";
-import { cpuSplit, pinProcesses } from "./pin.ts";
-import { timeTokens } from "./tokens.ts";
-import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { progress } from "../progress.ts";
-import { memoryTable, memoryUnderLoad, rssMb } from "./memory.ts";
-import { V8_FLAGS } from "../build/services.ts";
 import { Teardown } from "../teardown.ts";
-import { LAYERS } from "./layers.ts";
+import { denoBundle, runtimeExecutable } from "../build/runtime.ts";
+import { V8_FLAGS } from "../build/services.ts";
+import { connect } from "./connect.ts";
+import { cpuReader } from "./cpu.ts";
+import { median } from "./median.ts";
+import { memoryTable, memoryUnderLoad } from "./memory.ts";
+import { cpuSplit, pinProcesses } from "./pin.ts";
+import { folderHotspots } from "./profile.ts";
+import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+import { signToken } from "@thoughts/shared/auth";
 import {
   freePort,
-  type ServiceProcess,
+  loadTestKeys,
+  postThought,
   startService,
   startThrowawayPostgres,
+  TEST_KEYS_DIR,
   type TestRuntime,
+  usersApi,
 } from "@thoughts/testing";
-import { postThought, usersApi } from "@thoughts/testing";
 
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const seconds = Deno.env.get("BENCH_SECONDS") ?? "3";
-const connections = Deno.env.get("BENCH_CONNECTIONS") ?? "50";
-const rounds = Number(Deno.env.get("BENCH_ROUNDS") ?? "7");
-const memorySeconds = Deno.env.get("BENCH_MEMORY_SECONDS") ?? "60";
-const settleSeconds = Number(Deno.env.get("BENCH_SETTLE_SECONDS") ?? "30");
+const root = new URL("../../", import.meta.url).pathname;
+const env = (name: string, fallback: string) =>
+  Number(Deno.env.get(name) ?? fallback);
+const SECONDS = env("BENCH_SECONDS", "3");
+const CONNECTIONS = env("BENCH_CONNECTIONS", "50");
+const ROUNDS = env("BENCH_ROUNDS", "7");
+const MEMORY_SECONDS = env("BENCH_MEMORY_SECONDS", "60");
+const SETTLE_SECONDS = env("BENCH_SETTLE_SECONDS", "30");
+/** Distinct tokens, more than the services' cache of verified ones keeps. */
+const FRESH_TOKENS = 12_000;
 
-async function postgresSettings(): Promise<
-  {
-    env: Record<string, string>;
-    stop: () => Promise<void>;
-    pid?: () => Promise<number>;
-  }
-> {
-  const names = [
-    "POSTGRES_HOST",
-    "POSTGRES_PORT",
-    "POSTGRES_USER",
-    "POSTGRES_PASSWORD",
-  ];
-  if (Deno.env.get("DATABASE_ENGINE") === "POSTGRES") {
-    return {
-      env: Object.fromEntries(names.map((n) => [n, Deno.env.get(n) ?? ""])),
-      stop: () => Promise.resolve(),
-    };
-  }
-  const pg = await startThrowawayPostgres();
-  return {
-    env: pg.env,
-    stop: async () => await pg[Symbol.asyncDispose](),
-    pid: pg.pid,
-  };
+const ENDPOINTS = {
+  list: "list (20 rows)",
+  one: "one thought",
+  mine: "my thoughts, one token",
+  fresh: "my thoughts, a new token each request",
+} as const;
+type Endpoint = keyof typeof ENDPOINTS;
+
+/** A server under load and where each endpoint is on it. */
+interface Server {
+  name: string;
+  url: string;
+  pid: number;
+  paths: Record<Endpoint, string>;
 }
 
-const useWrk = await hasWrk();
+const OURS = {
+  list: "/api/thoughts/?limit=20",
+  one: "/api/thoughts/1/",
+  mine: "/api/me/thoughts/?limit=20",
+  fresh: "/api/me/thoughts/?limit=20",
+};
 
-/** A load run with the server's CPU time per answered request. */
-type Measured = LoadResult & { cpuUs: number };
-
-async function load(
-  url: string,
-  method = "GET",
-  body = "",
-  headers: Record<string, string> = {},
-  duration = seconds,
-  clients = connections,
-): Promise<LoadResult> {
-  if (useWrk) {
-    return await runWrk(url, {
-      method,
-      body,
-      headers,
-      connections: Number(clients),
-      seconds: Number(duration),
-    });
-  }
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      `${root}/tools/bench/load.ts`,
-      url,
-      clients,
-      duration,
-      method,
-      body,
-      JSON.stringify(headers),
-    ],
-    stdout: "piped",
-  }).output();
-  return JSON.parse(new TextDecoder().decode(out.stdout)) as LoadResult;
-}
-
-// What the bench is doing, on stderr: the results alone go to stdout.
 const say = (line: string) => progress("bench", line);
 
 if (import.meta.main) {
   const { values } = parseCli({
     task: "bench",
-    synopsis: "[--runtime deno|node|bun]",
+    synopsis: "[--runtime deno,node,bun] [--profile]",
     summary:
-      "Loads users and thoughts on a real PostgreSQL side by side with a bare Deno.serve\nfloor, then one thought layer by layer and their memory under load; about 12 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
-    options: [[
-      "--runtime R",
-      "what runs users and thoughts: deno (default), node or bun (their bundles)",
-    ]],
-    example: "BENCH_ROUNDS=3 deno task bench --runtime node",
+      "Loads the services' reads on a real PostgreSQL, on each runtime, beside Fastify 5 doing\nthe same duties and a bare floor, then their memory; about 12 minutes. Settings come from\nthe environment: BENCH_SECONDS (3), BENCH_CONNECTIONS (50), BENCH_ROUNDS (7),\nBENCH_MEMORY_SECONDS (60), BENCH_SETTLE_SECONDS (30), DATABASE_ENGINE=POSTGRES with\nPOSTGRES_* for an existing server.",
+    options: [
+      [
+        "--runtime LIST",
+        "what runs the services, side by side (default: deno,node)",
+      ],
+      ["--profile", "CPU profiles of each endpoint instead: the top functions"],
+    ],
+    example: "BENCH_ROUNDS=3 deno task bench --runtime deno,node,bun",
   }, {
     args: Deno.args,
-    options: { runtime: { type: "string", default: "deno" } },
+    options: {
+      runtime: { type: "string", default: "deno,node" },
+      profile: { type: "boolean", default: false },
+    },
   });
-  const runtime = values.runtime as TestRuntime;
-  if (!["deno", "node", "bun"].includes(runtime)) {
+  const runtimes = values.runtime.split(",") as TestRuntime[];
+  if (!runtimes.every((r) => ["deno", "node", "bun"].includes(r))) {
     usageError(
       "bench",
-      `--runtime is 'deno', 'node' or 'bun', got '${values.runtime}'`,
+      `--runtime is a list of 'deno', 'node' and 'bun', got '${values.runtime}'`,
     );
   }
-  // Stopped on SIGINT, SIGTERM or SIGHUP too (a terminal, `timeout`, a CI
-  // runner) or when its parent dies: nothing the bench started outlives it.
+  if (!(await hasWrk())) {
+    usageError("bench", "wrk is needed: apt-get install wrk");
+  }
   const teardown = new Teardown();
   teardown.exitOnStop((why) => say(`stopping on ${why}`));
-  say(
-    `plan: 4 endpoints, each 2 warm-ups of 2 s and ${rounds} rounds of 3 runs of ${seconds} s; one thought through 5 servers, layer by layer, each a warm-up of 5 s and ${rounds} runs of ${seconds} s beside the floor; the token timing, then memory under ${memorySeconds} s of load twice (about ${
-      Math.ceil(
-        (4 * (4 + rounds * (3 * Number(seconds) + 3)) +
-          5 * (5 + rounds * (Number(seconds) + 1)) +
-          2 * (Number(memorySeconds) + settleSeconds)) / 60,
-      )
-    } min)`,
+  await teardown.main(() =>
+    values.profile ? profile(teardown, runtimes) : bench(teardown, runtimes)
   );
-  await teardown.main(() => bench(teardown, runtime));
 }
 
-// The bench itself: everything it starts is undone by `teardown`.
-async function bench(teardown: Teardown, runtime: TestRuntime): Promise<void> {
-  const pg = await postgresSettings();
-  teardown.defer(pg.stop);
-  const split = await cpuSplit();
-  // Sessions are forked from the server's main process and inherit its CPUs;
-  // an outside server (DATABASE_ENGINE=POSTGRES) is left alone.
-  if (split && pg.pid) await pinProcesses([await pg.pid()], split.others);
+// The database: the tests' server (DATABASE_ENGINE=POSTGRES) or a
+// throwaway cluster, pinned beside the load; two databases of the bench's own.
+async function database(teardown: Teardown, split?: { others: string }) {
+  let pgEnv: Record<string, string>;
+  if (Deno.env.get("DATABASE_ENGINE") === "POSTGRES") {
+    pgEnv = Object.fromEntries(
+      ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD"]
+        .map((n) => [n, Deno.env.get(n) ?? ""]),
+    );
+  } else {
+    const pg = await startThrowawayPostgres();
+    teardown.defer(() => pg[Symbol.asyncDispose]());
+    pgEnv = pg.env;
+    if (split) await pinProcesses([await pg.pid()], split.others);
+  }
   const suffix = crypto.randomUUID().slice(0, 8);
   const dbs = {
     users: `bench_users_${suffix}`,
     thoughts: `bench_thoughts_${suffix}`,
   };
-  const admin = connect(pg.env, "postgres");
+  const admin = connect(pgEnv, "postgres");
   for (const name of Object.values(dbs)) {
     await admin.unsafe(`CREATE DATABASE ${name}`);
   }
-  // On an outside server (DATABASE_ENGINE=POSTGRES) the databases must go.
   teardown.defer(async () => {
     for (const name of Object.values(dbs)) {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
     await admin.end();
   });
-  // Every server with the V8 heap settings of the images, the floor too.
+  // As the images run: the V8 heap bounds; logins from this one address
+  // stand for many people's.
   const common = {
     APP_ENV: "test",
     DATABASE_ENGINE: "POSTGRES",
     DENO_V8_FLAGS: V8_FLAGS,
-    NODE_OPTIONS: V8_FLAGS.replaceAll(",", " "),
-    ...pg.env,
+    LOGIN_HASH_PER_CLIENT: "64",
+    ...pgEnv,
   };
-  // Log lines go to /dev/null: collecting them here would take CPU the
-  // floor, which logs nothing, does not pay for.
-  const start = (entry: string, env: Record<string, string>) =>
-    startService(`${root}/${entry}`, env, {
-      stdout: "discard",
-      // The services on the runtime asked for; the floor and the layers,
-      // the yardstick, always on Deno.
-      runtime: entry.startsWith("tools/") ? "deno" : runtime,
-    });
-  say("starting users and thoughts");
-  const users = await start("users/main.ts", {
-    ...common,
-    POSTGRES_DB: dbs.users,
-  });
-  teardown.defer(() => users.stop("SIGTERM"));
-  const thoughts = await start("thoughts/main.ts", {
-    ...common,
-    POSTGRES_DB: dbs.thoughts,
-  });
-  teardown.defer(() => thoughts.stop("SIGTERM"));
-  const json = { "Content-Type": "application/json" };
-  const [username, password] = ["bench", "correct horse"];
-  const api = usersApi(users.url);
-  await api.createUser(username, password);
-  // Logins go to 16 accounts in turn, as many people log in: the users
-  // service refuses a 5th concurrent login to one account (login_throttle).
-  const accounts = Array.from({ length: 16 }, (_, i) => `bench${i}`);
-  for (const name of accounts) await api.createUser(name, password);
-  const credentials = accounts.map((name) =>
-    JSON.stringify({ username: name, password })
-  ).join("\n");
-  const Authorized = await api.login(username, password);
+  return { common, dbs };
+}
+
+// Users and thoughts on one runtime; stdout (the access log) to /dev/null.
+async function services(
+  teardown: Teardown,
+  runtime: TestRuntime,
+  db: Awaited<ReturnType<typeof database>>,
+  flags: string[] = [],
+) {
+  const start = async (service: string, name: string) => {
+    const server = await startService(`${root}${service}/main.ts`, {
+      ...db.common,
+      POSTGRES_DB: name,
+    }, { stdout: "discard", runtime, flags });
+    teardown.defer(() => server.stop("SIGTERM"));
+    return server;
+  };
+  return {
+    users: await start("users", db.dbs.users),
+    thoughts: await start("thoughts", db.dbs.thoughts),
+  };
+}
+
+// An account, 100 thoughts, its token, and the fresh tokens' file.
+async function seed(teardown: Teardown, usersUrl: string, thoughtsUrl: string) {
+  const api = usersApi(usersUrl);
+  await api.createUser("bench", "correct horse");
+  for (let i = 0; i < 16; i++) {
+    await api.createUser(`bench${i}`, "correct horse");
+  }
+  const authorized = await api.login("bench", "correct horse");
   for (let i = 0; i < 100; i++) {
     await postThought(
-      thoughts.url,
-      Authorized,
-      `Benchmark thought number ${i} with some words in it`,
+      thoughtsUrl,
+      authorized,
+      `Benchmark thought ${i} with some words in it`,
     );
   }
-  // Idle: started and seeded, before any load.
-  const idle = [users, thoughts].map((s) => rssMb(s.process.pid));
-  const floorPort = freePort();
-  const floor = await start("tools/bench/floor.ts", {
-    ...common,
-    POSTGRES_DB: dbs.thoughts,
-    USERS_DB: dbs.users,
-    PORT: String(floorPort),
-  });
-  teardown.defer(() => floor.stop("SIGKILL"));
-  if (split) {
-    // This process first, since that pins its children too; wrk, started
-    // from here later, inherits it.
-    await pinProcesses([Deno.pid], split.others);
-    await pinProcesses(
-      [users, thoughts, floor].map((s) => s.process.pid),
-      split.servers,
+  const keys = await loadTestKeys(true);
+  const tokens: string[] = [];
+  // RS256 signatures are deterministic: each token its own second.
+  while (tokens.length < FRESH_TOKENS) {
+    const base = Date.now() - tokens.length * 1000;
+    tokens.push(
+      ...await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          signToken(keys, "bench", {
+            lifetime: 86_400,
+            now: new Date(base - i * 1000),
+          })),
+      ),
     );
   }
-  // Equal halves of the shared core in the paired runs, whatever threads
-  // each server runs (see ./bench/cgroup.ts).
-  const floorIdle = rssMb(floor.process.pid);
-  const groups = await cpuGroups(
-    [users, thoughts, floor].map((s) => s.process.pid),
-    `bench-${suffix}`,
+  const file = await Deno.makeTempFile({ prefix: "bench_tokens_" });
+  teardown.defer(() => Deno.remove(file));
+  await Deno.writeTextFile(
+    file,
+    tokens.map((t) => `Bearer ${t}`).join("\n") + "\n",
   );
-  teardown.defer(async () => await groups?.dispose());
-  const auth = { Authorization: Authorized };
-  type Request = [
-    method: string,
-    body: string,
-    headers: Record<string, string>,
-  ];
-  const get: Request = ["GET", "", {}];
-  // A login costs ~150 ms of a core by design (PBKDF2), so 50 clients
-  // would queue for seconds; 8 keep the core busy.
-  const scenarios: [
-    string,
-    ServiceProcess,
-    string,
-    string,
-    Request,
-    string?,
-  ][] = [
-    [
-      "list thoughts (20 rows)",
-      thoughts,
-      "/api/thoughts/?limit=20",
-      "/list",
-      get,
-    ],
-    ["one thought", thoughts, "/api/thoughts/1/", "/one", get],
-    [
-      "my thoughts (bearer)",
-      thoughts,
-      "/api/me/thoughts/?limit=20",
-      "/mine",
-      ["GET", "", auth],
-    ],
-    [
-      "login (8 connections)",
-      users,
-      "/api/login/",
-      "/login",
-      ["POST", credentials, json],
-      "8",
-    ],
-  ];
-  const cpuSeconds = await cpuReader();
-  // The CPU time of the server process per answered request, all its
-  // threads together, next to the run's own figures.
-  const measured = async (
-    server: ServiceProcess,
-    path: string,
-    request: Request,
-    clients?: string,
-  ): Promise<Measured> => {
-    const pid = server.process.pid;
-    const before = cpuSeconds(pid);
-    const result = await load(
-      server.url + path,
-      ...request,
-      seconds,
-      clients,
+  return { authorized, file };
+}
+
+// Fastify doing our duties, bundled and run by the pinned Node.
+async function peer(
+  teardown: Teardown,
+  common: Record<string, string>,
+  database: string,
+) {
+  const bundle = `${root}dist/bench/peer.js`;
+  const failed = await denoBundle(`${root}tools/bench/peer.ts`, bundle, root);
+  if (failed) throw new Error(`Cannot bundle the peer: ${failed}`);
+  const node = await runtimeExecutable(`${root}dist/.cache`, "node");
+  const port = freePort();
+  const child = new Deno.Command(node, {
+    args: [...V8_FLAGS.split(","), bundle],
+    env: {
+      ...common,
+      POSTGRES_DB: database,
+      PORT: String(port),
+      SECRETS_DIR: TEST_KEYS_DIR,
+    },
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  teardown.defer(async () => {
+    child.kill("SIGTERM");
+    await child.status;
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 300; i++) {
+    const up = await fetch(`${url}/readyz`).then(
+      (r) => (r.body?.cancel(), r.ok),
+      () => false,
     );
+    if (up) return { url, pid: child.pid };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("The Fastify peer did not get ready");
+}
+
+type Run = LoadResult & { cpuUs: number };
+
+async function bench(
+  teardown: Teardown,
+  runtimes: TestRuntime[],
+): Promise<void> {
+  const split = await cpuSplit();
+  const db = await database(teardown, split);
+  say(
+    `starting the services on ${runtimes.join(", ")}, the peer and the floor`,
+  );
+  const ours = [];
+  for (const runtime of runtimes) {
+    ours.push({ runtime, ...await services(teardown, runtime, db) });
+  }
+  const { authorized, file } = await seed(
+    teardown,
+    ours[0]!.users.url,
+    ours[0]!.thoughts.url,
+  );
+  const fastify = await peer(teardown, db.common, db.dbs.thoughts);
+  const floor = await startService(`${root}tools/bench/floor.ts`, {
+    ...db.common,
+    POSTGRES_DB: db.dbs.thoughts,
+    USERS_DB: db.dbs.users,
+  }, { stdout: "discard", runtime: "deno" });
+  teardown.defer(() => floor.stop("SIGKILL"));
+  const servers: Server[] = [
+    ...ours.map((o) => ({
+      name: `thoughts on ${o.runtime}`,
+      url: o.thoughts.url,
+      pid: o.thoughts.process.pid,
+      paths: OURS,
+    })),
+    {
+      name: "Fastify + duties (node)",
+      url: fastify.url,
+      pid: fastify.pid,
+      paths: OURS,
+    },
+    {
+      name: "floor (deno)",
+      url: floor.url,
+      pid: floor.process.pid,
+      paths: { list: "/list", one: "/one", mine: "/mine", fresh: "/mine" },
+    },
+  ];
+  if (split) {
+    // This process first: wrk, started from here, inherits its CPUs.
+    await pinProcesses([Deno.pid], split.others);
+    await pinProcesses(servers.map((s) => s.pid), split.servers);
+  }
+  const cpu = await cpuReader();
+  const load = async (
+    server: Server,
+    endpoint: Endpoint,
+    seconds: number,
+  ): Promise<Run> => {
+    const before = cpu(server.pid);
+    const result = await runWrk(server.url + server.paths[endpoint], {
+      ...(endpoint === "fresh"
+        ? { cycle: { header: "Authorization", file } }
+        : { headers: { Authorization: authorized } }),
+      connections: CONNECTIONS,
+      seconds,
+    });
     return {
       ...result,
-      cpuUs: (cpuSeconds(pid) - before) * 1e6 / result.requests,
+      cpuUs: ((cpu(server.pid) - before) * 1e6) / Math.max(1, result.requests),
     };
   };
-  // Work left in flight by one run (a login's PBKDF2 goes on after wrk
-  // has gone) must not be billed to the next.
-  const quiet = () =>
-    settle(cpuSeconds, [users, thoughts, floor].map((s) => s.process.pid));
-  const rows: string[] = [];
-  const cpuRows: string[] = [];
-  const fmt = (n: number, d = 1) => n.toFixed(d).padStart(8);
-  const spread = (xs: number[]) =>
-    xs.length === 0
-      ? `${"n/a".padStart(8)}  (no round answered on both sides)`
-      : `${fmt(median(xs), 2)}  ${Math.min(...xs).toFixed(2)}–${
-        Math.max(...xs).toFixed(2)
-      }`;
-  // A row of CPU time per request in paired runs: each side's median and
-  // the ratio floor over server, the columns ending where the header's do.
-  const cpuRow = (
-    name: string,
-    width: number,
-    pairs: [server: Measured, floor: Measured][],
-  ) => {
-    const us = (side: 0 | 1) =>
-      pairs.length === 0
-        ? "n/a"
-        : fmt(median(pairs.map((pair) => pair[side].cpuUs)), 0);
-    return `${name.padEnd(width)}${us(0).padStart(35 - width)}${
-      us(1).padStart(10)
-    }   |${spread(pairs.map(([server, floor]) => floor.cpuUs / server.cpuUs))}`;
-  };
-  const summarise = (runs: LoadResult[]) => ({
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    errors: runs.reduce((n, r) => n + r.errors, 0),
-  });
+  const lines: string[] = [];
   for (
-    const [step, [name, server, path, floorPath, request, clients]] of scenarios
-      .entries()
+    const [step, endpoint] of (Object.keys(ENDPOINTS) as Endpoint[]).entries()
   ) {
-    say(`[${step + 1}/${scenarios.length + 1}] ${name}`);
-    // The first seconds of an endpoint compile its code; they count for neither.
-    await load(server.url + path, ...request, "2", clients);
-    await load(floor.url + floorPath, ...request, "2", clients);
-    const serviceRuns: LoadResult[] = [];
-    const floorRuns: LoadResult[] = [];
-    const pairs: [service: Measured, floor: Measured][] = [];
-    for (let round = 0; round < rounds; round++) {
-      if (Deno.stderr.isTerminal()) {
-        say(
-          `[${step + 1}/${scenarios.length + 1}] ${name}: round ${
-            round + 1
-          } of ${rounds}`,
+    say(
+      `[${step + 1}/4] ${
+        ENDPOINTS[endpoint]
+      }: ${ROUNDS} rounds of ${servers.length} servers`,
+    );
+    for (const server of servers) await load(server, endpoint, 2);
+    const runs = servers.map(() => [] as Run[]);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round in another order: none always follows the same one.
+      for (let k = 0; k < servers.length; k++) {
+        const i = (k + round) % servers.length;
+        runs[i]!.push(await load(servers[i]!, endpoint, SECONDS));
+      }
+    }
+    lines.push(...table(ENDPOINTS[endpoint], servers, runs));
+  }
+  say(
+    `memory: ${MEMORY_SECONDS} s of mixed reads and logins on each runtime, then ${SETTLE_SECONDS} s idle`,
+  );
+  const memory = [];
+  for (const o of ours) {
+    const reads = (path: string, c: number) =>
+      runWrk(o.thoughts.url + path, {
+        headers: { Authorization: authorized },
+        connections: c,
+        seconds: MEMORY_SECONDS,
+      });
+    const logins = runWrk(`${o.users.url}/api/login/`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: Array.from(
+        { length: 16 },
+        (_, i) =>
+          JSON.stringify({ username: `bench${i}`, password: "correct horse" }),
+      ).join("\n"),
+      connections: 8,
+      seconds: MEMORY_SECONDS,
+    });
+    const [users, thoughts] = await memoryUnderLoad(
+      [o.users.process.pid, o.thoughts.process.pid],
+      () =>
+        Promise.all([
+          reads(OURS.list, 17),
+          reads(OURS.one, 17),
+          reads(OURS.mine, 16),
+          logins,
+        ]),
+      SETTLE_SECONDS,
+    );
+    memory.push(
+      [`users on ${o.runtime}`, users!] as const,
+      [`thoughts on ${o.runtime}`, thoughts!] as const,
+    );
+  }
+  console.log(
+    `\nThoughts benchmark: ${CONNECTIONS} connections, ${SECONDS} s a run, ${ROUNDS} rounds, wrk, PostgreSQL, ${navigator.hardwareConcurrency} cores${
+      split
+        ? ` (servers pinned to CPU ${split.servers}, the database and wrk to CPU ${split.others})`
+        : ""
+    }. Each round loads every server alone, in turn; medians, with the first and last round's CPU time.`,
+  );
+  console.log(
+    `${
+      "".padEnd(40)
+    }   req/s   p99 ms   CPU µs/req (first→last)   × peer (range)   × floor`,
+  );
+  for (const line of lines) console.log(line);
+  console.log(
+    `\n× peer, × floor: the other's CPU time per request over ours, round by round (above 1: ours does the work on less CPU).`,
+  );
+  console.log(
+    `\nMemory, V8 ${V8_FLAGS}. Goal: peak at most 120 MB and 1.5 × idle, back within 10 % of idle:`,
+  );
+  for (
+    const line of memoryTable(memory.map(([n, f]) => [n, f]), SETTLE_SECONDS)
+  ) console.log(line);
+}
+
+// One endpoint's rows: each server's medians, and ours against the peer and the floor.
+function table(title: string, servers: Server[], runs: Run[][]): string[] {
+  const peerAt = servers.findIndex((s) => s.name.startsWith("Fastify"));
+  const floorAt = servers.findIndex((s) => s.name.startsWith("floor"));
+  const ratio = (i: number, j: number) => {
+    const each = runs[i]!.map((run, r) => runs[j]![r]!.cpuUs / run.cpuUs);
+    return {
+      mid: median(each),
+      low: Math.min(...each),
+      high: Math.max(...each),
+    };
+  };
+  const rows = [title];
+  servers.forEach((server, i) => {
+    const mine = runs[i]!;
+    const n = (x: number, d = 0) =>
+      x.toLocaleString("en-US", {
+        maximumFractionDigits: d,
+        minimumFractionDigits: d,
+      });
+    const errors = mine.reduce((sum, run) => sum + run.errors, 0);
+    const cells = [
+      `  ${server.name.padEnd(38)}`,
+      n(median(mine.map((r) => r.rps))).padStart(8),
+      n(median(mine.map((r) => r.p99)), 1).padStart(9),
+      `${n(median(mine.map((r) => r.cpuUs))).padStart(7)} (${
+        n(mine[0]!.cpuUs)
+      }→${n(mine.at(-1)!.cpuUs)})`.padEnd(26),
+    ];
+    if (i !== peerAt && i !== floorAt) {
+      const p = ratio(i, peerAt);
+      cells.push(
+        `${n(p.mid, 2).padStart(8)} (${n(p.low, 2)}–${n(p.high, 2)})`,
+        n(ratio(i, floorAt).mid, 2).padStart(8),
+      );
+    }
+    if (errors > 0) cells.push(`  errors ${errors}`);
+    rows.push(cells.join(" "));
+  });
+  return rows;
+}
+
+// CPU profiles of each endpoint under load, on each runtime: the top
+// functions of the thoughts service, started anew for each.
+async function profile(
+  teardown: Teardown,
+  runtimes: TestRuntime[],
+): Promise<void> {
+  const db = await database(teardown);
+  const seeding = await services(teardown, "deno", db);
+  const seeded = await seed(teardown, seeding.users.url, seeding.thoughts.url);
+  await seeding.thoughts.stop("SIGTERM");
+  for (const runtime of runtimes) {
+    for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
+      const dir = await Deno.makeTempDir({ prefix: "bench_profile_" });
+      teardown.defer(() => Deno.remove(dir, { recursive: true }));
+      const thoughts = await startService(`${root}thoughts/main.ts`, {
+        ...db.common,
+        POSTGRES_DB: db.dbs.thoughts,
+      }, {
+        stdout: "discard",
+        runtime,
+        flags: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+      });
+      say(`profile: ${ENDPOINTS[endpoint]} on ${runtime}, ${SECONDS * 3} s`);
+      await runWrk(thoughts.url + OURS[endpoint], {
+        ...(endpoint === "fresh"
+          ? { cycle: { header: "Authorization", file: seeded.file } }
+          : { headers: { Authorization: seeded.authorized } }),
+        connections: CONNECTIONS,
+        seconds: SECONDS * 3,
+      });
+      // A clean exit writes the profile.
+      await thoughts.stop("SIGTERM");
+      console.log(
+        `\n${
+          ENDPOINTS[endpoint]
+        } on ${runtime}: the top functions by self time`,
+      );
+      for (const spot of await folderHotspots(dir, 12)) {
+        console.log(
+          `  ${(spot.share * 100).toFixed(1).padStart(5)} %  ${spot.name}`,
         );
       }
-      await quiet();
-      serviceRuns.push(
-        await load(server.url + path, ...request, seconds, clients),
-      );
-      await quiet();
-      floorRuns.push(
-        await load(floor.url + floorPath, ...request, seconds, clients),
-      );
-      await quiet();
-      // Then both at once, each with its own load generator, sharing the
-      // servers' core: a slow stretch of this VM, which moved runs taken
-      // one after the other by up to a third, slows both sides alike, and
-      // each side's share of the core buys requests at its own cost.
-      pairs.push(
-        await Promise.all([
-          measured(server, path, request, clients),
-          measured(floor, floorPath, request, clients),
-        ]),
-      );
-    }
-    const s = summarise(serviceRuns);
-    const f = summarise(floorRuns);
-    // A slow endpoint (login) can finish no request in a paired round.
-    const answered = pairs.filter(([service, floor]) =>
-      service.requests > 0 && floor.requests > 0
-    );
-    const ratios = answered.map(([service, floor]) => service.rps / floor.rps);
-    rows.push(
-      `${name.padEnd(24)}${fmt(s.rps, 0)}${fmt(s.p50)}${fmt(s.p99)}   |${
-        fmt(f.rps, 0)
-      }${fmt(f.p50)}${fmt(f.p99)}   |${spread(ratios)}${
-        s.errors + f.errors ? `  errors ${s.errors}/${f.errors}` : ""
-      }`,
-    );
-    cpuRows.push(cpuRow(name, 24, answered));
-  }
-  // Where the service's cost over the floor goes: one thought from a bare
-  // Hono route, then with the service's layers added one at a time, each
-  // loaded at once with the floor as in the paired runs above.
-  const steps = scenarios.length + 1;
-  say(`[${steps}/${steps}] one thought, layer by layer`);
-  const ladder: [string, ServiceProcess][] = [];
-  for (const [layer, name] of Object.entries(LAYERS)) {
-    const server = await start("tools/bench/layers.ts", {
-      ...common,
-      POSTGRES_DB: dbs.thoughts,
-      BENCH_LAYER: layer,
-    });
-    teardown.defer(() => server.stop("SIGKILL"));
-    ladder.push([name, server]);
-  }
-  if (split) {
-    await pinProcesses(ladder.map(([, s]) => s.process.pid), split.servers);
-  }
-  ladder.push(["the service", thoughts]);
-  const one = "/api/thoughts/1/";
-  // The layer servers are fresh: their code compiles in the first seconds.
-  for (const [, server] of ladder) await load(server.url + one, ...get, "5");
-  const ladderPairs = ladder.map((): [Measured, Measured][] => []);
-  for (let round = 0; round < rounds; round++) {
-    for (const [i, [, server]] of ladder.entries()) {
-      await settle(cpuSeconds, [server.process.pid, floor.process.pid]);
-      ladderPairs[i]!.push(
-        await Promise.all([
-          measured(server, one, get),
-          measured(floor, "/one", get),
-        ]),
-      );
     }
   }
-  const ladderRows = ladder.map(([name], i) =>
-    cpuRow(name, 26, ladderPairs[i]!)
-  );
-  for (const [, server] of ladder.slice(0, -1)) await server.stop("SIGTERM");
-  const token = await timeTokens();
-  // Memory: the services under mixed reads and logins at once, then the
-  // floor under the same load, each left idle afterwards.
-  const third = Math.round(Number(connections) / 3);
-  const reads = (server: ServiceProcess, paths: string[]) =>
-    Promise.all(paths.map((path, i) =>
-      load(
-        server.url + path,
-        "GET",
-        "",
-        i === 2 ? auth : {},
-        memorySeconds,
-        String(i === 2 ? Number(connections) - 2 * third : third),
-      )
-    ));
-  const logins = (server: ServiceProcess, path: string) =>
-    load(server.url + path, "POST", credentials, json, memorySeconds, "8");
-  say(
-    `memory: ${memorySeconds} s of mixed reads at ${connections} connections and logins at 8, then ${settleSeconds} s idle; then the floor alike`,
-  );
-  const [usersMemory, thoughtsMemory] = await memoryUnderLoad(
-    [users.process.pid, thoughts.process.pid],
-    () =>
-      Promise.all([
-        reads(thoughts, [
-          "/api/thoughts/?limit=20",
-          "/api/thoughts/1/",
-          "/api/me/thoughts/?limit=20",
-        ]),
-        logins(users, "/api/login/"),
-      ]),
-    settleSeconds,
-    idle,
-  );
-  const [floorMemory] = await memoryUnderLoad(
-    [floor.process.pid],
-    () =>
-      Promise.all([
-        reads(floor, ["/list", "/one", "/mine"]),
-        logins(floor, "/login"),
-      ]),
-    settleSeconds,
-    [floorIdle],
-  );
-  const { runtime: serviceRuntime } =
-    await (await fetch(`${users.url}/admin/version/`)).json();
-  console.log(
-    `\nThoughts benchmark, the services on ${serviceRuntime} (the floor on deno ${Deno.version.deno}): ${connections} connections, ${seconds} s per run, median of ${rounds} rounds, load from ${
-      useWrk ? "wrk" : "a Deno process (install wrk for less load on the cores)"
-    }, PostgreSQL, ${navigator.hardwareConcurrency} cores${
-      split
-        ? ` (servers pinned to CPU ${split.servers}, database and load to CPU ${split.others})`
-        : ""
-    }; ${
-      groups
-        ? "each server in a CPU cgroup of its own, of equal weight"
-        : "no CPU cgroup to use (needs root): the scheduler shares the servers' core by thread, not by server"
-    }`,
-  );
-  console.log(
-    `${"".padEnd(24)}${"service req/s   p50 ms  p99 ms".padStart(27)}   |${
-      "floor req/s  p50 ms  p99 ms".padStart(27)
-    }   |   ratio  (range)`,
-  );
-  for (const row of rows) console.log(row);
-  console.log(
-    `Requests/s and latency: each server loaded alone. Ratio: service over floor requests/s in paired runs, both loaded at once on the servers' shared core${
-      groups ? ", each server in its own CPU cgroup" : ""
-    }.`,
-  );
-  console.log(
-    `\nCPU time per request of each server process (all threads) in the paired runs; on a core of its own a busy server answers as many requests as this allows, so the ratio, floor over service, is the throughput ratio the servers themselves reach:\n${
-      "".padEnd(24)
-    } service µs  floor µs   |   ratio  (range)`,
-  );
-  for (const row of cpuRows) console.log(row);
-  console.log(
-    `\nOne thought, layer by layer: a bare Hono route, then the service's layers added one at a time, each loaded at once with the floor; CPU time per request as above, ratio floor over server:\n${
-      "".padEnd(26)
-    }server µs  floor µs   |   ratio  (range)`,
-  );
-  for (const row of ladderRows) console.log(row);
-  console.log(
-    `\ntoken verification (RS256, in process): ${
-      token.firstUs.toFixed(1)
-    } µs first time (rounds ${token.firstRangeUs[0].toFixed(0)}–${
-      token.firstRangeUs[1].toFixed(0)
-    }), ${
-      token.repeatedUs.toFixed(1)
-    } µs for a token seen before; the bare WebCrypto signature check (2048-bit) ${
-      token.webCryptoUs.toFixed(1)
-    } µs`,
-  );
-  console.log(
-    `\nMemory: ${memorySeconds} s of list / one thought / my thoughts at ${connections} connections with logins at 8 (the floor alike, after), then ${settleSeconds} s idle; V8 ${V8_FLAGS}. Goal: peak at most 120 MB and 1.5 × idle, back within 10 % of idle:`,
-  );
-  for (
-    const line of memoryTable([
-      ["users", usersMemory!],
-      ["thoughts", thoughtsMemory!],
-      ["floor (both roles)", floorMemory!],
-    ], settleSeconds)
-  ) console.log(line);
 }

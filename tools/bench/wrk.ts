@@ -36,7 +36,7 @@ function ms(text: string | undefined): number {
  * ```ts
  * import { parseWrk } from "./wrk.ts";
  *
- * parseWrk(output).rps;
+ * parseWrk("  1000 requests in 1.00s\nRequests/sec: 1000.00\n").rps; // 1000
  * ```
  */
 export function parseWrk(output: string): LoadResult {
@@ -88,13 +88,19 @@ export async function hasWrk(): Promise<boolean> {
  *
  * @param url The URL.
  * @param options Method, body (several, one per line, go in turn), headers,
- * connections and seconds.
+ * a header whose values come in turn from a file (one per line: a new token
+ * each request), connections and seconds.
  * @returns The outcome.
  * @example Usage
  * ```ts
- * import { runWrk } from "./wrk.ts";
+ * import { hasWrk, runWrk } from "./wrk.ts";
  *
- * await runWrk("http://127.0.0.1:8001/api/thoughts/", { connections: 50, seconds: 5 });
+ * // Where wrk is installed (apt-get install wrk).
+ * if (await hasWrk()) {
+ *   await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => new Response("ok"));
+ *   const result = await runWrk(`http://127.0.0.1:${server.addr.port}/`, { connections: 2, seconds: 1 });
+ *   result.errors; // 0
+ * }
  * ```
  */
 export async function runWrk(
@@ -103,6 +109,7 @@ export async function runWrk(
     method?: string;
     body?: string;
     headers?: Record<string, string>;
+    cycle?: { header: string; file: string };
     connections: number;
     seconds: number;
   },
@@ -123,6 +130,18 @@ export async function runWrk(
     ...Object.entries(options.headers ?? {}).map(([k, v]) =>
       `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
     ),
+    ...(options.cycle
+      ? [
+        "local values = {}",
+        `for line in io.lines(${
+          JSON.stringify(options.cycle.file)
+        }) do values[#values + 1] = line end`,
+        "local i = 0",
+        `request = function() i = i % #values + 1; wrk.headers[${
+          JSON.stringify(options.cycle.header)
+        }] = values[i]; return wrk.format() end`,
+      ]
+      : []),
   ].join("\n");
   await Deno.writeTextFile(script, lua);
   try {

@@ -60,24 +60,39 @@ async function withBodyCounter(
   return seen;
 }
 
-Deno.test("the Deno load generator sends several bodies in turn", async () => {
-  const seen = await withBodyCounter(async (url) => {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        new URL("./load.ts", import.meta.url).pathname,
-        url,
-        "2",
-        "1",
-        "POST",
-        "a\nb",
-      ],
-      stdout: "piped",
-    }).output();
-    assertEquals(JSON.parse(new TextDecoder().decode(out.stdout)).errors, 0);
-  });
-  assertEquals([...seen.keys()].sort(), ["a", "b"]);
+Deno.test({
+  name:
+    "wrk sends a header's values from a file in turn: a new token each request",
+  ignore: !(await hasWrk()),
+}, async () => {
+  const seen = new Map<string, number>();
+  await using server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      const value = req.headers.get("Authorization") ?? "";
+      seen.set(value, (seen.get(value) ?? 0) + 1);
+      return new Response("ok");
+    },
+  );
+  const file = await Deno.makeTempFile();
+  try {
+    const tokens = Array.from({ length: 500 }, (_, i) => `Bearer t${i}`);
+    await Deno.writeTextFile(file, tokens.join("\n") + "\n");
+    const result = await runWrk(`http://127.0.0.1:${server.addr.port}/`, {
+      cycle: { header: "Authorization", file },
+      connections: 1,
+      seconds: 1,
+    });
+    assertEquals(result.errors, 0);
+    // One after another: each value once before any comes again.
+    assertEquals(seen.size, Math.min(result.requests, tokens.length));
+    assertEquals(
+      Math.max(...seen.values()) - Math.min(...seen.values()) <= 1,
+      true,
+    );
+  } finally {
+    await Deno.remove(file);
+  }
 });
 
 Deno.test({

@@ -198,6 +198,37 @@ const BESIDE: Record<string, { pkg: string; files: string[]; to: string }> = {
 };
 
 /**
+ * Bundles a module and what it imports into one JavaScript file for any
+ * runtime, with `deno bundle`.
+ *
+ * @param entry The module.
+ * @param bundle The file to write.
+ * @param cwd Where the import map is, the repository root.
+ * @returns What `deno bundle` said when it failed; empty when it succeeded.
+ * @example Usage
+ * ```ts
+ * import { denoBundle } from "./runtime.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.ts`, "console.log(1 as number);");
+ * await denoBundle(`${dir}/a.ts`, `${dir}/a.js`, "."); // ""
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function denoBundle(
+  entry: string,
+  bundle: string,
+  cwd: string,
+): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "-o", bundle, entry],
+    cwd,
+    stderr: "piped",
+  }).output();
+  return out.success ? "" : new TextDecoder().decode(out.stderr).trim();
+}
+
+/**
  * Bundles `dist/<service>/entry.ts` into `dist/<service>/app/bundle/<service>.js`
  * with `deno bundle`, and copies the files it reads beside it.
  *
@@ -209,8 +240,12 @@ const BESIDE: Record<string, { pkg: string; files: string[]; to: string }> = {
  * @example Usage
  * ```ts
  * import { bundleService } from "./runtime.ts";
+ * import { SERVICES } from "./services.ts";
  *
- * await bundleService(service, "dist/users", ".");
+ * // Without an entry module written by build.ts there is nothing to bundle.
+ * const empty = await Deno.makeTempDir();
+ * await bundleService(SERVICES[0]!, empty, ".").catch((error) => error.code); // "compile"
+ * await Deno.remove(empty, { recursive: true });
  * ```
  */
 export async function bundleService(
@@ -222,25 +257,11 @@ export async function bundleService(
   await Deno.remove(app, { recursive: true }).catch(() => {});
   await Deno.mkdir(app, { recursive: true });
   const bundle = `${app}/bundle/${service.name}.js`;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "deno",
-      "-o",
-      bundle,
-      `${outDir}/entry.ts`,
-    ],
-    cwd: root,
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
+  const failed = await denoBundle(`${outDir}/entry.ts`, bundle, root);
+  if (failed) {
     throw new BuildError(
       "compile",
-      `deno bundle of ${service.name} failed:\n${
-        new TextDecoder().decode(out.stderr).trim()
-      }`,
+      `deno bundle of ${service.name} failed:\n${failed}`,
     );
   }
   const imports: Record<string, string> =

@@ -16,6 +16,7 @@ const patterns = [
   `${root}tools/bench/floor.ts`,
   `${root}users/main.ts`,
   `${root}thoughts/main.ts`,
+  `${root}dist/bench/peer.js`, // Fastify on Node
 ];
 
 // Processes matching the patterns, by pid.
@@ -52,8 +53,13 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
     how === "parent" ? "sh" : Deno.execPath(),
     {
       args: how === "parent"
-        ? ["-c", `"$0" run -A "$1" & wait`, Deno.execPath(), bench]
-        : ["run", "-A", bench],
+        ? [
+          "-c",
+          `"$0" run -A "$1" --runtime deno & wait`,
+          Deno.execPath(),
+          bench,
+        ]
+        : ["run", "-A", bench, "--runtime", "deno"],
       // Its own throwaway cluster, also in the CI run against PostgreSQL.
       clearEnv: true,
       env: cleanEnv({ BENCH_SECONDS: "1", BENCH_ROUNDS: "1" }),
@@ -71,7 +77,7 @@ async function stopMidRun(how: "SIGTERM" | "parent"): Promise<void> {
       const chunk of child.stderr.pipeThrough(new TextDecoderStream())
     ) {
       lines.push(chunk);
-      if (lines.join("").includes("[1/5]")) seen();
+      if (lines.join("").includes("[1/4]")) seen();
     }
   })();
   try {
