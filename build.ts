@@ -50,7 +50,7 @@ import { progress } from "./tools/progress.ts";
  * ```ts
  * import { build } from "./build.ts";
  *
- * Deno.exit(await build(["users", "--test", "--no-compile"]));
+ * await build(["--help"]); // 0, after printing the usage
  * ```
  */
 export async function build(

@@ -50,6 +50,8 @@ export interface ThoughtPage {
   older?: number;
   /** The `after` cursor of the newer page, when there is one. */
   newer?: number;
+  /** Why the backend refused the search (a search too short), when it did. */
+  refused?: string;
 }
 
 /** Thoughts per page in the frontend. */
@@ -276,7 +278,11 @@ export function createBackends(options: BackendOptions): Backends {
         requestId,
       );
       if (res.status === 400) {
-        return (await res.body?.cancel(), { thoughts: [] });
+        const body = await res.json().catch(() => ({}));
+        return {
+          thoughts: [],
+          refused: body?.error?.message ?? "The search was refused",
+        };
       }
       return {
         thoughts: await res.json(),

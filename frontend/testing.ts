@@ -7,9 +7,12 @@
 
 import { signToken } from "@thoughts/shared/auth";
 import { usersApi } from "@thoughts/testing";
-import { testThoughtsApp } from "../thoughts/testing.ts";
-import { testKeys, testUsersApp } from "../users/testing.ts";
-import type { Fetch } from "./backend_clients.ts";
+import { memoryLogger } from "@thoughts/shared/log";
+import { testThoughtsApp } from "@thoughts/thoughts/testing";
+import { testKeys, testUsersApp } from "@thoughts/users/testing";
+import { createApp, type FrontendDeps } from "./app.tsx";
+import { createBackends, type Fetch } from "./backend_clients.ts";
+import { dependencies } from "./dependencies.ts";
 
 /**
  * How a backend misbehaves; `reset-once` drops the next connection only, as
@@ -131,4 +134,48 @@ export async function testBackends(
       ]);
     },
   };
+}
+
+/**
+ * The frontend app over in-process backends, as a browser meets it.
+ *
+ * @param backends The backends, from {@linkcode testBackends}.
+ * @param overrides Dependencies to replace.
+ * @returns The app.
+ * @example Usage
+ * ```ts
+ * import { testBackends, testFrontend } from "./testing.ts";
+ *
+ * await using backends = await testBackends();
+ * const app = testFrontend(backends);
+ * (await app.request("/login/")).status; // 200
+ * ```
+ */
+export function testFrontend(
+  backends: TestBackends,
+  overrides: Partial<FrontendDeps> = {},
+): ReturnType<typeof createApp> {
+  return createApp({
+    backends: createBackends({
+      usersUrl: backends.usersUrl,
+      thoughtsUrl: backends.thoughtsUrl,
+      fetch: backends.fetch,
+      timeoutMs: 1000,
+    }),
+    keys: () => testKeys,
+    dependencies: dependencies({
+      THOUGHTS_BACKEND_URL: backends.thoughtsUrl,
+      USER_BACKEND_URL: backends.usersUrl,
+    }),
+    info: {
+      service: "frontend",
+      version: "v3.7",
+      commit: "f".repeat(40),
+      source: "stamped",
+      requires: {},
+    },
+    logger: memoryLogger().logger,
+    now: () => new Date(),
+    ...overrides,
+  });
 }

@@ -17,8 +17,12 @@ import { assertEquals, assertOk, assertStringIncludes } from "./assert.ts";
  * @throws {AssertionError} When an asset is external or missing.
  * @example Usage
  * ```ts
+ * import { createServiceApp } from "@thoughts/shared/http";
+ * import { memoryLogger } from "@thoughts/shared/log";
  * import { checkDocsPage } from "./docs_check.ts";
  *
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} } as const;
+ * const app = createServiceApp({ info, logger: memoryLogger().logger, title: "Users Backend API", docs: true });
  * await checkDocsPage(app, "Users Backend API");
  * ```
  */

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { generateKeyPairPem } from "../tools/keys/generate.ts";
 import {
+  generateKeyPairPem,
   type KeySet,
   loadKeySet,
   PRIVATE_KEY_FILE,
-} from "../shared/auth/key_set.ts";
-import { memorySecretReader } from "../shared/config/secrets.ts";
+} from "@thoughts/shared/auth";
+import { memorySecretReader } from "@thoughts/shared/config";
 
 /**
  * Generates a key pair and loads it as a signing key set.

@@ -16,9 +16,12 @@ import { assertStringIncludes } from "./assert.ts";
  * @throws {AssertionError} When they disagree.
  * @example Usage
  * ```ts
+ * import { createServiceApp } from "@thoughts/shared/http";
+ * import { memoryLogger } from "@thoughts/shared/log";
  * import { checkBuildInfoMetric } from "./metrics_check.ts";
  *
- * await checkBuildInfoMetric(app);
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} } as const;
+ * await checkBuildInfoMetric(createServiceApp({ info, logger: memoryLogger().logger, title: "Users" }));
  * ```
  */
 export async function checkBuildInfoMetric<E extends Env>(

@@ -27,8 +27,12 @@ const UNDOCUMENTED = /^\/(openapi\.json|docs(\/.*)?)$/;
  * @throws {AssertionError} On an invalid document or a route mismatch.
  * @example Usage
  * ```ts
+ * import { createServiceApp } from "@thoughts/shared/http";
+ * import { memoryLogger } from "@thoughts/shared/log";
  * import { checkOpenApi } from "./openapi_check.ts";
  *
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} } as const;
+ * const app = createServiceApp({ info, logger: memoryLogger().logger, title: "Users Backend API" });
  * const doc = await checkOpenApi(app, "Users Backend API");
  * ```
  */
@@ -104,13 +108,22 @@ export type ResponseSample = [
  * @throws {AssertionError} On another status or a body off its schema.
  * @example Usage
  * ```ts
+ * import { createRoute, z } from "@hono/zod-openapi";
+ * import { createServiceApp, defineRoute, jsonResponse } from "@thoughts/shared/http";
+ * import { memoryLogger } from "@thoughts/shared/log";
  * import { checkDocumentedResponses } from "./openapi_check.ts";
  *
- * await checkDocumentedResponses(t, app, [["jwks", routes.jwks, "/.well-known/jwks.json", {}, 200]]);
+ * const info = { service: "users", version: "v2.3", commit: "c".repeat(40), source: "stamped", requires: {} } as const;
+ * const app = createServiceApp({ info, logger: memoryLogger().logger, title: "Users" });
+ * const hello = createRoute({ method: "get", path: "/hello/", responses: { 200: jsonResponse(z.object({ hi: z.string() }), "Hello") } });
+ * defineRoute(app, hello, (c) => c.json({ hi: "there" }, 200));
+ * // In a test, `t` is its context; here each step simply runs.
+ * const t = { step: async (_name: string, fn: () => Promise<void>) => (await fn(), true) };
+ * await checkDocumentedResponses(t, app, [["hello", hello, "/hello/", {}, 200]]);
  * ```
  */
 export async function checkDocumentedResponses<E extends Env>(
-  t: Deno.TestContext,
+  t: { step(name: string, fn: () => Promise<void>): Promise<boolean> },
   app: Hono<E>,
   samples: ResponseSample[],
 ): Promise<void> {

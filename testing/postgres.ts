@@ -26,9 +26,14 @@ const script = new URL("../.ci/start_postgres", import.meta.url).pathname;
  * @throws {Error} When PostgreSQL is not installed or does not start.
  * @example Usage
  * ```ts
- * import { startThrowawayPostgres } from "../shared/postgres.ts";
+ * import { startThrowawayPostgres } from "./postgres.ts";
+ * import { missing } from "./system_deps.ts";
  *
- * await using pg = await startThrowawayPostgres();
+ * // Where PostgreSQL is installed (CI installs it).
+ * if (!missing("postgresql")) {
+ *   await using pg = await startThrowawayPostgres();
+ *   pg.env.POSTGRES_HOST; // "127.0.0.1"
+ * }
  * ```
  */
 export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {

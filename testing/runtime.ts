@@ -89,6 +89,7 @@ function built(runtime: TestRuntime): Promise<string> {
  * @param entry The service's `main.ts`, e.g. `users/main.ts`.
  * @param permissions Deno's permission flags, for Deno.
  * @param runtime The runtime; the tests' by default.
+ * @param flags More flags for the runtime, e.g. `--cpu-prof`.
  * @returns The program and its arguments.
  * @example Usage
  * ```ts
@@ -101,9 +102,13 @@ export async function serviceCommand(
   entry: string,
   permissions: string[] = ["-A"],
   runtime: TestRuntime = testRuntime(),
+  flags: string[] = [],
 ): Promise<{ program: string; args: string[] }> {
   if (runtime === "deno") {
-    return { program: Deno.execPath(), args: ["run", ...permissions, entry] };
+    return {
+      program: Deno.execPath(),
+      args: ["run", ...permissions, ...flags, entry],
+    };
   }
   const service = dirname(entry).split("/").at(-1)!;
   const dir = `${await built(runtime)}/${service}`;
@@ -113,5 +118,8 @@ export async function serviceCommand(
   );
   const inDir = (arg: string) =>
     arg.startsWith("./") || arg.startsWith("app/") ? `${dir}/${arg}` : arg;
-  return { program: inDir(run.program), args: run.args.map(inDir) };
+  return {
+    program: inDir(run.program),
+    args: [...flags, ...run.args.map(inDir)],
+  };
 }

@@ -25,9 +25,11 @@ let generation = 0;
  * @example Usage
  * ```ts
  * import { createSecretDir } from "./secret_dir.ts";
+ * import { testKeyPems } from "./test_keys.ts";
  *
- * await using keys = await createSecretDir({ "public_key.pub": pem });
- * await keys.update({ "public_key.pub": pem, "public_key_next.pub": next });
+ * const { publicPem } = await testKeyPems();
+ * await using keys = await createSecretDir({ "public_key.pub": publicPem });
+ * await keys.update({ "public_key_next.pub": publicPem });
  * ```
  */
 export async function createSecretDir(

@@ -25,6 +25,8 @@ export interface StartOptions {
   stdout?: "collect" | "discard";
   /** What runs it; the tests' runtime (`TEST_RUNTIME`) by default. */
   runtime?: TestRuntime;
+  /** More flags for the runtime, e.g. `--cpu-prof`. */
+  flags?: string[];
 }
 
 /** A running service process. */
@@ -45,7 +47,7 @@ export interface ServiceProcess extends AsyncDisposable {
  * @returns The port.
  * @example Usage
  * ```ts
- * import { freePort } from "../shared/services.ts";
+ * import { freePort } from "./services.ts";
  *
  * const port = freePort();
  * ```
@@ -64,7 +66,7 @@ export function freePort(): number {
  * @returns The environment variables and a cleanup.
  * @example Usage
  * ```ts
- * import { serviceDatabase } from "../shared/services.ts";
+ * import { serviceDatabase } from "./services.ts";
  *
  * await using db = await serviceDatabase();
  * ```
@@ -113,7 +115,7 @@ export async function serviceDatabase(): Promise<
  * @throws {Error} With the process output when it exits or never gets ready.
  * @example Usage
  * ```ts
- * import { startService } from "../shared/services.ts";
+ * import { startService } from "./services.ts";
  *
  * await using users = await startService("users/main.ts", { DATABASE_ENGINE: "PGLITE", APP_ENV: "test" });
  * ```
@@ -130,7 +132,12 @@ export async function startService(
     runtime = testRuntime(),
   } = options;
   const port = env.PORT ? Number(env.PORT) : freePort();
-  const { program, args } = await serviceCommand(entry, permissions, runtime);
+  const { program, args } = await serviceCommand(
+    entry,
+    permissions,
+    runtime,
+    options.flags,
+  );
   const process = new Deno.Command(program, {
     args,
     clearEnv: true,
@@ -221,7 +228,7 @@ export interface RunningBackends extends AsyncDisposable, UsersApi {
  * @throws {Error} When a service does not get ready.
  * @example Usage
  * ```ts
- * import { startBackends } from "../shared/services.ts";
+ * import { startBackends } from "./services.ts";
  *
  * await using backends = await startBackends();
  * await backends.createUser("ada", "correct horse");

@@ -17,7 +17,12 @@
  * ```ts
  * import { postThought } from "./thoughts_api.ts";
  *
- * await postThought("http://127.0.0.1:8002", authorized, "Hello, world");
+ * // A stand-in for the thoughts service that takes every thought.
+ * await using server = Deno.serve(
+ *   { hostname: "127.0.0.1", port: 0, onListen() {} },
+ *   () => Response.json({ id: 1 }, { status: 201 }),
+ * );
+ * await postThought(`http://127.0.0.1:${server.addr.port}`, "Bearer a.b.c", "Hello, world");
  * ```
  */
 export async function postThought(

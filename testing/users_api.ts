@@ -31,9 +31,14 @@ export interface UsersApi {
  * ```ts
  * import { usersApi } from "./users_api.ts";
  *
- * const api = usersApi("http://127.0.0.1:8001");
+ * // A stand-in users service that creates every account and logs it in.
+ * const answer = (path: string) =>
+ *   path === "/admin/users/"
+ *     ? Response.json({ id: 1 }, { status: 201 })
+ *     : Response.json({ Authorized: "Bearer a.b.c" });
+ * const api = usersApi("http://users", (url) => Promise.resolve(answer(new URL(url).pathname)));
  * await api.createUser("ada", "correct horse");
- * const authorized = await api.login("ada", "correct horse");
+ * await api.login("ada", "correct horse"); // "Bearer a.b.c"
  * ```
  */
 export function usersApi(

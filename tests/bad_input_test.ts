@@ -1,5 +1,4 @@
 import { signToken } from "@thoughts/shared/auth";
-import { memoryLogger } from "@thoughts/shared/log";
 import {
   assertEquals,
   assertOk,
@@ -8,10 +7,11 @@ import {
   testEngine,
   testRuntime,
 } from "@thoughts/testing";
-import { createApp as createFrontend } from "../frontend/app.tsx";
-import { createBackends } from "../frontend/backend_clients.ts";
-import { dependencies } from "../frontend/dependencies.ts";
-import { testBackends, testKeys } from "../frontend/testing.ts";
+import {
+  testBackends,
+  testFrontend,
+  testKeys,
+} from "@thoughts/frontend/testing";
 
 const LEAKS = [
   /\bat .*\.tsx?:\d+/,
@@ -34,28 +34,7 @@ const target = testRuntime() === "deno" ? inProcess : processes;
 
 async function inProcess(): Promise<Target> {
   const b = await testBackends();
-  const frontend = createFrontend({
-    backends: createBackends({
-      usersUrl: b.usersUrl,
-      thoughtsUrl: b.thoughtsUrl,
-      fetch: b.fetch,
-      timeoutMs: 1000,
-    }),
-    keys: () => testKeys,
-    dependencies: dependencies({
-      THOUGHTS_BACKEND_URL: b.thoughtsUrl,
-      USER_BACKEND_URL: b.usersUrl,
-    }),
-    info: {
-      service: "frontend",
-      version: "v3.7",
-      commit: "f".repeat(40),
-      source: "stamped",
-      requires: {},
-    },
-    logger: memoryLogger().logger,
-    now: () => new Date(),
-  });
+  const frontend = testFrontend(b);
   return {
     backend: b.fetch,
     page: async (path, init) =>

@@ -121,3 +121,64 @@ Deno.test("the runtime zone names Deno only in its serve adapter, so the service
     "shared/service/listener.ts",
   ]);
 });
+
+const MEMBERS = ["shared", "testing", "users", "thoughts", "frontend"];
+const RUNTIME = ["shared", "users", "thoughts", "frontend"];
+
+// Every import of every TypeScript file: [file, specifier, resolved path
+// for a relative one].
+async function imports(): Promise<[string, string, string | undefined][]> {
+  const files = (await run("git", [
+    "ls-files",
+    "--cached",
+    "--others",
+    "--exclude-standard",
+    "*.ts",
+    "*.tsx",
+  ])).split("\n").filter(Boolean);
+  const found: [string, string, string | undefined][] = [];
+  for (const file of files) {
+    const text = await Deno.readTextFile(`${root}/${file}`).catch(() => "");
+    for (
+      const [, spec] of text.matchAll(
+        /^\s*(?:import|export)\b[^"';]*?["']([^"']+)["']|\bimport\(\s*["']([^"']+)["']/gm,
+      )
+    ) {
+      if (!spec) continue;
+      const resolved = spec.startsWith(".")
+        ? new URL(spec, `file:///${file}`).pathname.slice(1)
+        : undefined;
+      found.push([file, spec, resolved]);
+    }
+  }
+  return found;
+}
+
+const zoneOf = (path: string) => {
+  const top = path.split("/")[0]!;
+  return MEMBERS.includes(top) ? top : "root";
+};
+const isTestFile = (file: string) =>
+  /(_test|\/testing)\.tsx?$/.test(file) || file.startsWith("tests/");
+
+Deno.test("imports go one way, tools and tests to testing to runtime, and never past another member's exports", async () => {
+  const problems: string[] = [];
+  for (const [file, spec, resolved] of await imports()) {
+    const from = zoneOf(file);
+    const to = resolved ? zoneOf(resolved) : undefined;
+    if (resolved && from !== to) {
+      problems.push(`${file}: '${spec}' reaches into ${to}/ past its exports`);
+    }
+    const target = resolved ?? spec;
+    const testSupport =
+      /^(testing\/|tests\/|tools\/)|^@thoughts\/(testing|\w+\/testing)$/
+        .test(target);
+    if (RUNTIME.includes(from) && !isTestFile(file) && testSupport) {
+      problems.push(`${file}: runtime code imports '${spec}'`);
+    }
+    if (from === "testing" && /^(tools|tests)\//.test(target)) {
+      problems.push(`${file}: test support imports '${spec}'`);
+    }
+  }
+  assertEquals(problems, []);
+});

@@ -69,3 +69,6 @@ export async function testThoughtsApp(
     [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
   };
 }
+
+// What the bench's floor runs: the service's own store.
+export { createThoughtsStore } from "./store.ts";

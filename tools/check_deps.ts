@@ -6,7 +6,7 @@
  */
 
 import { runMain } from "@thoughts/shared/service";
-import { checkDeps } from "../frontend/check_deps.ts";
+import { checkDeps } from "@thoughts/frontend/check_deps";
 import { parseCli } from "./cli.ts";
 
 if (import.meta.main) {

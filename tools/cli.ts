@@ -81,12 +81,14 @@ export function usageError(task: string, message: string): never {
  * @returns What `parseArgs` returns.
  * @example Usage
  * ```ts
- * import { parseCli } from "./cli.ts";
+ * import { parseCli, type Usage } from "./cli.ts";
  *
+ * const usage: Usage = { task: "secrets", synopsis: "[--out DIR]", summary: "Makes secrets.", options: [["--out DIR", "where"]], example: "deno task secrets" };
  * const { values } = parseCli(usage, {
- *   args: Deno.args,
+ *   args: ["--out", "elsewhere"],
  *   options: { out: { type: "string", default: ".secrets" } },
  * });
+ * values.out; // "elsewhere"
  * ```
  */
 export function parseCli<T extends ParseArgsConfig>(

@@ -17,7 +17,7 @@
  * ```ts
  * import { watchParent } from "./parent_watch.ts";
  *
- * const stop = watchParent(() => Deno.exit(1));
+ * const stop = watchParent(() => console.error("the parent is gone"));
  * stop();
  * ```
  */

@@ -107,3 +107,9 @@ export async function testUsersApp(
     [Symbol.asyncDispose]: () => db[Symbol.asyncDispose](),
   };
 }
+
+// What the bench's floor and the frontend's tests run: the service's own
+// store, hasher and app dependencies.
+export { createUsersStore } from "./store.ts";
+export { pbkdf2Hasher } from "./password.ts";
+export type { UsersDeps } from "./app.ts";

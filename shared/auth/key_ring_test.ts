@@ -5,7 +5,7 @@ import {
   testKeyPems,
 } from "@thoughts/testing";
 import { memoryLogger } from "../log/log.ts";
-import { generateKeyPairPem } from "../../tools/keys/generate.ts";
+import { generateKeyPairPem } from "./generate.ts";
 import { KeyRing } from "./key_ring.ts";
 import { keyId } from "./key_set.ts";
 import { dirSecretReader } from "../config/secrets.ts";

@@ -4,7 +4,7 @@ import {
   assertRejects,
   testKeyPems,
 } from "@thoughts/testing";
-import { generateKeyPairPem } from "../../tools/keys/generate.ts";
+import { generateKeyPairPem } from "./generate.ts";
 import { KeyError } from "./key_error.ts";
 import { keyId, loadKeySet } from "./key_set.ts";
 import { memorySecretReader, type SecretReader } from "../config/secrets.ts";

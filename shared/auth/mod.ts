@@ -11,6 +11,7 @@ export {
   ADMIN_TOKEN_MIN_LENGTH,
   readAdminToken,
 } from "./admin_token.ts";
+export { generateAdminToken, generateKeyPairPem } from "./generate.ts";
 export { KeyError, type KeyErrorCode } from "./key_error.ts";
 export { KeyRing, type KeyRingOptions, startKeyRing } from "./key_ring.ts";
 export {

@@ -7,7 +7,7 @@ import {
   loadTestKeys,
   testKeyPems,
 } from "@thoughts/testing";
-import { generateKeyPairPem } from "../../tools/keys/generate.ts";
+import { generateKeyPairPem } from "./generate.ts";
 import { type KeySet, loadKeySet } from "./key_set.ts";
 import { memorySecretReader } from "../config/secrets.ts";
 import { TokenError } from "./token_error.ts";

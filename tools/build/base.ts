@@ -72,9 +72,14 @@ const PRUNE = [
  * @throws {BuildError} When a tool is missing or a step fails.
  * @example Usage
  * ```ts
+ * import { missing } from "@thoughts/testing";
  * import { buildBase } from "./base.ts";
  *
- * const { id } = await buildBase("dist/base");
+ * // With podman and apt (CI installs podman).
+ * if (!missing("podman")) {
+ *   const { id } = await buildBase("dist/base");
+ *   id.length > 0; // true
+ * }
  * ```
  */
 export async function buildBase(

@@ -16,8 +16,9 @@ import { BuildError } from "./build_error.ts";
  * @example Usage
  * ```ts
  * import { compileArgs } from "./compile.ts";
+ * import { SERVICES } from "./services.ts";
  *
- * compileArgs(service, "dist/users").at(-1); // "dist/users/entry.ts"
+ * compileArgs(SERVICES[0]!, "dist/users").at(-1); // "dist/users/entry.ts"
  * ```
  */
 export function compileArgs(service: ServiceSpec, outDir: string): string[] {
@@ -44,8 +45,12 @@ export function compileArgs(service: ServiceSpec, outDir: string): string[] {
  * @example Usage
  * ```ts
  * import { compile } from "./compile.ts";
+ * import { SERVICES } from "./services.ts";
  *
- * await compile(service, "dist/users");
+ * // Without an entry module written by build.ts, deno compile refuses.
+ * const empty = await Deno.makeTempDir();
+ * await compile(SERVICES[0]!, empty).catch((error) => error.code); // "compile"
+ * await Deno.remove(empty, { recursive: true });
  * ```
  */
 export async function compile(

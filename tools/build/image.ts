@@ -35,8 +35,9 @@ export const IMAGE_APP_DIR = "/app";
  * @example Usage
  * ```ts
  * import { dockerfile } from "./image.ts";
+ * import { SERVICES } from "./services.ts";
  *
- * dockerfile(service, { base: "gcr.io/distroless/cc-debian12:nonroot", runtime: "deno" });
+ * dockerfile(SERVICES[0]!, { base: "gcr.io/distroless/cc-debian12:nonroot", runtime: "node" }).includes("/app/node"); // true
  * ```
  */
 export function dockerfile(
@@ -151,9 +152,13 @@ export async function findImageTool(): Promise<ImageTool | undefined> {
  * @throws {BuildError} When the build fails.
  * @example Usage
  * ```ts
- * import { buildImage } from "./image.ts";
+ * import { buildImage, findImageTool } from "./image.ts";
  *
- * await buildImage("podman", "users_server:v2.3", "dist/users");
+ * // A folder with no Dockerfile builds nothing: the builder's refusal, as a BuildError.
+ * const tool = await findImageTool();
+ * const empty = await Deno.makeTempDir();
+ * if (tool) await buildImage(tool, "nothing:here", empty).catch((error) => error.code); // "image"
+ * await Deno.remove(empty);
  * ```
  */
 export async function buildImage(

@@ -105,9 +105,14 @@ const PRUNE = ["usr/share/man", "usr/share/doc", "usr/share/lintian"];
  * @throws {BuildError} When a tool is missing or a step fails.
  * @example Usage
  * ```ts
+ * import { missing } from "@thoughts/testing";
  * import { buildPostgresImage } from "./postgres_image.ts";
  *
- * const { id } = await buildPostgresImage("dist/postgres");
+ * // With podman and apt (CI installs podman); about 20 s.
+ * if (!missing("podman")) {
+ *   const { id } = await buildPostgresImage("dist/postgres");
+ *   id.length > 0; // true
+ * }
  * ```
  */
 export async function buildPostgresImage(

@@ -55,9 +55,11 @@ export function imageLabels(meta: VersionFile): Record<string, string> {
  * @returns The content of `version.json`.
  * @example Usage
  * ```ts
+ * import { SERVICES } from "./services.ts";
  * import { versionFile } from "./stamp.ts";
  *
- * versionFile(service, { version: "v2.3", commit }, "compiled").image; // "users_server:v2.3"
+ * const commit = "c".repeat(40);
+ * versionFile(SERVICES[0]!, { version: "v2.3", commit }, "compiled").image; // "users_server:v2.3"
  * ```
  */
 export function versionFile(
@@ -87,9 +89,11 @@ export function versionFile(
  * @returns The module's source, for `dist/<service>/entry.ts`.
  * @example Usage
  * ```ts
+ * import { SERVICES } from "./services.ts";
  * import { entryModule } from "./stamp.ts";
  *
- * const source = entryModule(service, { version: "v2.3", commit });
+ * const source = entryModule(SERVICES[0]!, { version: "v2.3", commit: "c".repeat(40) });
+ * source.includes("main(STAMP)"); // true
  * ```
  */
 export function entryModule(

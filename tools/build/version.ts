@@ -43,9 +43,12 @@ export interface DeriveStampOptions {
  * @throws {BuildError} Without a matching tag, outside git, or when the tag disagrees with the declared release.
  * @example Usage
  * ```ts
+ * import { SERVICES } from "./services.ts";
  * import { deriveStamp } from "./version.ts";
  *
- * const stamp = await deriveStamp({ service, declared: "v2.3", mode: { kind: "git" }, cwd: "." });
+ * const service = SERVICES[0]!;
+ * const stamp = await deriveStamp({ service, declared: "v2.3", mode: { kind: "test" }, cwd: "." });
+ * stamp.version; // "v2.3"
  * ```
  */
 export async function deriveStamp(

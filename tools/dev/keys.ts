@@ -5,7 +5,7 @@
  * @module
  */
 
-import { generateAdminToken, generateKeyPairPem } from "../keys/generate.ts";
+import { generateAdminToken, generateKeyPairPem } from "@thoughts/shared/auth";
 import { ADMIN_TOKEN_FILE, PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
 
 /** The public key's file name, as in the cluster's secret. */

@@ -44,14 +44,8 @@ const USAGE: Usage = {
  *
  * @param args The command-line arguments.
  * @returns The exit code: 0 after a clean stop, 1 after a crash.
- * @example Usage
- * ```ts
- * import { dev } from "./main.ts";
- *
- * Deno.exit(await dev(Deno.args));
- * ```
  */
-export async function dev(args: string[]): Promise<number> {
+async function dev(args: string[]): Promise<number> {
   const { values } = parseCli(USAGE, {
     args,
     options: {

@@ -34,7 +34,13 @@ const SAMPLE_THOUGHTS: Record<string, string[]> = {
  * ```ts
  * import { seed } from "./seed.ts";
  *
- * await seed("http://127.0.0.1:8002", "http://127.0.0.1:8001", "the admin token");
+ * // A stand-in for both services that takes every account, login and thought.
+ * await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) =>
+ *   new URL(req.url).pathname === "/api/login/"
+ *     ? Response.json({ Authorized: "Bearer a.b.c" })
+ *     : Response.json({ id: 1 }, { status: 201 }));
+ * const url = `http://127.0.0.1:${server.addr.port}`;
+ * await seed(url, url, "a".repeat(32));
  * ```
  */
 export async function seed(

@@ -14,9 +14,9 @@ import {
   loadConfig,
   type Variable,
 } from "@thoughts/shared/config";
-import { frontendVariables } from "../../frontend/config.ts";
-import { thoughtsVariables } from "../../thoughts/config.ts";
-import { usersVariables } from "../../users/config.ts";
+import { frontendVariables } from "@thoughts/frontend/config";
+import { thoughtsVariables } from "@thoughts/thoughts/config";
+import { usersVariables } from "@thoughts/users/config";
 import { SERVICES } from "../build/services.ts";
 import { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
 import { label, type Manifest } from "./load.ts";
@@ -77,8 +77,11 @@ const SECRET_PLACEHOLDER = "secret-from-kubernetes";
  * @example Usage
  * ```ts
  * import { checkContract, serviceContracts } from "./contract.ts";
+ * import { loadManifests } from "./load.ts";
  *
+ * const { manifests } = await loadManifests("k8s");
  * const problems = await checkContract(manifests, await serviceContracts("."));
+ * problems; // []
  * ```
  */
 export async function checkContract(

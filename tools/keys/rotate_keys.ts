@@ -13,7 +13,7 @@
  */
 
 import { parseCli, type Usage, usageError } from "../cli.ts";
-import { generateKeyPairPem } from "./generate.ts";
+import { generateKeyPairPem } from "@thoughts/shared/auth";
 import { keyId } from "@thoughts/shared/auth";
 import {
   isDone,
@@ -69,14 +69,8 @@ const USAGE: Usage = {
  *
  * @param args The command-line arguments.
  * @returns The exit code: 0 done, 1 refused or timed out.
- * @example Usage
- * ```ts
- * import { rotateKeys } from "./rotate_keys.ts";
- *
- * Deno.exit(await rotateKeys(["status"]));
- * ```
  */
-export async function rotateKeys(args: string[]): Promise<number> {
+async function rotateKeys(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(USAGE, {
     args,
     allowPositionals: true,

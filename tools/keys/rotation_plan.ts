@@ -34,7 +34,11 @@ export type Readiness = { ready: true } | { ready: false; reasons: string[] };
  * ```ts
  * import { readyFor } from "./rotation_plan.ts";
  *
- * readyFor("switch", services, nextKid);
+ * const services = [
+ *   { service: "users", url: "http://users", kids: ["old", "new"], signingKid: "old" },
+ *   { service: "thoughts", url: "http://thoughts", kids: ["old"] },
+ * ];
+ * readyFor("switch", services, "new"); // thoughts does not accept "new" yet
  * ```
  */
 export function readyFor(
@@ -78,7 +82,8 @@ export function readyFor(
  * ```ts
  * import { isDone } from "./rotation_plan.ts";
  *
- * isDone("publish", services, nextKid, oldKid);
+ * const services = [{ service: "thoughts", url: "http://thoughts", kids: ["old", "new"] }];
+ * isDone("publish", services, "new", "old"); // true
  * ```
  */
 export function isDone(
@@ -108,7 +113,9 @@ export function isDone(
  * ```ts
  * import { secretFiles } from "./rotation_plan.ts";
  *
- * secretFiles("publish", current, next)["public_key_next.pub"];
+ * const current = { password: "pw", privateKey: "old.pem", publicKey: "old.pub" };
+ * const next = { privateKey: "new.pem", publicKey: "new.pub" };
+ * secretFiles("publish", current, next)["public_key_next.pub"]; // "new.pub"
  * ```
  */
 export function secretFiles(

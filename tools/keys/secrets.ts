@@ -11,7 +11,7 @@
 import { resolve } from "node:path";
 import { parseCli, type Usage } from "../cli.ts";
 import { ADMIN_TOKEN_FILE, PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
-import { generateAdminToken, generateKeyPairPem } from "./generate.ts";
+import { generateAdminToken, generateKeyPairPem } from "@thoughts/shared/auth";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -65,14 +65,8 @@ const USAGE: Usage = {
  *
  * @param args The command-line arguments.
  * @returns The exit code.
- * @example Usage
- * ```ts
- * import { secrets } from "./secrets.ts";
- *
- * Deno.exit(await secrets(["--out", "/tmp/secrets"]));
- * ```
  */
-export async function secrets(args: string[]): Promise<number> {
+async function secrets(args: string[]): Promise<number> {
   const { values } = parseCli(USAGE, {
     args,
     options: {

@@ -42,14 +42,8 @@ const USAGE: Usage = {
  *
  * @param args The command-line arguments.
  * @returns The exit code: 0 safe (or applied), 1 refused or stopped.
- * @example Usage
- * ```ts
- * import { release } from "./main.ts";
- *
- * Deno.exit(await release(["check", "thoughts@v1.6"]));
- * ```
  */
-export async function release(args: string[]): Promise<number> {
+async function release(args: string[]): Promise<number> {
   const { values, positionals } = parseCli(USAGE, {
     args,
     allowPositionals: true,

@@ -43,10 +43,25 @@ export async function tagScenario(repo: TempRepo): Promise<void> {
  * @param replicas The live line of thoughts, e.g. `thoughts  v1.6 on 2 replicas`.
  * @example Usage
  * ```ts
- * import { runDeno } from "@thoughts/testing";
  * import { checkScenario } from "./testing.ts";
  *
- * await checkScenario((...args) => runDeno(["task", "-q", "release", ...args, "--k8s-local"]), "deno task k8s:local roll users --image users_server:v2.3=users_server:v2.4", "thoughts  v1.6 on 2 replicas");
+ * // What `deno task release` says of the scenario, as a running system answers.
+ * const plan = [
+ *   "  thoughts  v1.6 on 1 replica",
+ *   "  thoughts  v1.7 (tag thoughts/v1.7) requires users_backend ≥ v2.4",
+ *   "Plan: 2 steps, dependencies first",
+ *   "  1. users v2.3 → v2.4 (users_server:v2.4)",
+ *   "       kubectl set image deployment/users users=users_server:v2.4",
+ *   "  2. thoughts v1.6 → v1.7 (thoughts_server:v1.7)",
+ * ].join("\n");
+ * const revert = "reverting thoughts to v1.5 breaks frontend v3.7, which requires thoughts ≥ v1.6";
+ * await checkScenario(
+ *   (...args) => Promise.resolve(args.includes("thoughts@v1.5")
+ *     ? { code: 1, stdout: revert, stderr: "", seconds: 0 }
+ *     : { code: 0, stdout: plan, stderr: "", seconds: 0 }),
+ *   "kubectl set image deployment/users users=users_server:v2.4",
+ *   "thoughts  v1.6 on 1 replica",
+ * );
  * ```
  */
 export async function checkScenario(

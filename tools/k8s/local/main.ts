@@ -5,7 +5,7 @@
  */
 
 import { parseCli, usageError } from "../../cli.ts";
-import { down, roll, up } from "./lifecycle.ts";
+import { down, roll, up } from "./_lifecycle.ts";
 import { progress } from "../../progress.ts";
 import { watchParent } from "../../parent_watch.ts";
 

@@ -1,8 +1,5 @@
 import { decodeProtectedHeader } from "jose";
-import {
-  generateAdminToken,
-  generateKeyPairPem,
-} from "../tools/keys/generate.ts";
+import { generateAdminToken, generateKeyPairPem } from "@thoughts/shared/auth";
 import { keyId } from "@thoughts/shared/auth";
 import {
   assertEquals,

@@ -34,12 +34,6 @@ export class PodmanError extends Error {
  * @param stdin Text for its standard input.
  * @returns What it printed on stdout.
  * @throws {PodmanError} When it fails.
- * @example Usage
- * ```ts
- * import { podman } from "./podman.ts";
- *
- * await podman(["pod", "ls"]);
- * ```
  */
 export async function podman(args: string[], stdin?: string): Promise<string> {
   let child: Deno.ChildProcess;
@@ -79,12 +73,6 @@ export async function podman(args: string[], stdin?: string): Promise<string> {
  * @param folder The folder and its files.
  * @param uid The pod's `runAsUser`.
  * @throws {Deno.errors.NotFound} When a file of a volume that is not optional is missing.
- * @example Usage
- * ```ts
- * import { stageSecrets } from "./podman.ts";
- *
- * await stageSecrets({ dir: "/tmp/s", files: { "a.pub": ".secrets/public_key.pub" }, optional: true }, 65532);
- * ```
  */
 export async function stageSecrets(
   folder: SecretFolder,
@@ -110,12 +98,6 @@ export async function stageSecrets(
  * Plays one pod on {@linkcode NETWORK}, named on it by its Services.
  *
  * @param pod The pod.
- * @example Usage
- * ```ts
- * import { playPod } from "./podman.ts";
- *
- * await playPod(pod);
- * ```
  */
 export async function playPod(pod: LocalPod): Promise<void> {
   const aliases = pod.aliases.map((a) => `alias=${a}`).join(",");
@@ -128,12 +110,6 @@ export async function playPod(pod: LocalPod): Promise<void> {
  *
  * @param pod The pod's name.
  * @returns Its IPv4 address.
- * @example Usage
- * ```ts
- * import { podAddress } from "./podman.ts";
- *
- * const ip = await podAddress("postgres-0");
- * ```
  */
 export async function podAddress(pod: string): Promise<string> {
   const infra =
@@ -156,12 +132,6 @@ export async function podAddress(pod: string): Promise<string> {
  * @param signal Stops the wait.
  * @returns Its address.
  * @throws {PodmanError} When it stops or is not ready in time, with its last log lines.
- * @example Usage
- * ```ts
- * import { waitReady } from "./podman.ts";
- *
- * const ip = await waitReady(pod);
- * ```
  */
 export async function waitReady(
   pod: LocalPod,
@@ -201,12 +171,6 @@ export async function waitReady(
  *
  * @param name The pod.
  * @param graceSeconds The pod's `terminationGracePeriodSeconds`.
- * @example Usage
- * ```ts
- * import { removePod } from "./podman.ts";
- *
- * await removePod("users-1a2b3c4d-0", 30);
- * ```
  */
 export async function removePod(
   name: string,
@@ -219,7 +183,10 @@ export async function removePod(
     "--format",
     "{{range .Containers}}{{.Name}} {{end}}",
   ])).split(/\s+/).filter((c) => c && !c.endsWith("-infra"));
-  await podman(["stop", "--time", String(graceSeconds), ...containers]);
+  // A play cut short leaves a pod with no container to stop.
+  if (containers.length > 0) {
+    await podman(["stop", "--time", String(graceSeconds), ...containers]);
+  }
   await podman(["pod", "rm", "--force", name]);
 }
 
@@ -228,12 +195,6 @@ export async function removePod(
  *
  * @param app Only the pods with this `app` label.
  * @returns Their names, sorted.
- * @example Usage
- * ```ts
- * import { localPodNames } from "./podman.ts";
- *
- * const frontends = await localPodNames("frontend");
- * ```
  */
 export async function localPodNames(app?: string): Promise<string[]> {
   const out = await podman([

@@ -20,7 +20,7 @@ function pem(label: string, der: ArrayBuffer): string {
  * @returns The private key (PKCS#8 PEM) and public key (SPKI PEM).
  * @example Usage
  * ```ts
- * import { generateKeyPairPem } from "./generate.ts";
+ * import { generateKeyPairPem } from "@thoughts/shared/auth";
  *
  * const { privatePem, publicPem } = await generateKeyPairPem();
  * ```
@@ -56,7 +56,7 @@ export async function generateKeyPairPem(modulusLength = 2048): Promise<
  * @returns The token, with a final newline as the file holds it.
  * @example Usage
  * ```ts
- * import { generateAdminToken } from "./generate.ts";
+ * import { generateAdminToken } from "@thoughts/shared/auth";
  *
  * generateAdminToken().trim().length; // 43
  * ```

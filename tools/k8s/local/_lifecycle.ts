@@ -19,7 +19,7 @@ import {
   removePod,
   stageSecrets,
   waitReady,
-} from "./podman.ts";
+} from "./_podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -109,12 +109,6 @@ async function start(
  * @param settings The secrets, the frontend's port and image replacements.
  * @returns The frontend's URL.
  * @throws {Error} With what to do, when images or secrets are missing or a pod fails.
- * @example Usage
- * ```ts
- * import { up } from "./lifecycle.ts";
- *
- * const url = await up({ secretsDir: ".secrets", port: 8080 });
- * ```
  */
 export async function up(settings: LocalSettings): Promise<string> {
   const { pods, skipped } = await plan(settings);
@@ -184,12 +178,6 @@ export async function up(settings: LocalSettings): Promise<string> {
  *
  * @param settings As for {@linkcode up}, with the new image in `images`.
  * @param workload The Deployment, e.g. `thoughts`.
- * @example Usage
- * ```ts
- * import { roll } from "./lifecycle.ts";
- *
- * await roll({ secretsDir: ".secrets", port: 8080, images: { "thoughts_server:v1.6": "thoughts_server:v1.6-1-gabcdef0" } }, "thoughts");
- * ```
  */
 export async function roll(
   settings: LocalSettings,
@@ -230,12 +218,6 @@ export async function roll(
  * Secret folders.
  *
  * @returns What was removed, one line each.
- * @example Usage
- * ```ts
- * import { down } from "./lifecycle.ts";
- *
- * await down();
- * ```
  */
 export async function down(): Promise<string[]> {
   const removed: string[] = [];

@@ -1,9 +1,9 @@
 // The deployment path end to end, as a user runs it: the offline base and
 // PostgreSQL images, the three services as images of the tests' runtime, the
 // manifests played with `k8s:local`, an account used through the frontend,
-// a rolling update of thoughts under load, and `down`. CI runs this file on
-// its own (`deno test -A tools/k8s/local/e2e.ts`): it takes minutes and
-// leaves images behind.
+// a rolling update of thoughts under load, and `down`. Part of `deno task
+// test:system`; CI runs it again with TEST_RUNTIME=node for Node images. It
+// takes minutes and leaves images behind.
 import {
   assertEquals,
   assertMatch,
@@ -17,7 +17,7 @@ import {
 } from "@thoughts/testing";
 import { launchChromium } from "@thoughts/testing/browser";
 import { checkScenario, tagScenario } from "../../release/testing.ts";
-import { localPodNames, podAddress, podman } from "./podman.ts";
+import { localPodNames, podAddress, podman } from "./_podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;
 const BASE = "localhost/distroless-cc-debian12:nonroot";
@@ -68,6 +68,8 @@ Deno.test(`k8s:local runs the manifests end to end, from ${PAYLOAD} images`, asy
   const commit = await git("rev-parse", "HEAD");
   try {
     await t.step("images and secrets", async () => {
+      // A run cut short (a killed job) leaves pods that 'up' refuses to join.
+      await task("k8s:local", "down");
       await task("build:base");
       await task("build:postgres");
       await task(
