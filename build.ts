@@ -11,8 +11,12 @@
  */
 
 import { relative } from "node:path";
-import { parseArgs } from "node:util";
-import { helpText, type Usage } from "./tools/cli.ts";
+import {
+  helpText,
+  parseTaskArgs,
+  type Usage,
+  UsageError,
+} from "./tools/cli.ts";
 import { compile } from "./tools/build/compile.ts";
 import {
   BASE_IMAGE,
@@ -227,7 +231,7 @@ const USAGE: Usage = {
 
 function parseOptions(args: string[]) {
   try {
-    return parseArgs({
+    return parseTaskArgs({
       args,
       allowPositionals: true,
       options: {
@@ -241,8 +245,7 @@ function parseOptions(args: string[]) {
       },
     });
   } catch (error) {
-    // node:util's parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code.
-    if (error instanceof TypeError) {
+    if (error instanceof UsageError) {
       throw new BuildError("usage", error.message);
     }
     throw error;

@@ -5,48 +5,28 @@
  */
 
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { csrf } from "hono/csrf";
 import { secureHeaders } from "hono/secure-headers";
 import { HTTPException } from "hono/http-exception";
-import type { Child } from "hono/jsx";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { BuildInfo, Dependency } from "@thoughts/shared/version";
-import {
-  ADMIN_TOKEN_HEADER,
-  clientAddress,
-  createServiceApp,
-  hasAdminToken,
-  HttpError,
-} from "@thoughts/shared/http";
-import { type KeySet, verifyToken } from "@thoughts/shared/auth";
+import { createServiceApp, HttpError } from "@thoughts/shared/http";
+import type { KeySet } from "@thoughts/shared/auth";
 import type { Logger } from "@thoughts/shared/log";
-import type {
-  Backends,
-  Cursor,
-  LoginResult,
-  ThoughtPage,
-} from "./backend_clients.ts";
-import {
-  deviceToken,
-  endSession,
-  keepDevice,
-  readSession,
-  type Session,
-  startSession,
-} from "./session.ts";
-import { cachedVersions, collectVersions, publicView } from "./versions.ts";
-import { Layout } from "./views/layout.tsx";
-import {
-  ErrorPage,
-  LoginPage,
-  LogoutPage,
-  type Pager,
-  SearchPage,
-  ThoughtsPage,
-  VersionsPage,
-} from "./views/pages.tsx";
+import type { Backends } from "./backend_clients.ts";
+import { endSession, readSession } from "./session.ts";
+import { ErrorPage } from "./views/pages.tsx";
 import { STYLE } from "./views/style.ts";
+import {
+  type FrontendContext,
+  type FrontendEnv,
+  page,
+} from "./routes/_page.tsx";
+import { loginRoutes } from "./routes/login.tsx";
+import { searchRoutes } from "./routes/search.tsx";
+import { thoughtsRoutes } from "./routes/thoughts.tsx";
+import { versionsRoutes } from "./routes/versions.tsx";
+
+export { SEARCH_MAX_LENGTH } from "./routes/search.tsx";
 
 /** Everything the frontend needs from outside. */
 export interface FrontendDeps {
@@ -77,11 +57,6 @@ export interface FrontendDeps {
   versionsCacheMs?: number;
 }
 
-type FrontendEnv = {
-  Variables: { requestId: string; session: Session | null };
-};
-type FrontendContext = Context<FrontendEnv>;
-
 const wantsHtml = (c: FrontendContext) =>
   (c.req.header("Accept") ?? "").includes("text/html");
 
@@ -94,17 +69,6 @@ const sameOrigin = csrf({
     new URL(origin).host ===
       (c.req.header("X-Forwarded-Host") ?? new URL(c.req.url).host),
 });
-
-async function formField(c: FrontendContext, name: string): Promise<string> {
-  const type = c.req.header("Content-Type") ?? "";
-  if (
-    !/^(application\/x-www-form-urlencoded|multipart\/form-data)/.test(type)
-  ) {
-    throw new HttpError(415, "Expected a form");
-  }
-  const value = (await c.req.parseBody())[name];
-  return typeof value === "string" ? value : "";
-}
 
 /**
  * Creates the frontend app.
@@ -141,20 +105,6 @@ async function formField(c: FrontendContext, name: string): Promise<string> {
  */
 export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
   const { backends } = deps;
-  const page = (
-    c: FrontendContext,
-    title: string,
-    body: Child,
-    status: ContentfulStatusCode = 200,
-  ) => {
-    const session = c.get("session");
-    return c.html(
-      <Layout title={title} path={c.req.path} username={session?.username}>
-        {body}
-      </Layout>,
-      status,
-    );
-  };
   const app = createServiceApp<FrontendEnv>({
     info: deps.info,
     logger: deps.logger,
@@ -205,163 +155,9 @@ export function createApp(deps: FrontendDeps): OpenAPIHono<FrontendEnv> {
     c.header("Cache-Control", "public, max-age=3600");
     return c.body(STYLE, 200, { "Content-Type": "text/css; charset=utf-8" });
   });
-
-  const myThoughts = async (c: FrontendContext) => {
-    const session = c.get("session");
-    if (!session) return c.redirect("/login/", 303);
-    const result = await backends.myThoughts(
-      session.token,
-      c.get("requestId"),
-      cursorOf(c),
-    );
-    if (result === null) {
-      endSession(c);
-      return c.redirect("/login/", 303);
-    }
-    return page(
-      c,
-      "My thoughts",
-      <ThoughtsPage
-        thoughts={result.thoughts}
-        pager={pagerOf("/thoughts/", result)}
-      />,
-    );
-  };
-  app.get("/", myThoughts);
-  app.get("/thoughts", myThoughts);
-
-  app.post("/thoughts/new", async (c) => {
-    const session = c.get("session");
-    if (!session) return c.redirect("/login/", 303);
-    const text = await formField(c, "text");
-    const result = await backends.post(session.token, text, c.get("requestId"));
-    if (result.ok) return c.redirect("/thoughts/", 303);
-    if (result.status === 401) {
-      endSession(c);
-      return c.redirect("/login/", 303);
-    }
-    const mine =
-      (await backends.myThoughts(session.token, c.get("requestId"))) ??
-        { thoughts: [] };
-    return page(
-      c,
-      "My thoughts",
-      <ThoughtsPage
-        thoughts={mine.thoughts}
-        pager={pagerOf("/thoughts/", mine)}
-        error={result.message}
-        text={text}
-      />,
-      400,
-    );
-  });
-
-  app.get("/login", (c) => page(c, "Log in", <LoginPage />));
-  app.post("/login", async (c) => {
-    const username = (await formField(c, "username")).trim();
-    const password = await formField(c, "password");
-    const result: LoginResult = username && password
-      ? await backends.login({
-        username,
-        password,
-        requestId: c.get("requestId"),
-        client: clientAddress(c, deps.trustedProxyHops ?? 0),
-        deviceToken: deviceToken(c),
-      })
-      : { ok: false, status: 401, message: "Wrong username or password" };
-    if (!result.ok) {
-      return page(
-        c,
-        "Log in",
-        <LoginPage username={username} error={result.message} />,
-        result.status,
-      );
-    }
-    const claims = await verifyToken(deps.keys(), result.token, deps.now());
-    startSession(c, result.token, claims.exp, deps.now());
-    if (result.deviceToken) keepDevice(c, result.deviceToken, deps.now());
-    return c.redirect("/thoughts/", 303);
-  });
-  app.get("/logout", (c) => page(c, "Log out", <LogoutPage />));
-  app.post("/logout", (c) => {
-    endSession(c);
-    return c.redirect("/login/", 303);
-  });
-
-  app.get("/search", async (c) => {
-    const asked = c.req.query("search") ?? "";
-    const search = asked.slice(0, SEARCH_MAX_LENGTH);
-    const result = await backends.search(
-      search,
-      c.get("requestId"),
-      cursorOf(c),
-    );
-    return page(
-      c,
-      "Search",
-      <SearchPage
-        search={search}
-        notice={result.refused ??
-          (asked.length > search.length
-            ? `Searches are at most ${SEARCH_MAX_LENGTH} characters: yours was shortened`
-            : undefined)}
-        thoughts={result.thoughts}
-        pager={pagerOf("/search", result, { search })}
-      />,
-    );
-  });
-
-  const versions = cachedVersions(
-    (requestId) =>
-      collectVersions(
-        deps.info,
-        deps.dependencies,
-        backends,
-        requestId,
-        deps.resolve,
-      ),
-    deps.versionsCacheMs ?? 5000,
-    deps.now,
-  );
-  app.get("/admin/versions", async (c) => {
-    const admin = await hasAdminToken(
-      c.req.header(ADMIN_TOKEN_HEADER),
-      deps.adminToken,
-    );
-    const all = await versions(c.get("requestId"));
-    const view = admin ? all : publicView(all);
-    if ((c.req.header("Accept") ?? "").includes("application/json")) {
-      return c.json(view);
-    }
-    return page(c, "Versions", <VersionsPage view={view} />);
-  });
-  return app;
-}
-
-/** The longest search the thoughts API takes (its OpenAPI `maxLength`). */
-export const SEARCH_MAX_LENGTH = 200;
-
-// The page a list starts at: `before` or `after` in canonical decimal; any
-// other value shows the first page.
-function cursorOf(c: FrontendContext): Cursor {
-  const id = (name: string) => {
-    const value = c.req.query(name) ?? "";
-    return /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : undefined;
-  };
-  const before = id("before");
-  return before !== undefined ? { before } : { after: id("after") };
-}
-
-// The links of a page's neighbours: the page's own query plus a cursor.
-function pagerOf(
-  path: string,
-  page: ThoughtPage,
-  query: Record<string, string> = {},
-): Pager {
-  const link = (cursor: "after" | "before", id: number) =>
-    `${path}?${new URLSearchParams({ ...query, [cursor]: String(id) })}`;
-  return {
-    ...(page.newer !== undefined && { newer: link("after", page.newer) }),
-    ...(page.older !== undefined && { older: link("before", page.older) }),
-  };
+  return app
+    .route("/", thoughtsRoutes(backends))
+    .route("/", loginRoutes(deps))
+    .route("/", searchRoutes(backends))
+    .route("/", versionsRoutes(deps));
 }

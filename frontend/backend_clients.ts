@@ -5,8 +5,9 @@
  * @module
  */
 
-import { HttpError, REQUEST_ID_HEADER } from "@thoughts/shared/http";
+import { HttpError } from "@thoughts/shared/http";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { backendCall, type Call } from "./_backend_call.ts";
 
 /** Sends a request to another service: the seam between the frontend and the network. */
 export type Fetch = (request: Request) => Promise<Response>;
@@ -140,155 +141,16 @@ const NAMES = { users: "users", thoughts: "thoughts" } as const;
  * ```
  */
 export function createBackends(options: BackendOptions): Backends {
-  const { usersUrl, thoughtsUrl, timeoutMs } = options;
-  async function call(
-    service: string,
-    url: string,
-    init: RequestInit,
-    requestId: string,
-    // A 503 that says when to come back is an answer for the page, not a failure.
-    retryable = false,
-    send: Fetch = options.fetch,
-  ): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set(REQUEST_ID_HEADER, requestId);
-    let response: Response | undefined;
-    // A pod that is stopping drops its connections: a GET, safe to repeat,
-    // gets a second connection. A POST may have been applied, and a timeout
-    // repeated would double the wait: neither is tried again.
-    const attempts = (init.method ?? "GET") === "GET" ? 2 : 1;
-    for (let attempt = 1; response === undefined; attempt++) {
-      try {
-        response = await send(
-          new Request(url, {
-            ...init,
-            headers,
-            signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
-      } catch (cause) {
-        const timedOut = cause instanceof DOMException &&
-          cause.name === "TimeoutError";
-        if (attempt < attempts && !timedOut) continue;
-        throw new HttpError(503, `The ${service} service is unavailable`, {
-          cause,
-        });
-      }
-    }
-    if (
-      response.status >= 500 &&
-      !(retryable && response.headers.has("Retry-After"))
-    ) {
-      await response.body?.cancel();
-      throw new HttpError(502, `The ${service} service failed`, {
-        code: "bad_gateway",
-      });
-    }
-    return response;
-  }
-  const json = (body: unknown) => ({
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  const { usersUrl, thoughtsUrl } = options;
+  const call = backendCall(options.fetch, options.timeoutMs);
   return {
-    async login({ username, password, requestId, client, deviceToken }) {
-      const init = json({ username, password });
-      // The users service counts failures per source, and spares devices
-      // that logged in before: pass both on. The header is replaced, not
-      // appended to: the frontend is the one trusted hop in front of users.
-      const res = await call(
-        NAMES.users,
-        `${usersUrl}/api/login/`,
-        {
-          ...init,
-          headers: {
-            ...init.headers,
-            "X-Forwarded-For": client,
-            ...(deviceToken && { "X-Device-Token": deviceToken }),
-          },
-        },
-        requestId,
-        true,
-      );
-      if (res.status === 401 || res.status === 400) {
-        await res.body?.cancel();
-        return {
-          ok: false,
-          status: 401,
-          message: "Wrong username or password",
-        };
-      }
-      const body = await res.json();
-      if (!res.ok) {
-        return {
-          ok: false,
-          status: refusal(res.status),
-          message: body.error.message,
-        };
-      }
-      const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
-      const device = body.device_token;
-      return {
-        ok: true,
-        token,
-        ...(typeof device === "string" && { deviceToken: device }),
-      };
-    },
-    async myThoughts(token, requestId, cursor = {}) {
-      const res = await call(
-        NAMES.thoughts,
-        `${thoughtsUrl}/api/me/thoughts/?${pageQuery(cursor)}`,
-        {
-          headers: bearer(token),
-        },
-        requestId,
-      );
-      if (res.status === 401) return (await res.body?.cancel(), null);
-      return {
-        thoughts: await res.json(),
-        ...neighbours(res.headers.get("Link")),
-      };
-    },
-    async post(token, text, requestId) {
-      const init = json({ text });
-      const res = await call(
-        NAMES.thoughts,
-        `${thoughtsUrl}/api/me/thoughts/`,
-        {
-          ...init,
-          headers: { ...init.headers, ...bearer(token) },
-        },
-        requestId,
-      );
-      if (res.status === 201) return (await res.body?.cancel(), { ok: true });
-      const body = await res.json().catch(() => ({}));
-      return {
-        ok: false,
-        status: res.status,
-        message: body?.error?.message ?? "The thought was refused",
-      };
-    },
-    async search(text, requestId, cursor = {}) {
-      const res = await call(
-        NAMES.thoughts,
-        `${thoughtsUrl}/api/thoughts/?${pageQuery(cursor, { search: text })}`,
-        {},
-        requestId,
-      );
-      if (res.status === 400) {
-        const body = await res.json().catch(() => ({}));
-        return {
-          thoughts: [],
-          refused: body?.error?.message ?? "The search was refused",
-        };
-      }
-      return {
-        thoughts: await res.json(),
-        ...neighbours(res.headers.get("Link")),
-      };
-    },
+    login: (request) => login(call, usersUrl, request),
+    myThoughts: (token, requestId, cursor = {}) =>
+      myThoughts(call, thoughtsUrl, token, requestId, cursor),
+    post: (token, text, requestId) =>
+      post(call, thoughtsUrl, token, text, requestId),
+    search: (text, requestId, cursor = {}) =>
+      search(call, thoughtsUrl, text, requestId, cursor),
     async version(url, requestId) {
       const res = await call(
         new URL(url).host,
@@ -317,6 +179,126 @@ export function createBackends(options: BackendOptions): Backends {
         if (!res.ok) throw new HttpError(503, `'${url}' is not healthy`);
       }));
     },
+  };
+}
+
+const json = (body: unknown) => ({
+  method: "POST",
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+async function login(
+  call: Call,
+  usersUrl: string,
+  { username, password, requestId, client, deviceToken }: LoginRequest,
+): Promise<LoginResult> {
+  const init = json({ username, password });
+  // The users service counts failures per source, and spares devices that
+  // logged in before: pass both on. The header is replaced, not appended
+  // to: the frontend is the one trusted hop in front of users.
+  const res = await call(
+    NAMES.users,
+    `${usersUrl}/api/login/`,
+    {
+      ...init,
+      headers: {
+        ...init.headers,
+        "X-Forwarded-For": client,
+        ...(deviceToken && { "X-Device-Token": deviceToken }),
+      },
+    },
+    requestId,
+    true,
+  );
+  if (res.status === 401 || res.status === 400) {
+    await res.body?.cancel();
+    return { ok: false, status: 401, message: "Wrong username or password" };
+  }
+  const body = await res.json();
+  if (!res.ok) {
+    return {
+      ok: false,
+      status: refusal(res.status),
+      message: body.error.message,
+    };
+  }
+  const token = String(body.Authorized ?? "").replace(/^Bearer /, "");
+  const device = body.device_token;
+  return {
+    ok: true,
+    token,
+    ...(typeof device === "string" && { deviceToken: device }),
+  };
+}
+
+async function myThoughts(
+  call: Call,
+  thoughtsUrl: string,
+  token: string,
+  requestId: string,
+  cursor: Cursor,
+): Promise<ThoughtPage | null> {
+  const res = await call(
+    NAMES.thoughts,
+    `${thoughtsUrl}/api/me/thoughts/?${pageQuery(cursor)}`,
+    { headers: bearer(token) },
+    requestId,
+  );
+  if (res.status === 401) return (await res.body?.cancel(), null);
+  return {
+    thoughts: await res.json(),
+    ...neighbours(res.headers.get("Link")),
+  };
+}
+
+async function post(
+  call: Call,
+  thoughtsUrl: string,
+  token: string,
+  text: string,
+  requestId: string,
+): Promise<PostResult> {
+  const init = json({ text });
+  const res = await call(
+    NAMES.thoughts,
+    `${thoughtsUrl}/api/me/thoughts/`,
+    { ...init, headers: { ...init.headers, ...bearer(token) } },
+    requestId,
+  );
+  if (res.status === 201) return (await res.body?.cancel(), { ok: true });
+  const body = await res.json().catch(() => ({}));
+  return {
+    ok: false,
+    status: res.status,
+    message: body?.error?.message ?? "The thought was refused",
+  };
+}
+
+async function search(
+  call: Call,
+  thoughtsUrl: string,
+  text: string,
+  requestId: string,
+  cursor: Cursor,
+): Promise<ThoughtPage> {
+  const res = await call(
+    NAMES.thoughts,
+    `${thoughtsUrl}/api/thoughts/?${pageQuery(cursor, { search: text })}`,
+    {},
+    requestId,
+  );
+  if (res.status === 400) {
+    const body = await res.json().catch(() => ({}));
+    return {
+      thoughts: [],
+      refused: body?.error?.message ?? "The search was refused",
+    };
+  }
+  return {
+    thoughts: await res.json(),
+    ...neighbours(res.headers.get("Link")),
   };
 }
 

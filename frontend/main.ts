@@ -5,22 +5,16 @@
  * @module
  */
 
-import {
-  type BuildStamp,
-  checkDependencies,
-  resolveBuildInfo,
-} from "@thoughts/shared/version";
-import { dirSecretReader, type Env } from "@thoughts/shared/config";
-import { createLogger } from "@thoughts/shared/log";
+import { type BuildStamp, checkDependencies } from "@thoughts/shared/version";
+import type { Env } from "@thoughts/shared/config";
 import { resolve4 } from "node:dns/promises";
 import process from "node:process";
 import {
   freshFetch,
   runMain,
-  serve,
   type Server,
+  startService,
 } from "@thoughts/shared/service";
-import { readAdminToken, startKeyRing } from "@thoughts/shared/auth";
 import manifest from "./deno.json" with { type: "json" };
 import { createApp } from "./app.tsx";
 import { createBackends } from "./backend_clients.ts";
@@ -50,57 +44,37 @@ export async function main(
   env: Env = process.env,
 ): Promise<Server> {
   const config = loadFrontendConfig(env);
-  const logger = createLogger(SERVICE, config.LOG_FORMAT);
-  const info = await resolveBuildInfo({
+  const deps = dependencies(config);
+  return await startService({
     service: SERVICE,
     declared: manifest.version,
     requires: manifest.requires,
     instance: env.HOSTNAME,
     stamp,
     cwd: import.meta.dirname ?? ".",
-  });
-  const secrets = dirSecretReader(config.SECRETS_DIR);
-  const adminToken = await readAdminToken(secrets, config.APP_ENV);
-  const ring = await startKeyRing({
-    reader: secrets,
-    appEnv: config.APP_ENV,
+    config,
     signs: false,
-    logger,
-  });
-  const deps = dependencies(config);
-  await checkDependencies(deps, {
-    timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
-  });
-  const lifecycle = { draining: false };
-  const sampleFetch = await freshFetch();
-  const app = createApp({
-    backends: createBackends({
-      usersUrl: config.USER_BACKEND_URL,
-      thoughtsUrl: config.THOUGHTS_BACKEND_URL,
-      fetch: (request) => fetch(request),
-      // No pooled connection: each version sample may reach another replica.
-      sampleFetch,
-      timeoutMs: config.BACKEND_TIMEOUT_MS,
-    }),
-    keys: () => ring.current(),
-    dependencies: deps,
-    info,
-    logger,
-    now: () => new Date(),
-    lifecycle,
-    resolve: (host) => resolve4(host),
-    trustedProxyHops: config.TRUSTED_PROXY_HOPS,
-    adminToken,
-  });
-  logger("info", "Starting", { version: info.version, commit: info.commit });
-  return serve({
-    fetch: app.fetch,
-    port: config.PORT,
-    hostname: config.HOST,
-    logger,
-    lifecycle,
-    close: () => Promise.resolve(ring.stop()),
-    drainDelayMs: config.SHUTDOWN_DELAY_SECONDS * 1000,
+    async prepare() {
+      await checkDependencies(deps, {
+        timeoutMs: config.DEPENDENCY_TIMEOUT_SECONDS * 1000,
+      });
+      return { context: { sampleFetch: await freshFetch() } };
+    },
+    createApp: ({ sampleFetch, ...context }) =>
+      createApp({
+        ...context,
+        backends: createBackends({
+          usersUrl: config.USER_BACKEND_URL,
+          thoughtsUrl: config.THOUGHTS_BACKEND_URL,
+          fetch: (request) => fetch(request),
+          // No pooled connection: each version sample may reach another replica.
+          sampleFetch,
+          timeoutMs: config.BACKEND_TIMEOUT_MS,
+        }),
+        dependencies: deps,
+        resolve: (host) => resolve4(host),
+        trustedProxyHops: config.TRUSTED_PROXY_HOPS,
+      }),
   });
 }
 

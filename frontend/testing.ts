@@ -53,61 +53,15 @@ export async function testBackends(
   versions = { users: "v2.3", thoughts: "v1.6" },
   usersDeps: Parameters<typeof testUsersApp>[0] = {},
 ): Promise<TestBackends> {
-  const now = () => new Date();
-  const [usersApp, thoughtsApp] = await Promise.all([
-    testUsersApp({
-      now,
-      info: {
-        service: "users",
-        version: versions.users,
-        commit: "a".repeat(40),
-        source: "stamped",
-        requires: {},
-      },
-      ...usersDeps,
-    }),
-    testThoughtsApp({
-      now,
-      keys: () => testKeys,
-      info: {
-        service: "thoughts",
-        version: versions.thoughts,
-        commit: "b".repeat(40),
-        source: "stamped",
-        requires: { users_backend: "v2.3" },
-      },
-    }),
-  ]);
+  const [usersApp, thoughtsApp] = await startApps(versions, usersDeps);
+
   const [users, thoughts] = [usersApp.app, thoughtsApp.app];
   const faults: Record<"users" | "thoughts", Fault> = {
     users: undefined,
     thoughts: undefined,
   };
   const seen: Request[] = [];
-  const fetch: Fetch = (request) => {
-    seen.push(request);
-    const host = new URL(request.url).hostname as "users" | "thoughts";
-    const app = host === "users" ? users : thoughts;
-    switch (faults[host]) {
-      case "down":
-        return Promise.reject(new TypeError("Connection refused"));
-      case "reset-once":
-        faults[host] = undefined;
-        return Promise.reject(new TypeError("Connection reset by peer"));
-      case "error":
-        return Promise.resolve(
-          new Response("boom at line 12", { status: 500 }),
-        );
-      case "hang":
-        return new Promise((_, reject) =>
-          request.signal.addEventListener(
-            "abort",
-            () => reject(request.signal.reason),
-          )
-        );
-    }
-    return Promise.resolve(app.request(request));
-  };
+  const fetch = faultyFetch({ users, thoughts }, faults, seen);
   return {
     fetch,
     faults,
@@ -178,4 +132,71 @@ export function testFrontend(
     now: () => new Date(),
     ...overrides,
   });
+}
+
+// Each backend app behind its host name, failing as its fault says.
+function faultyFetch(
+  apps: Record<
+    "users" | "thoughts",
+    { request: (r: Request) => Response | Promise<Response> }
+  >,
+  faults: Record<"users" | "thoughts", Fault>,
+  seen: Request[],
+): Fetch {
+  return (request) => {
+    seen.push(request);
+    const host = new URL(request.url).hostname as "users" | "thoughts";
+    const app = apps[host];
+    switch (faults[host]) {
+      case "down":
+        return Promise.reject(new TypeError("Connection refused"));
+      case "reset-once":
+        faults[host] = undefined;
+        return Promise.reject(new TypeError("Connection reset by peer"));
+      case "error":
+        return Promise.resolve(
+          new Response("boom at line 12", { status: 500 }),
+        );
+      case "hang":
+        return new Promise((_, reject) =>
+          request.signal.addEventListener(
+            "abort",
+            () => reject(request.signal.reason),
+          )
+        );
+    }
+    return Promise.resolve(app.request(request));
+  };
+}
+
+// The two backend apps, each reporting the version asked.
+async function startApps(
+  versions: { users: string; thoughts: string },
+  usersDeps: Parameters<typeof testUsersApp>[0],
+) {
+  const now = () => new Date();
+  const stamp = { source: "stamped", requires: {} } as const;
+  return await Promise.all([
+    testUsersApp({
+      now,
+      info: {
+        ...stamp,
+        service: "users",
+        version: versions.users,
+        commit: "a".repeat(40),
+      },
+      ...usersDeps,
+    }),
+    testThoughtsApp({
+      now,
+      keys: () => testKeys,
+      info: {
+        ...stamp,
+        service: "thoughts",
+        version: versions.thoughts,
+        commit: "b".repeat(40),
+        requires: { users_backend: "v2.3" },
+      },
+    }),
+  ]);
 }

@@ -192,34 +192,7 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     remove: { ...routes.remove, middleware: adminAuth(deps.adminToken) },
   };
 
-  // A search may take the database a while: only a few at once, a few
-  // more waiting, so they cannot hold every connection the other requests
-  // need.
-  const searches = createLimit({
-    running: deps.searchConcurrency ?? 2,
-    waiting: deps.searchQueue ?? 32,
-  });
-  const list = async (options: Parameters<ThoughtsStore["list"]>[0]) => {
-    if (!options.search) return await deps.store.list(options);
-    try {
-      return await searches(() => deps.store.list(options));
-    } catch (error) {
-      if (error instanceof BusyError) {
-        throw new HttpError(
-          503,
-          "Too many searches at once; try again shortly",
-          { retryAfter: 1 },
-        );
-      }
-      if (!(error instanceof StoreError && error.code === "timeout")) {
-        throw error;
-      }
-      throw new HttpError(
-        503,
-        "The search took too long; try more specific words",
-      );
-    }
-  };
+  const list = boundedSearches(deps);
 
   defineRoute(app, r.list, async (c) => {
     const query = c.req.valid("query");
@@ -259,4 +232,37 @@ export function createApp(deps: ThoughtsDeps): OpenAPIHono<ThoughtsEnv> {
     return c.body(null, 204);
   });
   return app;
+}
+
+// The store's list, with searches bounded: a search may take the database a
+// while, so only a few run at once and a few more wait, and they cannot
+// hold every connection the other requests need.
+function boundedSearches(
+  deps: ThoughtsDeps,
+): ThoughtsStore["list"] {
+  const searches = createLimit({
+    running: deps.searchConcurrency ?? 2,
+    waiting: deps.searchQueue ?? 32,
+  });
+  return async (options) => {
+    if (!options.search) return await deps.store.list(options);
+    try {
+      return await searches(() => deps.store.list(options));
+    } catch (error) {
+      if (error instanceof BusyError) {
+        throw new HttpError(
+          503,
+          "Too many searches at once; try again shortly",
+          { retryAfter: 1 },
+        );
+      }
+      if (!(error instanceof StoreError && error.code === "timeout")) {
+        throw error;
+      }
+      throw new HttpError(
+        503,
+        "The search took too long; try more specific words",
+      );
+    }
+  };
 }

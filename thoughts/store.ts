@@ -134,48 +134,7 @@ export async function createThoughtsStore(
 ): Promise<ThoughtsStore> {
   await migrate(db, "thoughts", MIGRATIONS);
   return {
-    async list(options) {
-      const { search, username, before, after, limit, offset } = options;
-      const cursor = before !== undefined
-        ? { op: "<" as const, id: before }
-        : after !== undefined
-        ? { op: ">" as const, id: after }
-        : undefined;
-      // Walking away from the order (newer while newest first): read in the
-      // cursor's direction, then turn the page round.
-      const turned = (cursor?.op === ">" && options.order === "desc") ||
-        (cursor?.op === "<" && options.order === "asc");
-      const ascending = (options.order === "asc") !== turned;
-      const params: unknown[] = [];
-      if (search !== undefined) params.push(containsPattern(search));
-      if (username !== undefined) params.push(username);
-      if (cursor) params.push(cursor.id);
-      // One more than asked tells whether more lie beyond.
-      params.push(limit + 1, offset);
-      const text = listSql({
-        search: search !== undefined,
-        username: username !== undefined,
-        cursor: cursor?.op,
-      }, ascending);
-      const rows = search === undefined
-        ? await db.query<Thought>(text, params)
-        // A kept plan cannot suit both a rare and a common word; and a
-        // search ends at its time limit, so it cannot hold a connection.
-        : await db.transaction(async (tx) => {
-          await tx.query(
-            `SET LOCAL statement_timeout = ${Math.trunc(searchTimeoutMs)}`,
-          );
-          return await tx.query<Thought>(text, params, { plan: "each" });
-        });
-      const beyond = rows.length > limit;
-      const thoughts = rows.slice(0, limit);
-      if (turned) thoughts.reverse();
-      return {
-        thoughts,
-        more: turned ? cursor !== undefined : beyond,
-        earlier: turned ? beyond : cursor !== undefined || offset > 0,
-      };
-    },
+    list: (options) => list(db, options, searchTimeoutMs),
     async get(id) {
       const [row] = await db.query<Thought>(
         `SELECT ${COLUMNS} FROM thoughts WHERE id = $1`,
@@ -198,5 +157,53 @@ export async function createThoughtsStore(
       );
       return rows.length > 0;
     },
+  };
+}
+
+// A page of thoughts, newest or oldest first, from a cursor.
+async function list(
+  db: Database,
+  options: ListOptions,
+  searchTimeoutMs: number,
+): Promise<Page> {
+  const { search, username, before, after, limit, offset } = options;
+  const cursor = before !== undefined
+    ? { op: "<" as const, id: before }
+    : after !== undefined
+    ? { op: ">" as const, id: after }
+    : undefined;
+  // Walking away from the order (newer while newest first): read in the
+  // cursor's direction, then turn the page round.
+  const turned = (cursor?.op === ">" && options.order === "desc") ||
+    (cursor?.op === "<" && options.order === "asc");
+  const ascending = (options.order === "asc") !== turned;
+  const params: unknown[] = [];
+  if (search !== undefined) params.push(containsPattern(search));
+  if (username !== undefined) params.push(username);
+  if (cursor) params.push(cursor.id);
+  // One more than asked tells whether more lie beyond.
+  params.push(limit + 1, offset);
+  const text = listSql({
+    search: search !== undefined,
+    username: username !== undefined,
+    cursor: cursor?.op,
+  }, ascending);
+  const rows = search === undefined
+    ? await db.query<Thought>(text, params)
+    // A kept plan cannot suit both a rare and a common word; and a
+    // search ends at its time limit, so it cannot hold a connection.
+    : await db.transaction(async (tx) => {
+      await tx.query(
+        `SET LOCAL statement_timeout = ${Math.trunc(searchTimeoutMs)}`,
+      );
+      return await tx.query<Thought>(text, params, { plan: "each" });
+    });
+  const beyond = rows.length > limit;
+  const thoughts = rows.slice(0, limit);
+  if (turned) thoughts.reverse();
+  return {
+    thoughts,
+    more: turned ? cursor !== undefined : beyond,
+    earlier: turned ? beyond : cursor !== undefined || offset > 0,
   };
 }

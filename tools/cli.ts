@@ -101,10 +101,51 @@ export function parseCli<T extends ParseArgsConfig>(
     Deno.exit(0);
   }
   try {
+    return parseTaskArgs(config);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    usageError(usage.task, error.message);
+  }
+}
+
+/** Arguments a task's `parseArgs` configuration refuses. */
+export class UsageError extends Error {
+  /** Why the arguments were refused. */
+  readonly code = "usage";
+
+  /** @param message What was wrong, in one line. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/**
+ * `node:util`'s `parseArgs`, its refusal a {@linkcode UsageError} of one
+ * line, for tasks that report usage errors their own way (`build.ts`).
+ *
+ * @param config The `parseArgs` configuration, `args` included.
+ * @returns What `parseArgs` returns.
+ * @throws {UsageError} On an unknown option or a missing value.
+ * @example Usage
+ * ```ts
+ * import { parseTaskArgs } from "./cli.ts";
+ *
+ * try {
+ *   parseTaskArgs({ args: ["--nope"], options: {} });
+ * } catch (error) {
+ *   (error as Error).name; // "UsageError"
+ * }
+ * ```
+ */
+export function parseTaskArgs<T extends ParseArgsConfig>(
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
     return parseArgs(config);
   } catch (error) {
     // parseArgs throws a TypeError with an ERR_PARSE_ARGS_* code.
     if (!(error instanceof TypeError)) throw error;
-    usageError(usage.task, error.message.split("\n")[0]!);
+    throw new UsageError(error.message.split("\n")[0]!);
   }
 }

@@ -10,6 +10,45 @@
 
 import { watchParent } from "./parent_watch.ts";
 
+/** What stops a task: a signal, or its parent's death. */
+export interface Stop {
+  /** The signal's name, or "its parent's exit". */
+  why: string;
+  /** The exit code that says so: 130 for SIGINT, 143 otherwise. */
+  code: number;
+  /** Whether the parent died, rather than a signal arriving. */
+  parent: boolean;
+}
+
+/**
+ * Tells `handle` when the task is asked to stop: SIGINT, SIGTERM, SIGHUP,
+ * or the death of the process that started it (a killed terminal or CI
+ * runner, which sends no signal). Every long task stops this one way.
+ *
+ * @param handle Called on each stop; the first is the one that counts.
+ * @example Usage
+ * ```ts
+ * import { onStop } from "./teardown.ts";
+ *
+ * const stopping = new AbortController();
+ * onStop(({ why }) => stopping.abort(why));
+ * stopping.signal.aborted; // false
+ * ```
+ */
+export function onStop(handle: (stop: Stop) => void): void {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    Deno.addSignalListener(signal, () =>
+      handle({
+        why: signal,
+        code: signal === "SIGINT" ? 130 : 143,
+        parent: false,
+      }));
+  }
+  watchParent(() =>
+    handle({ why: "its parent's exit", code: 143, parent: true })
+  );
+}
+
 /** One undo step. */
 export type Step = () => unknown;
 
@@ -78,18 +117,11 @@ export class Teardown {
    * death (exit 143): tells `say` why, runs the teardown, exits.
    */
   exitOnStop(say: (why: string) => void): void {
-    const stop = (why: string, code: number) => {
+    onStop(({ why, code }) => {
       if (this.#exit) return;
       say(why);
       this.#exit = this.run().then(() => Deno.exit(code));
-    };
-    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-      Deno.addSignalListener(
-        signal,
-        () => stop(signal, signal === "SIGINT" ? 130 : 143),
-      );
-    }
-    watchParent(() => stop("its parent's exit", 143));
+    });
   }
 
   /**

@@ -20,10 +20,14 @@ import {
 import type { Logger } from "@thoughts/shared/log";
 import { type KeySet, signToken } from "@thoughts/shared/auth";
 import { StoreError } from "@thoughts/shared/store";
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteHandler } from "@hono/zod-openapi";
 import { readDeviceToken, signDeviceToken } from "./device_tokens.ts";
 import { HasherBusyError, type HashGate } from "./hash_gate.ts";
-import { LoginLockedError, type LoginThrottle } from "./login_throttle.ts";
+import {
+  type Check,
+  LoginLockedError,
+  type LoginThrottle,
+} from "./login_throttle.ts";
 import type { PasswordHasher } from "./password.ts";
 import { usernameKey } from "./username.ts";
 import {
@@ -136,6 +140,8 @@ const toJson = (user: User) => ({
   creation: user.creation.toISOString(),
 });
 
+type UsersEnv = { Variables: { requestId: string } };
+
 /**
  * Creates the users app.
  *
@@ -187,7 +193,7 @@ const toJson = (user: User) => ({
  */
 export function createApp(
   deps: UsersDeps,
-): OpenAPIHono<{ Variables: { requestId: string } }> {
+): OpenAPIHono<UsersEnv> {
   const app = createServiceApp({
     info: deps.info,
     logger: deps.logger,
@@ -212,19 +218,27 @@ export function createApp(
       }
     },
   });
-  // A hash to verify against for unknown names, so both failures take as long.
-  let decoy: Promise<string> | undefined;
-  const decoyHash = () =>
-    decoy ??= deps.hasher.hash(crypto.randomUUID()).catch((error) => {
-      decoy = undefined;
-      throw error;
-    });
-
   const createUser = {
     ...routes.createUser,
     middleware: adminAuth(deps.adminToken),
   };
-  defineRoute(app, createUser, async (c) => {
+  defineRoute(app, createUser, createUserHandler(deps));
+  defineRoute(app, routes.login, loginHandler(deps));
+
+  defineRoute(
+    app,
+    routes.jwks,
+    (c) => c.json(deps.keys().jwks, 200),
+  );
+  return app;
+}
+
+// POST /admin/users/: a new account, its password hashed in the gate's
+// trusted line.
+function createUserHandler(
+  deps: UsersDeps,
+): RouteHandler<typeof routes.createUser, UsersEnv> {
+  return async (c) => {
     const { username, password } = c.req.valid("json");
     const taken = () =>
       new HttpError(409, `Username already exists: '${username}'`);
@@ -251,9 +265,16 @@ export function createApp(
       }
       throw error;
     }
-  });
+  };
+}
 
-  defineRoute(app, routes.login, async (c) => {
+// POST /api/login/: the throttle's check around the password's, then a
+// bearer token and a device token.
+function loginHandler(
+  deps: UsersDeps,
+): RouteHandler<typeof routes.login, UsersEnv> {
+  const decoyHash = decoyOf(deps.hasher);
+  return async (c) => {
     const { username, password } = jsonOrForm(
       c.req.header("content-type"),
       () => c.req.valid("json"),
@@ -284,30 +305,22 @@ export function createApp(
         { device: trusted?.id, account: user?.id, name, source },
         now,
       );
-      let outcome: CheckOutcome = "unchecked";
-      try {
-        const right = await deps.hasher.verify(
-          password,
-          user?.passwordHash ?? await decoyHash(),
-        );
-        outcome = right && user ? "right" : "wrong";
-      } finally {
-        await check.end(outcome);
-      }
+      const outcome = await counted(check, async () => {
+        const hash = user?.passwordHash ?? await decoyHash();
+        return await deps.hasher.verify(password, hash) && user
+          ? "right"
+          : "wrong";
+      });
       if (outcome !== "right" || !user) {
         throw new HttpError(401, "Wrong username or password");
       }
-      if (!keys.signer) throw new HttpError(503, "No signing key loaded");
-      const token = await signToken(keys, user.username, {
-        lifetime: deps.tokenLifetime,
+      const deviceId = check.trusted && trusted ? trusted.id : undefined;
+      const { token, deviceToken } = await issueTokens(
+        deps,
+        keys,
+        { user, name, deviceId },
         now,
-      });
-      // A trusted device keeps its id (and its budget); a new one gets its own.
-      const deviceToken = await signDeviceToken(keys, {
-        userId: user.id,
-        name,
-        id: check.trusted && trusted ? trusted.id : crypto.randomUUID(),
-      }, { lifetime: deps.deviceLifetime, now });
+      );
       return c.json({
         Authorized: `Bearer ${token}`,
         device_token: deviceToken,
@@ -315,12 +328,53 @@ export function createApp(
     } finally {
       leave();
     }
-  });
+  };
+}
 
-  defineRoute(
-    app,
-    routes.jwks,
-    (c) => c.json(deps.keys().jwks, 200),
-  );
-  return app;
+// The bearer token, and the device token that lets this client past
+// strangers' locks next time: a trusted device keeps its id (and its
+// budget), a new one gets its own.
+async function issueTokens(
+  deps: UsersDeps,
+  keys: KeySet,
+  login: { user: User; name: string; deviceId?: string },
+  now: Date,
+): Promise<{ token: string; deviceToken: string }> {
+  if (!keys.signer) throw new HttpError(503, "No signing key loaded");
+  const token = await signToken(keys, login.user.username, {
+    lifetime: deps.tokenLifetime,
+    now,
+  });
+  const deviceToken = await signDeviceToken(keys, {
+    userId: login.user.id,
+    name: login.name,
+    id: login.deviceId ?? crypto.randomUUID(),
+  }, { lifetime: deps.deviceLifetime, now });
+  return { token, deviceToken };
+}
+
+// A hash to verify against for unknown names, so both failures take as
+// long; made once, on first use.
+function decoyOf(hasher: PasswordHasher): () => Promise<string> {
+  let decoy: Promise<string> | undefined;
+  return () =>
+    decoy ??= hasher.hash(crypto.randomUUID()).catch((error) => {
+      decoy = undefined;
+      throw error;
+    });
+}
+
+// Runs the password check as the throttle's check: its outcome counted,
+// or nothing when it could not run.
+async function counted(
+  check: Check,
+  run: () => Promise<"right" | "wrong">,
+): Promise<CheckOutcome> {
+  let outcome: CheckOutcome = "unchecked";
+  try {
+    outcome = await run();
+  } finally {
+    await check.end(outcome);
+  }
+  return outcome;
 }

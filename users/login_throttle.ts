@@ -147,71 +147,24 @@ export function createLoginThrottle(
     lockSeconds: limits.lockSeconds,
     maxLockSeconds: limits.maxLockSeconds,
   });
-  const rules = {
-    account: rule(limits.accountFailures),
-    name: rule(limits.accountFailures),
-    source: rule(limits.clientFailures),
-    device: rule(limits.deviceFailures),
-  };
-  let created = 0;
-  const prune = async (now: Date) => {
-    for (const scope of ["name", "source", "account", "device"] as const) {
-      const keep = scope === "name" || scope === "source"
-        ? limits.maxRows
-        : 2 ** 31 - 1;
-      await store.prune(scope, keep, limits.maxLockSeconds, now);
-    }
-  };
-
-  // Begins every key, or none: a refusal gives back the ones begun.
-  const beginAll = async (
-    keys: ThrottleKey[],
-    now: Date,
-  ): Promise<{ begun: ThrottleKey[] } | { wait: number }> => {
-    const begun: ThrottleKey[] = [];
-    for (const key of keys) {
-      const result = await store.begin(key, rules[key.scope], now);
-      if (!result.admitted) {
-        for (const done of begun) {
-          await store.end(done, "unchecked", rules[done.scope], now);
-        }
-        return { wait: result.wait };
-      }
-      begun.push(key);
-      if (result.created && (key.scope === "name" || key.scope === "source")) {
-        created++;
-      }
-    }
-    return { begun };
-  };
-
-  const check = (begun: ThrottleKey[], trusted: boolean, now: Date): Check => ({
-    trusted,
-    async end(outcome) {
-      for (const key of begun) {
-        // A right password clears an account's or device's failures, never
-        // a source's: an attacker's own account must not wash its source.
-        const counted = outcome === "right" && key.scope === "source"
-          ? "unchecked"
-          : outcome;
-        await store.end(key, counted, rules[key.scope], now);
-      }
-      if (created >= PRUNE_EVERY) {
-        created = 0;
-        await prune(now);
-      }
+  const t: Counters = {
+    store,
+    limits,
+    rules: {
+      account: rule(limits.accountFailures),
+      name: rule(limits.accountFailures),
+      source: rule(limits.clientFailures),
+      device: rule(limits.deviceFailures),
     },
-  });
-
+    created: 0,
+  };
   return {
     async begin(subject, now) {
       let deviceWait = Infinity;
       if (subject.device !== undefined) {
-        const result = await beginAll(
-          [{ scope: "device", key: subject.device }],
-          now,
-        );
-        if ("begun" in result) return check(result.begun, true, now);
+        const device = { scope: "device", key: subject.device } as const;
+        const result = await beginAll(t, [device], now);
+        if ("begun" in result) return checkOf(t, result.begun, true, now);
         deviceWait = result.wait;
       }
       const stranger: ThrottleKey[] = [
@@ -220,9 +173,77 @@ export function createLoginThrottle(
           : { scope: "account", key: String(subject.account) },
         { scope: "source", key: sourceKey(subject.source) },
       ];
-      const result = await beginAll(stranger, now);
-      if ("begun" in result) return check(result.begun, false, now);
+      const result = await beginAll(t, stranger, now);
+      if ("begun" in result) return checkOf(t, result.begun, false, now);
       throw new LoginLockedError(Math.min(deviceWait, result.wait));
     },
   };
+}
+
+// A throttle's state: its counters, rules, and the rows it made since it
+// last pruned.
+interface Counters {
+  store: ThrottleStore;
+  limits: ThrottleLimits;
+  rules: Record<ThrottleKey["scope"], ThrottleRule>;
+  created: number;
+}
+
+// Begins every key, or none: a refusal gives back the ones begun.
+async function beginAll(
+  t: Counters,
+  keys: ThrottleKey[],
+  now: Date,
+): Promise<{ begun: ThrottleKey[] } | { wait: number }> {
+  const begun: ThrottleKey[] = [];
+  for (const key of keys) {
+    const result = await t.store.begin(key, t.rules[key.scope], now);
+    if (!result.admitted) {
+      for (const done of begun) {
+        await t.store.end(done, "unchecked", t.rules[done.scope], now);
+      }
+      return { wait: result.wait };
+    }
+    begun.push(key);
+    if (result.created && (key.scope === "name" || key.scope === "source")) {
+      t.created++;
+    }
+  }
+  return { begun };
+}
+
+function checkOf(
+  t: Counters,
+  begun: ThrottleKey[],
+  trusted: boolean,
+  now: Date,
+): Check {
+  return {
+    trusted,
+    async end(outcome) {
+      for (const key of begun) {
+        // A right password clears an account's or device's failures, never
+        // a source's: an attacker's own account must not wash its source.
+        const counted = outcome === "right" && key.scope === "source"
+          ? "unchecked"
+          : outcome;
+        await t.store.end(key, counted, t.rules[key.scope], now);
+      }
+      if (t.created >= PRUNE_EVERY) {
+        t.created = 0;
+        await prune(t, now);
+      }
+    },
+  };
+}
+
+// Unknown names and sources are kept to `maxRows` each; accounts' and
+// devices' rows only until they expire.
+async function prune(t: Counters, now: Date): Promise<void> {
+  for (const scope of ["name", "source", "account", "device"] as const) {
+    const keep = scope === "name" || scope === "source"
+      ? t.limits.maxRows
+      : 2 ** 31 - 1;
+    await t.store.prune(scope, keep, t.limits.maxLockSeconds, now);
+  }
 }

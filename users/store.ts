@@ -181,71 +181,95 @@ const NEXT_FAILURES =
 
 function throttleStore(db: Database): ThrottleStore {
   return {
-    async begin({ scope, key }, rule, now) {
-      const [row] = await db.query<{ created: boolean }>(
-        `INSERT INTO login_throttle AS t (scope, key, checking, checked_at)
-         VALUES ($1, $2, 1, $3::timestamptz)
-         ON CONFLICT (scope, key) DO UPDATE SET
-           checking = CASE WHEN t.checked_at > $4::timestamptz
-             THEN t.checking ELSE 0 END + 1,
-           checked_at = $3::timestamptz
-         WHERE (t.locked_until IS NULL OR t.locked_until <= $3::timestamptz)
-           AND t.failures + CASE WHEN t.checked_at > $4::timestamptz
-             THEN t.checking ELSE 0 END
-             < greatest($5::integer, t.failures + 1)
-         RETURNING (xmax = 0) AS created`,
-        [scope, key, now, ago(now, STALE_CHECK_SECONDS), rule.free],
-      );
-      if (row) return { admitted: true, created: row.created };
-      const [state] = await db.query<{ lockedUntil: Date | null }>(
-        `SELECT locked_until AS "lockedUntil" FROM login_throttle
-         WHERE scope = $1 AND key = $2`,
-        [scope, key],
-      );
-      const locked = (state?.lockedUntil?.getTime() ?? 0) - now.getTime();
-      // Not locked: checks in flight fill the free failures; one ends soon.
-      return { admitted: false, wait: Math.max(1, Math.ceil(locked / 1000)) };
-    },
-    async end({ scope, key }, outcome, rule, now) {
-      const set = {
-        unchecked: "",
-        right: ", failures = 0, last_failure = NULL, locked_until = NULL",
-        wrong: `, failures = ${NEXT_FAILURES}, last_failure = $3::timestamptz,
-          locked_until = CASE WHEN ${NEXT_FAILURES} >= $5::integer
-            THEN $3::timestamptz + make_interval(secs => least(
-              $6::integer * power(2, ${NEXT_FAILURES} - $5::integer), $7::integer))
-            ELSE NULL END`,
-      }[outcome];
-      const params = outcome === "wrong"
-        ? [
-          scope,
-          key,
-          now,
-          ago(now, rule.maxLockSeconds),
-          rule.free,
-          rule.lockSeconds,
-          rule.maxLockSeconds,
-        ]
-        : [scope, key];
-      await db.query(
-        `UPDATE login_throttle SET checking = greatest(checking - 1, 0)${set}
-         WHERE scope = $1 AND key = $2`,
-        params,
-      );
-    },
-    async prune(scope, keep, forgetSeconds, now) {
-      const rows = await db.query<{ key: string }>(
-        `DELETE FROM login_throttle WHERE scope = $1 AND key IN (
-           SELECT key FROM login_throttle WHERE scope = $1
-             AND checked_at < $2::timestamptz
-             AND (locked_until IS NULL OR locked_until < $3::timestamptz)
-           UNION ALL
-           (SELECT key FROM login_throttle WHERE scope = $1
-             ORDER BY checked_at DESC OFFSET $4::integer))
-         RETURNING key`,
-        [scope, ago(now, forgetSeconds), now, keep],
-      );
-      return rows.length;
-    },
+    begin: (key, rule, now) => beginCheck(db, key, rule, now),
+    end: (key, outcome, rule, now) => endCheck(db, key, outcome, rule, now),
+    prune: (scope, keep, forgetSeconds, now) =>
+      pruneCounters(db, scope, keep, forgetSeconds, now),
   };
+}
+
+async function beginCheck(
+  db: Database,
+  { scope, key }: ThrottleKey,
+  rule: ThrottleRule,
+  now: Date,
+): ReturnType<ThrottleStore["begin"]> {
+  const [row] = await db.query<{ created: boolean }>(
+    `INSERT INTO login_throttle AS t (scope, key, checking, checked_at)
+     VALUES ($1, $2, 1, $3::timestamptz)
+     ON CONFLICT (scope, key) DO UPDATE SET
+       checking = CASE WHEN t.checked_at > $4::timestamptz
+         THEN t.checking ELSE 0 END + 1,
+       checked_at = $3::timestamptz
+     WHERE (t.locked_until IS NULL OR t.locked_until <= $3::timestamptz)
+       AND t.failures + CASE WHEN t.checked_at > $4::timestamptz
+         THEN t.checking ELSE 0 END
+         < greatest($5::integer, t.failures + 1)
+     RETURNING (xmax = 0) AS created`,
+    [scope, key, now, ago(now, STALE_CHECK_SECONDS), rule.free],
+  );
+  if (row) return { admitted: true, created: row.created };
+  const [state] = await db.query<{ lockedUntil: Date | null }>(
+    `SELECT locked_until AS "lockedUntil" FROM login_throttle
+     WHERE scope = $1 AND key = $2`,
+    [scope, key],
+  );
+  const locked = (state?.lockedUntil?.getTime() ?? 0) - now.getTime();
+  // Not locked: checks in flight fill the free failures; one ends soon.
+  return { admitted: false, wait: Math.max(1, Math.ceil(locked / 1000)) };
+}
+
+async function endCheck(
+  db: Database,
+  { scope, key }: ThrottleKey,
+  outcome: CheckOutcome,
+  rule: ThrottleRule,
+  now: Date,
+): Promise<void> {
+  const set = {
+    unchecked: "",
+    right: ", failures = 0, last_failure = NULL, locked_until = NULL",
+    wrong: `, failures = ${NEXT_FAILURES}, last_failure = $3::timestamptz,
+      locked_until = CASE WHEN ${NEXT_FAILURES} >= $5::integer
+        THEN $3::timestamptz + make_interval(secs => least(
+          $6::integer * power(2, ${NEXT_FAILURES} - $5::integer), $7::integer))
+        ELSE NULL END`,
+  }[outcome];
+  const params = outcome === "wrong"
+    ? [
+      scope,
+      key,
+      now,
+      ago(now, rule.maxLockSeconds),
+      rule.free,
+      rule.lockSeconds,
+      rule.maxLockSeconds,
+    ]
+    : [scope, key];
+  await db.query(
+    `UPDATE login_throttle SET checking = greatest(checking - 1, 0)${set}
+     WHERE scope = $1 AND key = $2`,
+    params,
+  );
+}
+
+async function pruneCounters(
+  db: Database,
+  scope: ThrottleScope,
+  keep: number,
+  forgetSeconds: number,
+  now: Date,
+): Promise<number> {
+  const rows = await db.query<{ key: string }>(
+    `DELETE FROM login_throttle WHERE scope = $1 AND key IN (
+       SELECT key FROM login_throttle WHERE scope = $1
+         AND checked_at < $2::timestamptz
+         AND (locked_until IS NULL OR locked_until < $3::timestamptz)
+       UNION ALL
+       (SELECT key FROM login_throttle WHERE scope = $1
+         ORDER BY checked_at DESC OFFSET $4::integer))
+     RETURNING key`,
+    [scope, ago(now, forgetSeconds), now, keep],
+  );
+  return rows.length;
 }

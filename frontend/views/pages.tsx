@@ -191,44 +191,7 @@ export function VersionsPage(props: { view: VersionsView }): Child {
             <th>Replicas</th>
           </tr>
         </thead>
-        {services.map((s) => (
-          <tbody data-service={s.service}>
-            {s.versions.length === 0 && (
-              <tr>
-                <td>
-                  {s.service}
-                  <div class="meta error">{`unreachable: ${s.error}`}</div>
-                </td>
-                <td>—</td>
-                <td>—</td>
-                <td>—</td>
-              </tr>
-            )}
-            {s.versions.map((v, i) => (
-              <tr data-version={v.version}>
-                <td>
-                  {i === 0 ? s.service : ""}
-                  {i === 0 && (
-                    <div class={s.error ? "meta error" : "meta ok"}>
-                      {s.error ?? "reachable"}
-                    </div>
-                  )}
-                </td>
-                <td>
-                  <code>{v.version}</code>
-                </td>
-                <td>
-                  {v.commit
-                    ? <code title={v.commit}>{v.commit.slice(0, 7)}</code>
-                    : "—"}
-                </td>
-                <td title={v.instances?.join(", ")}>
-                  {`${v.replicas} ${v.replicas === 1 ? "replica" : "replicas"}`}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        ))}
+        {services.map(serviceRows)}
       </table>
       <h2>Dependencies</h2>
       <table class="edges">
@@ -242,28 +205,76 @@ export function VersionsPage(props: { view: VersionsView }): Child {
           </tr>
         </thead>
         <tbody>
-          {edges.map((e) => (
-            <tr data-from={e.from} data-to={e.to}>
-              <td>
-                {e.from} <code>{e.fromVersion}</code>
-              </td>
-              <td>{e.to}</td>
-              <td>
-                <code>{e.minimum}</code>
-              </td>
-              <td>{e.running.join(", ") || "—"}</td>
-              <td class={e.holds ? "ok" : "error"}>
-                {e.replicas === 0
-                  ? "unknown"
-                  : e.holds
-                  ? `holds on ${e.replicas} of ${e.replicas}`
-                  : `not met on ${e.below} of ${e.replicas}`}
-              </td>
-            </tr>
-          ))}
+          {edges.map(edgeRow)}
         </tbody>
       </table>
     </div>
+  );
+}
+
+// One service's rows: a row per running version, or one saying it is
+// unreachable.
+function serviceRows(s: VersionsView["services"][number]): Child {
+  return (
+    <tbody data-service={s.service}>
+      {s.versions.length === 0 && (
+        <tr>
+          <td>
+            {s.service}
+            <div class="meta error">{`unreachable: ${s.error}`}</div>
+          </td>
+          <td>—</td>
+          <td>—</td>
+          <td>—</td>
+        </tr>
+      )}
+      {s.versions.map((v, i) => (
+        <tr data-version={v.version}>
+          <td>
+            {i === 0 ? s.service : ""}
+            {i === 0 && (
+              <div class={s.error ? "meta error" : "meta ok"}>
+                {s.error ?? "reachable"}
+              </div>
+            )}
+          </td>
+          <td>
+            <code>{v.version}</code>
+          </td>
+          <td>
+            {v.commit
+              ? <code title={v.commit}>{v.commit.slice(0, 7)}</code>
+              : "—"}
+          </td>
+          <td title={v.instances?.join(", ")}>
+            {`${v.replicas} ${v.replicas === 1 ? "replica" : "replicas"}`}
+          </td>
+        </tr>
+      ))}
+    </tbody>
+  );
+}
+
+// One requirement of a running version, and whether it holds.
+function edgeRow(e: VersionsView["edges"][number]): Child {
+  return (
+    <tr data-from={e.from} data-to={e.to}>
+      <td>
+        {e.from} <code>{e.fromVersion}</code>
+      </td>
+      <td>{e.to}</td>
+      <td>
+        <code>{e.minimum}</code>
+      </td>
+      <td>{e.running.join(", ") || "—"}</td>
+      <td class={e.holds ? "ok" : "error"}>
+        {e.replicas === 0
+          ? "unknown"
+          : e.holds
+          ? `holds on ${e.replicas} of ${e.replicas}`
+          : `not met on ${e.below} of ${e.replicas}`}
+      </td>
+    </tr>
   );
 }
 

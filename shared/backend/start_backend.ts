@@ -5,72 +5,39 @@
  * @module
  */
 
-import {
-  type BuildInfo,
-  type BuildStamp,
-  resolveBuildInfo,
-} from "../version/build_info.ts";
 import type { Config } from "../config/config.ts";
-import type { Logger } from "../log/log.ts";
-import { createLogger } from "../log/pretty.ts";
-import { readAdminToken } from "../auth/admin_token.ts";
-import { startKeyRing } from "../auth/key_ring.ts";
-import type { KeySet } from "../auth/key_set.ts";
 import { retry } from "../async/retry.ts";
-import { dirSecretReader } from "../config/secrets.ts";
-import { type Lifecycle, serve, type Server } from "../service/serve.ts";
+import type { Server } from "../service/serve.ts";
+import {
+  type ServiceContext,
+  startService,
+  type StartServiceOptions,
+} from "../service/start_service.ts";
 import { type Database, StoreError } from "../store/database.ts";
 import { openDatabase } from "../store/open.ts";
 import {
-  commonVariables,
+  type commonVariables,
   databaseConfig,
-  databaseVariables,
+  type databaseVariables,
 } from "../config/variables.ts";
 
-/** What a backend's `createApp` receives from start-up. */
-export interface BackendContext<S> {
+export interface BackendContext<S> extends ServiceContext {
   /** The service's store, migrated. */
   store: S;
-  /** The key set in force now; it changes when the key files do. */
-  keys: () => KeySet;
-  /** The admin token from `SECRETS_DIR`, read at start; none refuses admin writes. */
-  adminToken: string | undefined;
-  /** The running version and commit. */
-  info: BuildInfo;
-  /** The service's JSON logger. */
-  logger: Logger;
-  /** The clock. */
-  now: () => Date;
   /** Resolves when the database answers; readiness calls it. */
   ping: () => Promise<void>;
-  /** Whether the process is shutting down. */
-  lifecycle: Lifecycle;
 }
 
 /** Options of {@linkcode startBackend}. */
-export interface StartBackendOptions<S> {
-  /** The service name and tag prefix. */
-  service: string;
-  /** The release declared in the service's `deno.json`. */
-  declared: string;
-  /** The `requires` of the service's `deno.json`. */
-  requires?: unknown;
-  /** The replica's name (`HOSTNAME`), reported by `/admin/version/`. */
-  instance?: string;
-  /** The stamp compiled in by `build.ts`, or `null` from source. */
-  stamp: BuildStamp | null;
-  /** The service's source folder, where git is asked. */
-  cwd: string;
+export interface StartBackendOptions<S> extends
+  Omit<
+    StartServiceOptions<{ store: S; ping: () => Promise<void> }>,
+    "prepare" | "config"
+  > {
   /** The loaded configuration. */
   config: Config<typeof commonVariables & typeof databaseVariables>;
-  /** Whether the service signs tokens (needs `private_key.pem`). */
-  signs: boolean;
   /** Migrates the database and returns the service's store. */
   openStore: (db: Database) => Promise<S>;
-  /** Builds the service's app. */
-  createApp: (
-    context: BackendContext<S>,
-  ) => { fetch: (request: Request) => Response | Promise<Response> };
 }
 
 /**
@@ -109,59 +76,29 @@ export interface StartBackendOptions<S> {
  * await rm(keys, { recursive: true });
  * ```
  */
-export async function startBackend<S>(
+export function startBackend<S>(
   options: StartBackendOptions<S>,
 ): Promise<Server> {
-  const { service, config } = options;
-  const logger = createLogger(service, config.LOG_FORMAT);
-  const info = await resolveBuildInfo({
-    service,
-    declared: options.declared,
-    requires: options.requires,
-    instance: options.instance,
-    stamp: options.stamp,
-    cwd: options.cwd,
-  });
-  const secrets = dirSecretReader(config.SECRETS_DIR);
-  const adminToken = await readAdminToken(secrets, config.APP_ENV);
-  const ring = await startKeyRing({
-    reader: secrets,
-    appEnv: config.APP_ENV,
-    signs: options.signs,
-    logger,
-  });
-  const db = await openDatabase(databaseConfig(config));
-  const store = await retry(() => options.openStore(db), {
-    timeoutMs: 30_000,
-    retryable: (error) =>
-      error instanceof StoreError && error.code === "unavailable",
-    onRetry: (_error, attempt) =>
-      logger("warn", "Database unavailable; retrying", { attempt }),
-  });
-  const lifecycle = { draining: false };
-  const app = options.createApp({
-    store,
-    keys: () => ring.current(),
-    adminToken,
-    info,
-    logger,
-    now: () => new Date(),
-    ping: () => db.ping(),
-    lifecycle,
-  });
-  logger("info", "Starting", {
-    version: info.version,
-    commit: info.commit,
-    engine: db.engine,
-    adminWrites: adminToken !== undefined,
-  });
-  return serve({
-    fetch: app.fetch,
-    port: config.PORT,
-    hostname: config.HOST,
-    logger,
-    lifecycle,
-    close: () => (ring.stop(), db.close()),
-    drainDelayMs: config.SHUTDOWN_DELAY_SECONDS * 1000,
+  const { config } = options;
+  return startService({
+    ...options,
+    async prepare({ logger }) {
+      const db = await openDatabase(databaseConfig(config));
+      const store = await retry(() => options.openStore(db), {
+        timeoutMs: 30_000,
+        retryable: (error) =>
+          error instanceof StoreError && error.code === "unavailable",
+        onRetry: (_error, attempt) =>
+          logger("warn", "Database unavailable; retrying", { attempt }),
+      }).catch(async (error) => {
+        await db.close();
+        throw error;
+      });
+      return {
+        context: { store, ping: () => db.ping() },
+        close: () => db.close(),
+        facts: { engine: db.engine },
+      };
+    },
   });
 }

@@ -121,22 +121,8 @@ export function createMetrics(
       });
     },
     render() {
-      const all = [...series.values()];
-      const latency = "http_request_duration_seconds";
       const lines = [
-        "# HELP http_requests_total HTTP requests by method, route pattern and status",
-        "# TYPE http_requests_total counter",
-        ...all.map((s) => `http_requests_total{${s.labels}} ${s.count}`),
-        `# HELP ${latency} HTTP request latency in seconds by method, route pattern and status`,
-        `# TYPE ${latency} histogram`,
-        ...all.flatMap((s) => [
-          ...LATENCY_BUCKETS.map((bound, i) =>
-            `${latency}_bucket{le="${bound}",${s.labels}} ${s.buckets[i]}`
-          ),
-          `${latency}_bucket{le="+Inf",${s.labels}} ${s.count}`,
-          `${latency}_sum{${s.labels}} ${s.sum}`,
-          `${latency}_count{${s.labels}} ${s.count}`,
-        ]),
+        ...requestLines([...series.values()]),
         "# HELP build_info Always 1; the labels name the running build",
         "# TYPE build_info gauge",
         `build_info{${build}} 1`,
@@ -152,4 +138,25 @@ export function createMetrics(
       return Promise.resolve(lines.join("\n") + "\n");
     },
   };
+}
+
+// The request counter and the latency histogram, a series each per method,
+// route pattern and status.
+function requestLines(all: Series[]): string[] {
+  const latency = "http_request_duration_seconds";
+  return [
+    "# HELP http_requests_total HTTP requests by method, route pattern and status",
+    "# TYPE http_requests_total counter",
+    ...all.map((s) => `http_requests_total{${s.labels}} ${s.count}`),
+    `# HELP ${latency} HTTP request latency in seconds by method, route pattern and status`,
+    `# TYPE ${latency} histogram`,
+    ...all.flatMap((s) => [
+      ...LATENCY_BUCKETS.map((bound, i) =>
+        `${latency}_bucket{le="${bound}",${s.labels}} ${s.buckets[i]}`
+      ),
+      `${latency}_bucket{le="+Inf",${s.labels}} ${s.count}`,
+      `${latency}_sum{${s.labels}} ${s.sum}`,
+      `${latency}_count{${s.labels}} ${s.count}`,
+    ]),
+  ];
 }

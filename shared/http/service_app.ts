@@ -6,8 +6,8 @@
  * @module
  */
 
-import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import { type Hook, OpenAPIHono } from "@hono/zod-openapi";
+import type { Context, Env } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { KeySet } from "../auth/key_set.ts";
 import type { Logger } from "../log/log.ts";
@@ -84,19 +84,7 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
   const metrics = createMetrics(info, keyIds);
   const app = new OpenAPIHono<E>({
     strict: false,
-    defaultHook: (result, c) => {
-      if (result.success) return;
-      const problems = result.error.issues.map((issue) =>
-        `'${issue.path.join(".") || result.target}': ${issue.message}`
-      );
-      return c.json(
-        errorBody(
-          "bad_request",
-          `Invalid ${result.target}: ${problems.join("; ")}`,
-        ),
-        400,
-      );
-    },
+    defaultHook: (result, c) => invalidInput(result, c),
   });
 
   app.use(
@@ -116,6 +104,60 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     utf8Body(),
   );
 
+  handleErrors(app, options);
+
+  const lifecycle = options.lifecycle;
+  registerSystemRoutes(app, {
+    info,
+    metrics,
+    readiness: {
+      ...(lifecycle && {
+        accepting: () =>
+          lifecycle.draining
+            ? Promise.reject(new HttpError(503, "Shutting down"))
+            : Promise.resolve(),
+      }),
+      ...options.readiness,
+    },
+    versionExtras: () => ({
+      ...(keyIds && { kids: keyIds() }),
+      ...options.versionExtras?.(),
+    }),
+  });
+  registerSecuritySchemes(app);
+  if (options.docs) registerDocs(app, options.title);
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: options.title, version: info.version },
+  });
+  return app;
+}
+
+// A request that fails its route's schema: 400 naming each problem.
+function invalidInput(
+  result: Parameters<Hook<unknown, Env, string, unknown>>[0],
+  c: Context,
+): Response | undefined {
+  if (result.success) return;
+  const problems = result.error.issues.map((issue) =>
+    `'${issue.path.join(".") || result.target}': ${issue.message}`
+  );
+  return c.json(
+    errorBody(
+      "bad_request",
+      `Invalid ${result.target}: ${problems.join("; ")}`,
+    ),
+    400,
+  );
+}
+
+// One JSON error shape for every failure and unknown route, or the
+// service's own page for it (the frontend's HTML).
+function handleErrors<E extends ServiceEnv>(
+  app: OpenAPIHono<E>,
+  options: ServiceAppOptions<E>,
+): void {
+  const { logger } = options;
   app.onError(async (error, c) => {
     const described = describeError(options.domainErrors?.(error) ?? error);
     const { status, code, message, unexpected } = described;
@@ -145,25 +187,10 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     return (await options.renderError?.(c, notFound)) ??
       c.json(errorBody(notFound.code, notFound.message), 404);
   });
+}
 
-  const lifecycle = options.lifecycle;
-  registerSystemRoutes(app, {
-    info,
-    metrics,
-    readiness: {
-      ...(lifecycle && {
-        accepting: () =>
-          lifecycle.draining
-            ? Promise.reject(new HttpError(503, "Shutting down"))
-            : Promise.resolve(),
-      }),
-      ...options.readiness,
-    },
-    versionExtras: () => ({
-      ...(keyIds && { kids: keyIds() }),
-      ...options.versionExtras?.(),
-    }),
-  });
+// The schemes the routes' OpenAPI declarations name.
+function registerSecuritySchemes<E extends Env>(app: OpenAPIHono<E>): void {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
     type: "http",
     scheme: "bearer",
@@ -174,10 +201,4 @@ export function createServiceApp<E extends ServiceEnv = ServiceEnv>(
     in: "header",
     name: ADMIN_TOKEN_HEADER,
   });
-  if (options.docs) registerDocs(app, options.title);
-  app.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: { title: options.title, version: info.version },
-  });
-  return app;
 }

@@ -24,3 +24,9 @@ export {
   type ServeOptions,
   type Server,
 } from "./serve.ts";
+export {
+  type Prepared,
+  type ServiceContext,
+  startService,
+  type StartServiceOptions,
+} from "./start_service.ts";

@@ -1,7 +1,7 @@
 /**
- * Pooling over single-connection postgres.js clients. Why: postgres.js
- * 3.4.9's own pool searches queues that only grow under steady traffic, so
- * each query costs more than the last (docs/benchmarks.md#the-postgresql-pool).
+ * Pooling over single-connection postgres.js clients. Why: with postgres.js
+ * 4.2.0's own pool a read cost 25-43 % more CPU in `deno task bench`
+ * (docs/benchmarks.md#the-postgresql-pool).
  *
  * @module
  */

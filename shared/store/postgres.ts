@@ -70,22 +70,10 @@ export interface PostgresOptions {
 export function openPostgres(options: PostgresOptions): Database {
   const prepare = options.prepare ?? true;
   // One client per connection; the pooling is ours (see _pool.ts).
-  const clients = Array.from({ length: options.max ?? 4 }, () =>
-    postgres({
-      host: options.host,
-      port: options.port,
-      username: options.user,
-      database: options.database,
-      password: options.password,
-      max: 1,
-      connect_timeout: options.connectTimeout ?? 3,
-      // postgres.js waits up to 20 s between reconnects after repeated
-      // failures; a returning server should be used within a second.
-      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
-      idle_timeout: 60,
-      connection: options.connection,
-      onnotice: () => {},
-    }));
+  const clients = Array.from(
+    { length: options.max ?? 4 },
+    () => connection(options),
+  );
   const pool = leastBusy(clients);
   const use = <T>(fn: (sql: postgres.Sql) => Promise<T>): Promise<T> =>
     pool(fn).catch((error) => {
@@ -153,4 +141,23 @@ function deadline<T>(work: Promise<T>, ms: number): Promise<T> {
     );
   });
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+// One postgres.js client of one connection.
+function connection(options: PostgresOptions): postgres.Sql {
+  return postgres({
+    host: options.host,
+    port: options.port,
+    username: options.user,
+    database: options.database,
+    password: options.password,
+    max: 1,
+    connect_timeout: options.connectTimeout ?? 3,
+    // postgres.js waits up to 20 s between reconnects after repeated
+    // failures; a returning server should be used within a second.
+    backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+    idle_timeout: 60,
+    connection: options.connection,
+    onnotice: () => {},
+  });
 }

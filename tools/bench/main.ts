@@ -34,8 +34,9 @@ import {
   type TestRuntime,
   usersApi,
 } from "@thoughts/testing";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 const env = (name: string, fallback: string) =>
   Number(Deno.env.get(name) ?? fallback);
 const SECONDS = env("BENCH_SECONDS", "3");

@@ -23,8 +23,9 @@ import {
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
 import { Teardown } from "../teardown.ts";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "5");
 const USERS = 10_000;
 // One thought in 100,000 holds the rare word, one in five each common one.

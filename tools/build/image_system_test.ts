@@ -11,7 +11,7 @@ import {
   TEST_KEYS_DIR,
 } from "@thoughts/testing";
 import { signToken } from "@thoughts/shared/auth";
-import { LOCAL_BASE } from "./base.ts";
+import { LOCAL_BASE } from "../stand_ins/base_image.ts";
 import { toolEnv } from "./image.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");

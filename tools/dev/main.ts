@@ -8,15 +8,14 @@
  */
 
 import { V8_FLAGS } from "../build/services.ts";
-import { watchParent } from "../parent_watch.ts";
+import { onStop } from "../teardown.ts";
 import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
 import { ensureDevKeys } from "./keys.ts";
 import { SAMPLE_USERS, seed } from "./seed.ts";
 import { devCommand, type DevRuntime } from "./runtime.ts";
 import { Supervisor } from "./supervisor.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 const USAGE: Usage = {
   task: "dev",
@@ -126,12 +125,9 @@ async function dev(args: string[]): Promise<number> {
     );
     stop(1);
   });
-  // Ctrl-C, a process manager, or the terminal closing.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    Deno.addSignalListener(signal, () => stop(0));
-  }
-  // Or the process that started it dies (a killed terminal or runner).
-  watchParent(() => stop(1));
+  // Ctrl-C, a process manager or the terminal closing (exit 0), or the
+  // process that started it dies (a killed terminal or runner: exit 1).
+  onStop(({ parent }) => stop(parent ? 1 : 0));
 
   try {
     for (

@@ -14,8 +14,7 @@ import {
   configChecksum,
   loadManifests,
 } from "./mod.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 async function fixChecksums(dir: string): Promise<void> {
   const { manifests } = await loadManifests(dir);

@@ -20,6 +20,8 @@ import { usersVariables } from "@thoughts/users/config";
 import { SERVICES } from "../build/services.ts";
 import { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
 import { label, type Manifest } from "./load.ts";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 
 /** What the code of one service expects of its Deployment. */
 export interface ServiceContract {
@@ -141,11 +143,11 @@ async function checkDeployment(
 ): Promise<string[]> {
   const where = label(m);
   const problems: string[] = [];
-  const pod = m.doc.spec?.template?.spec ?? {};
-  // deno-lint-ignore no-explicit-any
-  const container: any = pod.containers.find((c: { image: string }) =>
-    c.image.split(":")[0] === contract.image
+  const pod: IPodSpec = m.doc.spec?.template?.spec ?? { containers: [] };
+  const container = pod.containers.find((c) =>
+    c.image?.split(":")[0] === contract.image
   );
+  if (!container) return [`${where}: no container of '${contract.image}'`];
   if (container.image !== `${contract.image}:${contract.version}`) {
     problems.push(
       `${where}: image '${container.image}' does not match the declared release: expected '${contract.image}:${contract.version}'`,
@@ -165,7 +167,7 @@ async function checkDeployment(
   };
   const usedConfigMaps: Record<string, string>[] = [];
   for (const source of container.envFrom ?? []) {
-    const name = source.configMapRef?.name;
+    const name = source.configMapRef?.name ?? "";
     const cm = configMaps.get(name);
     if (!cm) {
       problems.push(
@@ -184,7 +186,7 @@ async function checkDeployment(
     const value = secretRef
       ? SECRET_PLACEHOLDER
       : cmRef
-      ? String(configMaps.get(cmRef.name)?.doc.data?.[cmRef.key] ?? "")
+      ? String(configMaps.get(cmRef.name ?? "")?.doc.data?.[cmRef.key] ?? "")
       : String(variable.value ?? "");
     define(
       variable.name,
@@ -218,11 +220,9 @@ async function checkDeployment(
   }
 
   const secretsDir = env.SECRETS_DIR ?? "/opt/keys";
-  // deno-lint-ignore no-explicit-any
-  for (const volume of (pod.volumes ?? []).filter((v: any) => v.secret)) {
-    const keys: string[] = volume.secret.items?.map((i: { key: string }) =>
-      i.key
-    ) ?? ["(every key)"];
+  for (const volume of pod.volumes ?? []) {
+    if (!volume.secret) continue;
+    const keys = volume.secret.items?.map((i) => i.key) ?? ["(every key)"];
     const hasPrivate = keys.includes("private_key.pem") || !volume.secret.items;
     if (hasPrivate && !contract.signs) {
       problems.push(
@@ -231,8 +231,7 @@ async function checkDeployment(
         }); only users may`,
       );
     }
-    // deno-lint-ignore no-explicit-any
-    const mount = (container.volumeMounts ?? []).find((vm: any) =>
+    const mount = (container.volumeMounts ?? []).find((vm) =>
       vm.name === volume.name
     );
     if (
@@ -281,8 +280,11 @@ async function checkDeployment(
   return problems;
 }
 
-// deno-lint-ignore no-explicit-any
-function hygiene(m: Manifest, container: any, manifests: Manifest[]): string[] {
+function hygiene(
+  m: Manifest,
+  container: IContainer,
+  manifests: Manifest[],
+): string[] {
   const where = label(m);
   const problems: string[] = [];
   const pod = m.doc.spec.template.spec;
@@ -296,7 +298,7 @@ function hygiene(m: Manifest, container: any, manifests: Manifest[]): string[] {
     container.livenessProbe?.httpGet?.path === "/healthz",
     "liveness probe must be GET /healthz",
   );
-  for (const kind of ["requests", "limits"]) {
+  for (const kind of ["requests", "limits"] as const) {
     expect(
       container.resources?.[kind]?.cpu && container.resources?.[kind]?.memory,
       `resources.${kind} need cpu and memory`,

@@ -7,7 +7,7 @@
 
 import { checkContract, serviceContracts } from "./contract.ts";
 import { loadManifests } from "./load.ts";
-import { checkNetworkPolicies } from "./network.ts";
+import { checkNetworkPolicies } from "../stand_ins/network_policies.ts";
 import { validateSchema } from "./schema.ts";
 
 export { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";

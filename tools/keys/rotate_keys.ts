@@ -24,8 +24,7 @@ import {
 } from "./rotation_plan.ts";
 import { kubectlArgs } from "./secrets.ts";
 import { serviceUrls } from "../service_urls.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 async function fetchKeys(service: string, url: string): Promise<ServiceKeys> {
   try {

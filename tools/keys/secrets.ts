@@ -12,8 +12,7 @@ import { resolve } from "node:path";
 import { parseCli, type Usage } from "../cli.ts";
 import { ADMIN_TOKEN_FILE, PRIVATE_KEY_FILE } from "@thoughts/shared/auth";
 import { generateAdminToken, generateKeyPairPem } from "@thoughts/shared/auth";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 /** The Secret's keys and the file each is written to. */
 export const SECRET_FILES: Readonly<Record<string, string>> = {

@@ -11,8 +11,7 @@ import { progress } from "../progress.ts";
 import { versionsText } from "./live.ts";
 import { type LiveService, planRelease, type Step } from "./plan.ts";
 import { stepCommands, type Target, type Workload } from "./steps.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 /**
  * A step in words: `thoughts v1.6 → v1.7`.

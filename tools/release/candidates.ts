@@ -14,7 +14,7 @@ import {
 } from "@thoughts/shared/version";
 import { SERVICES } from "../build/services.ts";
 import { REQUIRES_LABEL } from "../build/stamp.ts";
-import { podman } from "../k8s/local/_podman.ts";
+import { podman } from "../stand_ins/k8s_local/_podman.ts";
 import type { Candidate } from "./plan.ts";
 
 /** A candidate that cannot be read; the message says what to do. */

@@ -14,7 +14,7 @@ import {
   type VersionAnswer,
 } from "@thoughts/shared/version";
 import { SERVICES } from "../build/services.ts";
-import { localPodNames, podAddress } from "../k8s/local/_podman.ts";
+import { localPodNames, podAddress } from "../stand_ins/k8s_local/_podman.ts";
 import type { LiveService } from "./plan.ts";
 
 async function ask(

@@ -14,8 +14,7 @@ import { readCandidate } from "./candidates.ts";
 import { describeLive, liveAtUrls, liveInK8sLocal } from "./live.ts";
 import { type Candidate, planRelease } from "./plan.ts";
 import { stepCommands, type Target, workloads } from "./steps.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../root.ts";
 
 const USAGE: Usage = {
   task: "release",

@@ -6,9 +6,9 @@
  */
 
 import { SERVICES } from "../../build/services.ts";
-import { LOCAL_POSTGRES } from "../../build/postgres_image.ts";
+import { LOCAL_POSTGRES } from "../postgres_image.ts";
 import { SECRET_FILES } from "../../keys/secrets.ts";
-import { loadManifests } from "../load.ts";
+import { loadManifests } from "../../k8s/load.ts";
 import { progress } from "../../progress.ts";
 import { type LocalPod, localPods } from "./transform.ts";
 import {
@@ -20,8 +20,7 @@ import {
   stageSecrets,
   waitReady,
 } from "./_podman.ts";
-
-const root = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT as root } from "../../root.ts";
 
 /** Where `k8s:local` keeps the pods' Secret folders. */
 export const STATE_DIR = `${root}/.k8s-local`;

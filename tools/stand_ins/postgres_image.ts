@@ -8,14 +8,17 @@
  * (its package links `/bin/sh` to it), which `initdb` and `pg_ctl` start
  * the server through.
  *
+ * Delete when a registry is reachable: pull the official `postgres:15`.
+ *
  * @module
  */
 
-import { BuildError } from "./build_error.ts";
-import type { ImageTool } from "./image.ts";
-import { GROUP, LOCAL_BASE, PASSWD } from "./base.ts";
-import { buildDebImage } from "./_debs.ts";
+import { BuildError } from "../build/build_error.ts";
+import type { ImageTool } from "../build/image.ts";
+import { GROUP, LOCAL_BASE, PASSWD } from "./base_image.ts";
+import { buildDebImage } from "../build/_debs.ts";
 import { parseCli } from "../cli.ts";
+import { ROOT } from "../root.ts";
 
 /** The tag of the local PostgreSQL image. */
 export const LOCAL_POSTGRES = "localhost/thoughts-postgres:15";
@@ -172,7 +175,7 @@ if (import.meta.main) {
     args: Deno.args,
     options: { base: { type: "string", default: LOCAL_BASE } },
   });
-  const root = new URL("../../", import.meta.url).pathname;
+  const root = `${ROOT}/`;
   try {
     const { id, packages } = await buildPostgresImage(`${root}dist/postgres`, {
       base: values.base,

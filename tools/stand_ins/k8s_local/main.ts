@@ -1,5 +1,8 @@
 /**
- * `deno task k8s:local up|down|roll`: the command line of ./lifecycle.ts.
+ * `deno task k8s:local up|down|roll`: the command line of `_lifecycle.ts`.
+ *
+ * Delete when a cluster and a registry are reachable: kind or k3d play the
+ * manifests as they are.
  *
  * @module
  */
@@ -7,9 +10,8 @@
 import { parseCli, usageError } from "../../cli.ts";
 import { down, roll, up } from "./_lifecycle.ts";
 import { progress } from "../../progress.ts";
-import { watchParent } from "../../parent_watch.ts";
-
-const root = new URL("../../../", import.meta.url).pathname.replace(/\/$/, "");
+import { onStop } from "../../teardown.ts";
+import { ROOT as root } from "../../root.ts";
 
 if (import.meta.main) {
   const { values, positionals } = parseCli({
@@ -49,15 +51,9 @@ if (import.meta.main) {
   // Stopped on a signal or its parent's death: 'up' removes what it started.
   const stop = new AbortController();
   let code = 1;
-  for (const name of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    Deno.addSignalListener(name, () => {
-      code = name === "SIGINT" ? 130 : 143;
-      stop.abort(name);
-    });
-  }
-  watchParent(() => {
-    code = 143;
-    stop.abort("its parent's exit");
+  onStop((why) => {
+    code = why.code;
+    stop.abort(why.why);
   });
   const settings = {
     secretsDir: values.secrets,

@@ -9,7 +9,7 @@
  */
 
 import { stringify } from "yaml";
-import type { Manifest } from "../load.ts";
+import type { Manifest } from "../../k8s/load.ts";
 
 /** How to run the manifests on this machine. */
 export interface LocalOptions {

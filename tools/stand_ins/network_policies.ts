@@ -5,10 +5,13 @@
  * nothing else between the pods, from the ingress controller, or out of the
  * cluster.
  *
+ * Delete when a cluster with a policy-enforcing CNI is reachable: probe the
+ * calls from pods instead.
+ *
  * @module
  */
 
-import type { Manifest } from "./load.ts";
+import type { Manifest } from "../k8s/load.ts";
 import { allowed, type Endpoint, type Policy } from "./_policy.ts";
 
 export type { Endpoint } from "./_policy.ts";
@@ -70,8 +73,8 @@ function workloads(manifests: Manifest[]): (Endpoint & { doc: Doc })[] {
  * @returns The calls, each with its reason.
  * @example Usage
  * ```ts
- * import { loadManifests } from "./load.ts";
- * import { expectedCalls } from "./network.ts";
+ * import { loadManifests } from "../k8s/load.ts";
+ * import { expectedCalls } from "./network_policies.ts";
  *
  * const { manifests } = await loadManifests("k8s");
  * expectedCalls(manifests).some((c) => c.from.name === "frontend" && c.to.name === "users"); // true
@@ -226,8 +229,8 @@ const describe = (c: Omit<Call, "why">) =>
  * @returns Problems, one per call blocked or connection allowed.
  * @example Usage
  * ```ts
- * import { loadManifests } from "./load.ts";
- * import { checkNetworkPolicies } from "./network.ts";
+ * import { loadManifests } from "../k8s/load.ts";
+ * import { checkNetworkPolicies } from "./network_policies.ts";
  *
  * const { manifests } = await loadManifests("k8s");
  * checkNetworkPolicies(manifests); // []

@@ -8,13 +8,16 @@
  * Needs apt (Debian 12), dpkg-deb, tar, podman or docker, and root (file
  * owners in the image).
  *
+ * Delete when a registry is reachable: pull `gcr.io/distroless/cc-debian12`.
+ *
  * @module
  */
 
-import { BuildError } from "./build_error.ts";
-import type { ImageTool } from "./image.ts";
-import { buildDebImage } from "./_debs.ts";
+import { BuildError } from "../build/build_error.ts";
+import type { ImageTool } from "../build/image.ts";
+import { buildDebImage } from "../build/_debs.ts";
 import { parseCli } from "../cli.ts";
+import { ROOT } from "../root.ts";
 
 /** The tag of the assembled base. */
 export const LOCAL_BASE = "localhost/distroless-cc-debian12:nonroot";
@@ -73,7 +76,7 @@ const PRUNE = [
  * @example Usage
  * ```ts
  * import { missing } from "@thoughts/testing";
- * import { buildBase } from "./base.ts";
+ * import { buildBase } from "./base_image.ts";
  *
  * // With podman and apt (CI installs podman).
  * if (!missing("podman")) {
@@ -133,7 +136,7 @@ if (import.meta.main) {
     options: [],
     example: "deno task build:base",
   }, { args: Deno.args, options: {} });
-  const root = new URL("../../", import.meta.url).pathname;
+  const root = `${ROOT}/`;
   try {
     const { id, packages } = await buildBase(`${root}dist/base`);
     console.log(`${LOCAL_BASE} ${id.slice(0, 12)} from ${packages.join(", ")}`);

@@ -1,7 +1,7 @@
 // The transform on the project's own manifests: what podman is given, parsed.
 import { parseAllDocuments } from "yaml";
 import { assertEquals, assertOk } from "@thoughts/testing";
-import { loadManifests } from "../load.ts";
+import { loadManifests } from "../../k8s/load.ts";
 import { LOCAL_LABEL, type LocalPod, localPods } from "./transform.ts";
 
 const k8s = new URL("../../../k8s", import.meta.url).pathname;

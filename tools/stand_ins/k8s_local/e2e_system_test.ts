@@ -89,7 +89,7 @@ Deno.test(`k8s:local runs the manifests end to end, from ${PAYLOAD} images`, asy
         args: [
           "run",
           "-A",
-          `${root}tools/k8s/local/main.ts`,
+          `${root}tools/stand_ins/k8s_local/main.ts`,
           "up",
           ...local.slice(1),
         ],
