@@ -8,8 +8,8 @@
 
 import {
   type BuildInfo,
-  type BuildStamp,
   resolveBuildInfo,
+  type ResolveBuildInfoOptions,
 } from "../version/build_info.ts";
 import type { Config } from "../config/config.ts";
 import type { Logger } from "../log/log.ts";
@@ -48,19 +48,8 @@ export interface Prepared<X> {
 }
 
 /** How one service starts. */
-export interface StartServiceOptions<X> {
-  /** The service name and tag prefix. */
-  service: string;
-  /** The release declared in the service's `deno.json`. */
-  declared: string;
-  /** The `requires` of the service's `deno.json`. */
-  requires?: unknown;
-  /** The replica's name (`HOSTNAME`), reported by `/admin/version/`. */
-  instance?: string;
-  /** The stamp compiled in by `build.ts`, or `null` from source. */
-  stamp: BuildStamp | null;
-  /** The service's source folder, where git is asked. */
-  cwd: string;
+export interface StartServiceOptions<X>
+  extends Omit<ResolveBuildInfoOptions, "git"> {
   /** The loaded configuration. */
   config: Config<typeof commonVariables>;
   /** Whether the service signs tokens (needs `private_key.pem`). */
@@ -111,14 +100,7 @@ export async function startService<X>(
 ): Promise<Server> {
   const { service, config } = options;
   const logger = createLogger(service, config.LOG_FORMAT);
-  const info = await resolveBuildInfo({
-    service,
-    declared: options.declared,
-    requires: options.requires,
-    instance: options.instance,
-    stamp: options.stamp,
-    cwd: options.cwd,
-  });
+  const info = await resolveBuildInfo(options);
   const secrets = dirSecretReader(config.SECRETS_DIR);
   const adminToken = await readAdminToken(secrets, config.APP_ENV);
   const ring = await startKeyRing({
