@@ -73,7 +73,9 @@ export async function cpuReader(): Promise<(pid: number) => number> {
  * ```ts
  * import { cpuReader, settle } from "./cpu.ts";
  *
- * await settle(await cpuReader(), [Deno.pid]);
+ * const idle = new Deno.Command("sleep", { args: ["1"] }).spawn();
+ * await settle(await cpuReader(), [idle.pid]); // true
+ * await idle.status;
  * ```
  */
 export async function settle(
