@@ -40,6 +40,7 @@ export {
   serviceDatabase,
   type ServiceProcess,
   startBackends,
+  startFrontend,
   type StartOptions,
   startService,
 } from "./services.ts";

@@ -295,3 +295,31 @@ export async function startBackends(
     },
   };
 }
+
+/**
+ * Starts the frontend from source in front of running backends.
+ *
+ * @param backends The backends, from {@linkcode startBackends}.
+ * @returns The running frontend; dispose it to stop it.
+ * @throws {Error} When it does not get ready.
+ * @example Usage
+ * ```ts
+ * import { startBackends, startFrontend } from "./services.ts";
+ *
+ * await using backends = await startBackends();
+ * await using frontend = await startFrontend(backends);
+ * (await fetch(`${frontend.url}/login/`).then((r) => r.text())).length > 0; // true
+ * ```
+ */
+export function startFrontend(
+  backends: Pick<RunningBackends, "users" | "thoughts">,
+): Promise<ServiceProcess> {
+  return startService(
+    new URL("../frontend/main.ts", import.meta.url).pathname,
+    {
+      APP_ENV: "test",
+      THOUGHTS_BACKEND_URL: backends.thoughts.url,
+      USER_BACKEND_URL: backends.users.url,
+    },
+  );
+}

@@ -3,7 +3,7 @@ import {
   assertEquals,
   assertOk,
   startBackends,
-  startService,
+  startFrontend,
   testEngine,
   testRuntime,
 } from "@thoughts/testing";
@@ -47,11 +47,7 @@ async function inProcess(): Promise<Target> {
 
 async function processes(): Promise<Target> {
   const b = await startBackends();
-  const frontend = await startService("frontend/main.ts", {
-    APP_ENV: "test",
-    THOUGHTS_BACKEND_URL: b.thoughts.url,
-    USER_BACKEND_URL: b.users.url,
-  });
+  const frontend = await startFrontend(b);
   const urls = { users: b.users.url, thoughts: b.thoughts.url };
   return {
     async backend(request) {

@@ -6,7 +6,7 @@ import {
   missing,
   postThought,
   startBackends,
-  startService,
+  startFrontend,
 } from "@thoughts/testing";
 
 Deno.test({
@@ -16,11 +16,7 @@ Deno.test({
 }, async () => {
   await using backends = await startBackends();
   const { users, thoughts } = backends;
-  await using frontend = await startService("frontend/main.ts", {
-    APP_ENV: "test",
-    THOUGHTS_BACKEND_URL: thoughts.url,
-    USER_BACKEND_URL: users.url,
-  });
+  await using frontend = await startFrontend(backends);
   await backends.createUser("ada", "correct horse");
 
   const dir = await Deno.makeTempDir({ prefix: "thoughts_browser_" });

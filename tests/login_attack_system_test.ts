@@ -8,6 +8,7 @@ import {
   missing,
   serviceDatabase,
   startBackends,
+  startFrontend,
   startService,
   TEST_ADMIN_TOKEN,
 } from "@thoughts/testing";
@@ -78,12 +79,8 @@ Deno.test({
   await using backends = await startBackends({
     users: { TRUSTED_PROXY_HOPS: "1" },
   });
-  const { users, thoughts } = backends;
-  await using frontend = await startService("frontend/main.ts", {
-    APP_ENV: "test",
-    THOUGHTS_BACKEND_URL: thoughts.url,
-    USER_BACKEND_URL: users.url,
-  });
+  const { users } = backends;
+  await using frontend = await startFrontend(backends);
   await backends.createUser("ada", "correct horse");
   const browser = await launchChromium();
   try {
