@@ -46,6 +46,7 @@ export {
 } from "./services.ts";
 export { missing, type Program } from "./system_deps.ts";
 export { createTempRepo, type TempRepo } from "./temp_repo.ts";
+export { checkScenario, tagScenario } from "./release_scenario.ts";
 export { postThought } from "./thoughts_api.ts";
 export { type UsersApi, usersApi } from "./users_api.ts";
 export {

@@ -13,6 +13,7 @@ import {
   CHECKSUM_ANNOTATION,
   configChecksum,
   loadManifests,
+  ofKind,
 } from "./mod.ts";
 import { ROOT as root } from "../root.ts";
 
@@ -20,18 +21,16 @@ async function fixChecksums(dir: string): Promise<void> {
   const { manifests } = await loadManifests(dir);
   const data = Object.assign(
     {},
-    ...manifests.filter((m) =>
-      m.doc.kind === "ConfigMap" && m.doc.metadata?.name === "shared-config"
-    )
-      .map((m) => m.doc.data ?? {}),
+    ...ofKind(manifests, "ConfigMap").filter((m) =>
+      m.doc.metadata?.name === "shared-config"
+    ).map((m) => m.doc.data ?? {}),
   );
   const checksum = await configChecksum(data);
   const files = new Set(
-    manifests.filter((m) =>
+    ofKind(manifests, "Deployment").filter((m) =>
       m.doc.spec?.template?.metadata?.annotations?.[CHECKSUM_ANNOTATION] !==
         undefined
-    )
-      .map((m) => m.file),
+    ).map((m) => m.file),
   );
   for (const file of files) {
     const path = `${dir}/${file}`;

@@ -19,7 +19,9 @@ import { thoughtsVariables } from "@thoughts/thoughts/config";
 import { usersVariables } from "@thoughts/users/config";
 import { SERVICES } from "../build/services.ts";
 import { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
-import { label, type Manifest } from "./load.ts";
+import { label, type Manifest, ofKind } from "./load.ts";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
 import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 
@@ -92,9 +94,7 @@ export async function checkContract(
 ): Promise<string[]> {
   const problems: string[] = [];
   const configMaps = new Map(
-    manifests.filter((m) => m.doc.kind === "ConfigMap").map((
-      m,
-    ) => [m.doc.metadata?.name, m]),
+    ofKind(manifests, "ConfigMap").map((m) => [m.doc.metadata?.name ?? "", m]),
   );
   const secretVariables = new Set(
     contracts.flatMap((c) =>
@@ -115,12 +115,12 @@ export async function checkContract(
       }
     }
   }
-  const deployments = manifests.filter((m) => m.doc.kind === "Deployment");
+  const deployments = ofKind(manifests, "Deployment");
   for (const contract of contracts) {
     const matching = deployments.filter((m) =>
-      (m.doc.spec?.template?.spec?.containers ?? []).some((
-        c: { image?: string },
-      ) => String(c.image).split(":")[0] === contract.image)
+      (m.doc.spec?.template.spec?.containers ?? []).some((c) =>
+        String(c.image).split(":")[0] === contract.image
+      )
     );
     if (matching.length !== 1) {
       problems.push(
@@ -136,14 +136,14 @@ export async function checkContract(
 }
 
 async function checkDeployment(
-  m: Manifest,
+  m: Manifest<IDeployment>,
   contract: ServiceContract,
-  configMaps: Map<string, Manifest>,
+  configMaps: Map<string, Manifest<IConfigMap>>,
   manifests: Manifest[],
 ): Promise<string[]> {
   const where = label(m);
   const problems: string[] = [];
-  const pod: IPodSpec = m.doc.spec?.template?.spec ?? { containers: [] };
+  const pod: IPodSpec = m.doc.spec?.template.spec ?? { containers: [] };
   const container = pod.containers.find((c) =>
     c.image?.split(":")[0] === contract.image
   );
@@ -154,6 +154,55 @@ async function checkDeployment(
     );
   }
 
+  const { env, used } = environment(
+    where,
+    container,
+    contract,
+    configMaps,
+    problems,
+  );
+  for (const [name, variable] of Object.entries(contract.variables)) {
+    if (
+      (env[name] === undefined || env[name] === "") &&
+      variable.isRequired(env as Env)
+    ) {
+      problems.push(
+        `${where}: ${name} is required by ${contract.name} but not provided`,
+      );
+    }
+  }
+  try {
+    loadConfig(contract.variables, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const p of error.problems) {
+      if (!p.includes("is required")) problems.push(`${where}: ${p}`);
+    }
+  }
+
+  problems.push(...secretVolumes(where, pod, container, contract, env));
+  problems.push(...hygiene(m, container, manifests));
+  const expected = await configChecksum(Object.assign({}, ...used));
+  const actual = m.doc.spec?.template?.metadata?.annotations
+    ?.[CHECKSUM_ANNOTATION];
+  if (actual !== expected) {
+    problems.push(
+      `${where}: annotation ${CHECKSUM_ANNOTATION} is stale (run 'deno task k8s:check --fix')`,
+    );
+  }
+  return problems;
+}
+
+// The container's variables as the pod would see them, and the ConfigMaps'
+// data it takes whole; a variable defined twice or a secret set inline is a
+// problem.
+function environment(
+  where: string,
+  container: IContainer,
+  contract: ServiceContract,
+  configMaps: Map<string, Manifest<IConfigMap>>,
+  problems: string[],
+): { env: Record<string, string>; used: Record<string, string>[] } {
   const env: Record<string, string> = {};
   const origin: Record<string, string> = {};
   const define = (name: string, value: string, from: string) => {
@@ -165,7 +214,7 @@ async function checkDeployment(
     env[name] = value;
     origin[name] = from;
   };
-  const usedConfigMaps: Record<string, string>[] = [];
+  const used: Record<string, string>[] = [];
   for (const source of container.envFrom ?? []) {
     const name = source.configMapRef?.name ?? "";
     const cm = configMaps.get(name);
@@ -175,7 +224,7 @@ async function checkDeployment(
       );
       continue;
     }
-    usedConfigMaps.push(cm.doc.data ?? {});
+    used.push(cm.doc.data ?? {});
     for (const [key, value] of Object.entries(cm.doc.data ?? {})) {
       define(key, String(value), `ConfigMap ${name}`);
     }
@@ -200,25 +249,19 @@ async function checkDeployment(
       );
     }
   }
-  for (const [name, variable] of Object.entries(contract.variables)) {
-    if (
-      (env[name] === undefined || env[name] === "") &&
-      variable.isRequired(env as Env)
-    ) {
-      problems.push(
-        `${where}: ${name} is required by ${contract.name} but not provided`,
-      );
-    }
-  }
-  try {
-    loadConfig(contract.variables, env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    for (const p of error.problems) {
-      if (!p.includes("is required")) problems.push(`${where}: ${p}`);
-    }
-  }
+  return { env, used };
+}
 
+// The key files: the private key only where the contract signs, mounted
+// where SECRETS_DIR says, and the admin token wherever it is read.
+function secretVolumes(
+  where: string,
+  pod: IPodSpec,
+  container: IContainer,
+  contract: ServiceContract,
+  env: Record<string, string>,
+): string[] {
+  const problems: string[] = [];
   const secretsDir = env.SECRETS_DIR ?? "/opt/keys";
   for (const volume of pod.volumes ?? []) {
     if (!volume.secret) continue;
@@ -245,7 +288,7 @@ async function checkDeployment(
   }
   if (
     contract.signs &&
-    !(pod.volumes ?? []).some((v: { secret?: { items?: { key: string }[] } }) =>
+    !pod.volumes?.some((v) =>
       v.secret?.items?.some((i) => i.key === "private_key.pem")
     )
   ) {
@@ -256,9 +299,7 @@ async function checkDeployment(
 
   if (
     contract.adminToken &&
-    !(pod.volumes ?? []).some((
-      v: { secret?: { items?: { key: string; path: string }[] } },
-    ) =>
+    !pod.volumes?.some((v) =>
       v.secret?.items?.some((i) =>
         i.key === "admin-token" && i.path === "admin_token"
       )
@@ -268,26 +309,17 @@ async function checkDeployment(
       `${where}: ${contract.name} reads the admin token but does not mount Secret key 'admin-token' as 'admin_token'`,
     );
   }
-  problems.push(...hygiene(m, container, manifests));
-  const expected = await configChecksum(Object.assign({}, ...usedConfigMaps));
-  const actual = m.doc.spec?.template?.metadata?.annotations
-    ?.[CHECKSUM_ANNOTATION];
-  if (actual !== expected) {
-    problems.push(
-      `${where}: annotation ${CHECKSUM_ANNOTATION} is stale (run 'deno task k8s:check --fix')`,
-    );
-  }
   return problems;
 }
 
 function hygiene(
-  m: Manifest,
+  m: Manifest<IDeployment>,
   container: IContainer,
   manifests: Manifest[],
 ): string[] {
   const where = label(m);
   const problems: string[] = [];
-  const pod = m.doc.spec.template.spec;
+  const pod = m.doc.spec?.template.spec;
   const expect = (ok: unknown, what: string) =>
     ok || problems.push(`${where}: ${what}`);
   expect(
@@ -305,7 +337,7 @@ function hygiene(
     );
   }
   expect(
-    pod.securityContext?.runAsNonRoot === true,
+    pod?.securityContext?.runAsNonRoot === true,
     "pod must set runAsNonRoot: true",
   );
   expect(
@@ -316,15 +348,14 @@ function hygiene(
     container.securityContext?.allowPrivilegeEscalation === false,
     "container needs allowPrivilegeEscalation: false",
   );
-  const rolling = m.doc.spec.strategy?.rollingUpdate;
+  const rolling = m.doc.spec?.strategy?.rollingUpdate;
   expect(
     String(rolling?.maxUnavailable) === "0",
     "rolling update needs maxUnavailable: 0",
   );
-  const app = m.doc.spec.selector?.matchLabels?.app;
+  const app = m.doc.spec?.selector.matchLabels?.app;
   expect(
-    manifests.some((p) =>
-      p.doc.kind === "PodDisruptionBudget" &&
+    ofKind(manifests, "PodDisruptionBudget").some((p) =>
       p.doc.spec?.selector?.matchLabels?.app === app
     ),
     `no PodDisruptionBudget selects app '${app}'`,

@@ -5,13 +5,37 @@
  */
 
 import { parseAllDocuments } from "yaml";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IIngress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+
+/** Any object of a manifest: its kind and name; the rest is read by kind. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind: string;
+  metadata?: IDeployment["metadata"];
+}
+
+/** The kinds the tools read, as kubernetes-models declares them. */
+export interface Kinds {
+  ConfigMap: IConfigMap;
+  Deployment: IDeployment;
+  Ingress: IIngress;
+  NetworkPolicy: INetworkPolicy;
+  PodDisruptionBudget: IPodDisruptionBudget;
+  Service: IService;
+  StatefulSet: IStatefulSet;
+}
 
 /** One YAML document of a manifest file. */
-export interface Manifest {
+export interface Manifest<T extends KubeObject = KubeObject> {
   /** The file, relative to the folder checked. */
   file: string;
-  // deno-lint-ignore no-explicit-any
-  doc: Record<string, any>;
+  doc: T;
 }
 
 async function* yamlFiles(dir: string, prefix = ""): AsyncGenerator<string> {
@@ -61,6 +85,28 @@ export async function loadManifests(
     }
   }
   return { manifests, problems };
+}
+
+/**
+ * The manifests of one kind, typed as that kind. Their fields are as written:
+ * `k8s:check` validates them against the schema separately.
+ *
+ * @param manifests Every manifest.
+ * @param kind The kind, e.g. `Deployment`.
+ * @returns Those of that kind, in order.
+ * @example Usage
+ * ```ts
+ * import { loadManifests, ofKind } from "./load.ts";
+ *
+ * const { manifests } = await loadManifests("k8s");
+ * ofKind(manifests, "Deployment").map((m) => m.doc.spec?.replicas);
+ * ```
+ */
+export function ofKind<K extends keyof Kinds>(
+  manifests: readonly Manifest[],
+  kind: K,
+): Manifest<Kinds[K]>[] {
+  return manifests.filter((m): m is Manifest<Kinds[K]> => m.doc.kind === kind);
 }
 
 /**

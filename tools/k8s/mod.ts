@@ -11,7 +11,7 @@ import { checkNetworkPolicies } from "../stand_ins/network_policies.ts";
 import { validateSchema } from "./schema.ts";
 
 export { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
-export { loadManifests } from "./load.ts";
+export { loadManifests, ofKind } from "./load.ts";
 
 /**
  * Runs every check on a folder of manifests.

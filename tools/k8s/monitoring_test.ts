@@ -2,14 +2,13 @@ import { createServiceApp } from "@thoughts/shared/http";
 import { memoryLogger } from "@thoughts/shared/log";
 import { assertEquals, assertOk } from "@thoughts/testing";
 import { parse } from "yaml";
-import { loadManifests } from "./load.ts";
+import { type Kinds, loadManifests, ofKind } from "./load.ts";
 import { validateSchema } from "./schema.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const { manifests } = await loadManifests(`${root}/k8s`);
-const find = (kind: string, name: string) =>
-  manifests.find((m) => m.doc.kind === kind && m.doc.metadata?.name === name)
-    ?.doc;
+const find = <K extends keyof Kinds>(kind: K, name: string) =>
+  ofKind(manifests, kind).find((m) => m.doc.metadata?.name === name)?.doc;
 
 // Every service's metrics come from the shared service app: what it exports
 // after a request is what the services export.
@@ -79,7 +78,7 @@ function metricNames(expr: string): string[] {
 
 Deno.test("the Grafana dashboard is valid JSON whose queries name exported metrics", async (t) => {
   const dashboards = find("ConfigMap", "grafana-dashboards");
-  const dashboard = JSON.parse(dashboards?.data?.["thoughts.json"]);
+  const dashboard = JSON.parse(dashboards?.data?.["thoughts.json"] ?? "");
   const exported = await exportedMetrics();
   const exprs: string[] = dashboard.panels.flatMap((
     p: { targets: { expr: string }[] },
@@ -119,7 +118,7 @@ Deno.test("the Grafana dashboard is valid JSON whose queries name exported metri
 
 Deno.test("Prometheus discovers and scrapes the three services", () => {
   const config = parse(
-    find("ConfigMap", "prometheus-config")?.data?.["prometheus.yml"],
+    find("ConfigMap", "prometheus-config")?.data?.["prometheus.yml"] ?? "",
   );
   const job = config.scrape_configs[0];
   assertEquals(job.kubernetes_sd_configs, [{
@@ -136,21 +135,21 @@ Deno.test("Prometheus discovers and scrapes the three services", () => {
     ),
   );
   for (const name of ["users", "thoughts", "frontend"]) {
-    const annotations = find("Deployment", name)?.spec.template.metadata
-      .annotations;
+    const annotations = find("Deployment", name)?.spec?.template.metadata
+      ?.annotations;
     assertEquals([
-      annotations["prometheus.io/scrape"],
-      annotations["prometheus.io/port"],
+      annotations?.["prometheus.io/scrape"],
+      annotations?.["prometheus.io/port"],
     ], ["true", "8000"]);
   }
   const datasources = parse(
-    find("ConfigMap", "grafana-provisioning")?.data?.["datasources.yaml"],
+    find("ConfigMap", "grafana-provisioning")?.data?.["datasources.yaml"] ?? "",
   );
   assertEquals(datasources.datasources[0].url, "http://prometheus:9090");
   for (const host of ["prometheus.example.local", "grafana.example.local"]) {
     assertOk(
-      manifests.some((m) =>
-        m.doc.kind === "Ingress" && m.doc.spec.rules[0].host === host
+      ofKind(manifests, "Ingress").some((m) =>
+        m.doc.spec?.rules?.[0]?.host === host
       ),
       host,
     );

@@ -63,6 +63,9 @@ const USAGE: Usage = {
   example: "deno task rotate-keys publish --apply",
 };
 
+type Files = Parameters<typeof secretFiles>[1];
+type NextFiles = Parameters<typeof secretFiles>[2];
+
 /**
  * Runs one rotation command.
  *
@@ -100,18 +103,11 @@ async function rotateKeys(args: string[]): Promise<number> {
     publicKey: `${dir}/next/public_key.pub`,
   };
   if (!(await exists(current.publicKey))) {
-    console.error(
-      `rotate-keys: no current keys in '${dir}' (create them with 'deno task secrets')`,
+    return refuse(
+      `no current keys in '${dir}' (create them with 'deno task secrets')`,
     );
-    return 1;
   }
-  if (command === "publish" && !(await exists(next.privateKey))) {
-    const pair = await generateKeyPairPem();
-    await Deno.mkdir(`${dir}/next`, { recursive: true, mode: 0o700 });
-    await Deno.writeTextFile(next.privateKey, pair.privatePem, { mode: 0o600 });
-    await Deno.writeTextFile(next.publicKey, pair.publicPem, { mode: 0o600 });
-    console.log(`Generated the next key pair in ${dir}/next`);
-  }
+  if (command === "publish") await generateNext(dir, next);
   const oldKid = await keyId(await Deno.readTextFile(current.publicKey));
   const nextKid = (await exists(next.publicKey))
     ? await keyId(await Deno.readTextFile(next.publicKey))
@@ -119,92 +115,117 @@ async function rotateKeys(args: string[]): Promise<number> {
   const services = serviceUrls("rotate-keys", values.service);
   const look = () =>
     Promise.all(services.map(([name, url]) => fetchKeys(name, url)));
-
-  const report = (state: ServiceKeys[]) => {
-    for (const s of state) {
-      const signer = s.signingKid ? `, signs with ${s.signingKid}` : "";
-      console.log(
-        `  ${s.service.padEnd(9)} ${
-          s.kids
-            ? `accepts ${s.kids.join(", ")}${signer}`
-            : `unreachable: ${s.error}`
-        }`,
-      );
-    }
-  };
   console.log(
     `Current key: ${oldKid}${nextKid ? `\nNext key:    ${nextKid}` : ""}`,
   );
   if (command === "status" || !nextKid) {
     report(await look());
-    if (command !== "status") {
-      console.error(
-        "rotate-keys: no next key; run 'rotate-keys publish' first",
-      );
-    }
-    return command === "status" ? 0 : 1;
+    if (command === "status") return 0;
+    return refuse("no next key; run 'rotate-keys publish' first");
   }
-
   const phase = command as Phase;
   const state = await look();
   report(state);
   const readiness = readyFor(phase, state, nextKid);
   if (!readiness.ready) {
-    console.error(
-      `rotate-keys: not ready to ${phase}:\n  - ${
-        readiness.reasons.join("\n  - ")
-      }`,
+    return refuse(
+      `not ready to ${phase}:\n  - ${readiness.reasons.join("\n  - ")}`,
     );
-    return 1;
   }
-  if (phase === "retire" && !values.force) {
-    const switched = await Deno.readTextFile(`${dir}/next/switched_at`).catch(
-      () => undefined,
-    );
-    const waitUntil = switched
-      ? Date.parse(switched) + Number(values["token-lifetime"]) * 1000
-      : Infinity;
-    if (Date.now() < waitUntil) {
-      console.error(
-        `rotate-keys: tokens signed with the old key may still be valid until ${
-          Number.isFinite(waitUntil)
-            ? new Date(waitUntil).toISOString()
-            : "the token lifetime has passed since the switch"
-        }; retire then, or pass --force`,
-      );
-      return 1;
-    }
-  }
-  const kubectl = kubectlArgs(secretFiles(phase, current, next));
-  const line = `kubectl ${
-    kubectl.join(" ")
-  } --dry-run=client -o yaml | kubectl apply -f -`;
-  console.log(`\nStep '${phase}': update the Secret with\n\n  ${line}\n`);
-  if (values.apply) {
-    const result = await new Deno.Command("sh", { args: ["-c", line] }).output()
-      .catch(() => undefined);
-    if (!result?.success) {
-      console.error(
-        "rotate-keys: kubectl failed; run the command above where kubectl is set up",
-      );
-      return 1;
-    }
-  }
+  const early = phase === "retire" && !values.force &&
+    await tokensStillValid(dir, Number(values["token-lifetime"]));
+  if (early) return refuse(early);
+  if (!(await updateSecret(phase, current, next, values.apply))) return 1;
   console.log(`Waiting up to ${values.wait} s for every service to show it…`);
   const deadline = Date.now() + Number(values.wait) * 1000;
   let latest = state;
   while (!isDone(phase, latest, nextKid, oldKid)) {
     if (Date.now() > deadline) {
       report(latest);
-      console.error(
-        `rotate-keys: step '${phase}' has not taken effect everywhere yet; run it again to keep waiting`,
+      return refuse(
+        `step '${phase}' has not taken effect everywhere yet; run it again to keep waiting`,
       );
-      return 1;
     }
     await new Promise((r) => setTimeout(r, 500));
     latest = await look();
   }
   report(latest);
+  await finish(phase, dir, current, next, values["token-lifetime"]);
+  return 0;
+}
+
+function refuse(message: string): number {
+  console.error(`rotate-keys: ${message}`);
+  return 1;
+}
+
+function report(state: ServiceKeys[]): void {
+  for (const s of state) {
+    const signer = s.signingKid ? `, signs with ${s.signingKid}` : "";
+    const keys = s.kids
+      ? `accepts ${s.kids.join(", ")}${signer}`
+      : `unreachable: ${s.error}`;
+    console.log(`  ${s.service.padEnd(9)} ${keys}`);
+  }
+}
+
+// The next pair, once: a second publish keeps the key it published.
+async function generateNext(dir: string, next: NextFiles): Promise<void> {
+  if (await exists(next.privateKey)) return;
+  const pair = await generateKeyPairPem();
+  await Deno.mkdir(`${dir}/next`, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(next.privateKey, pair.privatePem, { mode: 0o600 });
+  await Deno.writeTextFile(next.publicKey, pair.publicPem, { mode: 0o600 });
+  console.log(`Generated the next key pair in ${dir}/next`);
+}
+
+// Why retiring now would reject live tokens, or "" when it would not.
+async function tokensStillValid(
+  dir: string,
+  lifetimeSeconds: number,
+): Promise<string> {
+  const switched = await Deno.readTextFile(`${dir}/next/switched_at`).catch(
+    () => undefined,
+  );
+  const waitUntil = switched
+    ? Date.parse(switched) + lifetimeSeconds * 1000
+    : Infinity;
+  if (Date.now() >= waitUntil) return "";
+  return `tokens signed with the old key may still be valid until ${
+    Number.isFinite(waitUntil)
+      ? new Date(waitUntil).toISOString()
+      : "the token lifetime has passed since the switch"
+  }; retire then, or pass --force`;
+}
+
+// Prints the step's kubectl command and, with --apply, runs it.
+async function updateSecret(
+  phase: Phase,
+  current: Files,
+  next: NextFiles,
+  apply: boolean,
+): Promise<boolean> {
+  const kubectl = kubectlArgs(secretFiles(phase, current, next));
+  const line = `kubectl ${
+    kubectl.join(" ")
+  } --dry-run=client -o yaml | kubectl apply -f -`;
+  console.log(`\nStep '${phase}': update the Secret with\n\n  ${line}\n`);
+  if (!apply) return true;
+  const result = await new Deno.Command("sh", { args: ["-c", line] }).output()
+    .catch(() => undefined);
+  if (result?.success) return true;
+  refuse("kubectl failed; run the command above where kubectl is set up");
+  return false;
+}
+
+// What the step leaves behind once every service shows it, and what is next.
+async function finish(
+  phase: Phase,
+  dir: string,
+  current: Files,
+  next: NextFiles,
+  lifetime: string,
+): Promise<void> {
   if (phase === "switch") {
     await Deno.writeTextFile(
       `${dir}/next/switched_at`,
@@ -220,13 +241,11 @@ async function rotateKeys(args: string[]): Promise<number> {
   const after: Record<Phase, string> = {
     publish:
       "Next: 'rotate-keys switch' once you are ready to sign with the new key.",
-    switch: `Next: wait the token lifetime (${
-      values["token-lifetime"]
-    } s), then 'rotate-keys retire'.`,
+    switch:
+      `Next: wait the token lifetime (${lifetime} s), then 'rotate-keys retire'.`,
     retire: "",
   };
   console.log(`Step '${phase}' done. ${after[phase]}`);
-  return 0;
 }
 
 if (import.meta.main) Deno.exit(await rotateKeys(Deno.args));

@@ -1,13 +1,14 @@
 // deno task release against the dev system (all three services from
 // source), with release tags in a repository of their own.
-import { checkScenario, tagScenario } from "./testing.ts";
 import {
   assertEquals,
   assertStringIncludes,
+  checkScenario,
   createTempRepo,
   freePort,
   runDeno,
   runDev,
+  tagScenario,
 } from "@thoughts/testing";
 
 Deno.test("release against the dev system: users before the thoughts that needs it, a breaking revert refused, check exits 0 or 1", async (t) => {

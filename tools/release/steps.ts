@@ -6,7 +6,7 @@
  * @module
  */
 
-import { loadManifests } from "../k8s/load.ts";
+import { loadManifests, ofKind } from "../k8s/load.ts";
 import type { Step } from "./plan.ts";
 
 /** Where the release goes. */
@@ -38,13 +38,14 @@ export async function workloads(
 ): Promise<Record<string, Workload>> {
   const { manifests } = await loadManifests(dir);
   return Object.fromEntries(
-    manifests.filter((m) => m.doc.kind === "Deployment").map((m) => {
-      const container = m.doc.spec.template.spec.containers[0];
-      return [m.doc.metadata.name, {
-        namespace: m.doc.metadata.namespace ?? "default",
-        container: container.name,
-        image: container.image,
-      }];
+    ofKind(manifests, "Deployment").map(({ doc }) => {
+      const container = doc.spec?.template.spec?.containers[0];
+      const workload: Workload = {
+        namespace: doc.metadata?.namespace ?? "default",
+        container: container?.name ?? "",
+        image: container?.image ?? "",
+      };
+      return [doc.metadata?.name ?? "", workload];
     }),
   );
 }

@@ -2,35 +2,12 @@
 // defines them: a pod selected by a policy of a type is isolated for that
 // direction, and then only a rule of such a policy lets traffic through.
 
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { INetworkPolicyPeer } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer";
+import type { INetworkPolicyPort } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort";
+
 type Labels = Record<string, string>;
-
-interface Selector {
-  matchLabels?: Labels;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-interface Peer {
-  podSelector?: Selector;
-  namespaceSelector?: Selector;
-  ipBlock?: { cidr: string; except?: string[] };
-}
-
-interface Rule {
-  from?: Peer[];
-  to?: Peer[];
-  ports?: { port?: number | string; protocol?: string; endPort?: number }[];
-}
-
-/** A NetworkPolicy object, as parsed. */
-export interface Policy {
-  metadata: { name: string; namespace?: string };
-  spec: {
-    podSelector?: Selector;
-    policyTypes?: string[];
-    ingress?: Rule[];
-    egress?: Rule[];
-  };
-}
+type Selector = INetworkPolicyPeer["podSelector"];
 
 /** A pod (labels and named ports), or an address outside the cluster (no pod labels). */
 export interface Endpoint {
@@ -67,7 +44,11 @@ function selects(selector: Selector | undefined, labels: Labels): boolean {
   });
 }
 
-function peerMatches(peer: Peer, policyNs: string, e: Endpoint): boolean {
+function peerMatches(
+  peer: INetworkPolicyPeer,
+  policyNs: string,
+  e: Endpoint,
+): boolean {
   // Rules here name outside addresses only as 0.0.0.0/0, or not at all.
   if (peer.ipBlock) return e.pod === undefined;
   if (e.pod === undefined) return false;
@@ -77,9 +58,12 @@ function peerMatches(peer: Peer, policyNs: string, e: Endpoint): boolean {
   return ns && (!peer.podSelector || selects(peer.podSelector, e.pod));
 }
 
-function portMatches(rule: Rule, c: Connection): boolean {
-  if (!rule.ports?.length) return true;
-  return rule.ports.some((p) =>
+function portMatches(
+  ports: INetworkPolicyPort[] | undefined,
+  c: Connection,
+): boolean {
+  if (!ports?.length) return true;
+  return ports.some((p) =>
     (p.protocol ?? "TCP") === c.protocol &&
     (p.port === undefined ||
       (typeof p.port === "string"
@@ -89,7 +73,7 @@ function portMatches(rule: Rule, c: Connection): boolean {
 }
 
 function side(
-  policies: Policy[],
+  policies: INetworkPolicy[],
   c: Connection,
   direction: "Ingress" | "Egress",
 ): boolean {
@@ -97,25 +81,27 @@ function side(
   const other = direction === "Ingress" ? c.from : c.to;
   const ns = self.namespace["kubernetes.io/metadata.name"];
   const applying = policies.filter((p) =>
-    self.pod !== undefined && (p.metadata.namespace ?? ns) === ns &&
-    selects(p.spec.podSelector, self.pod) &&
-    (p.spec.policyTypes ??
-      ["Ingress", ...(p.spec.egress ? ["Egress"] : [])]).includes(direction)
+    self.pod !== undefined && (p.metadata?.namespace ?? ns) === ns &&
+    selects(p.spec?.podSelector, self.pod) &&
+    (p.spec?.policyTypes ??
+      ["Ingress", ...(p.spec?.egress ? ["Egress"] : [])]).includes(direction)
   );
   if (applying.length === 0) return true;
   return applying.some((p) => {
-    const rules = (direction === "Ingress" ? p.spec.ingress : p.spec.egress) ??
-      [];
-    return rules.some((rule) => {
-      const peers = direction === "Ingress" ? rule.from : rule.to;
-      return (!peers?.length ||
-        peers.some((peer) => peerMatches(peer, ns!, other))) &&
-        portMatches(rule, c);
-    });
+    const rules = direction === "Ingress"
+      ? (p.spec?.ingress ?? []).map((r) => ({ peers: r.from, ports: r.ports }))
+      : (p.spec?.egress ?? []).map((r) => ({ peers: r.to, ports: r.ports }));
+    return rules.some(({ peers, ports }) =>
+      (!peers?.length || peers.some((peer) => peerMatches(peer, ns!, other))) &&
+      portMatches(ports, c)
+    );
   });
 }
 
 /** Whether the policies let the connection through, both ends considered. */
-export function allowed(policies: Policy[], c: Connection): boolean {
+export function allowed(
+  policies: INetworkPolicy[],
+  c: Connection,
+): boolean {
   return side(policies, c, "Egress") && side(policies, c, "Ingress");
 }

@@ -11,8 +11,10 @@
  * @module
  */
 
-import type { Manifest } from "../k8s/load.ts";
-import { allowed, type Endpoint, type Policy } from "./_policy.ts";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { type Manifest, ofKind } from "../k8s/load.ts";
+import { allowed, type Endpoint } from "./_policy.ts";
 
 export type { Endpoint } from "./_policy.ts";
 
@@ -45,20 +47,20 @@ const OUTSIDE: Endpoint = {
   ports: {},
 };
 
-// deno-lint-ignore no-explicit-any
-type Doc = Record<string, any>;
+type Workload = Endpoint & { doc: IDeployment | IStatefulSet };
 
-function workloads(manifests: Manifest[]): (Endpoint & { doc: Doc })[] {
-  return manifests.filter((m) =>
-    m.doc.kind === "Deployment" || m.doc.kind === "StatefulSet"
-  ).map(({ doc }) => ({
+function workloads(manifests: Manifest[]): Workload[] {
+  return [
+    ...ofKind(manifests, "Deployment"),
+    ...ofKind(manifests, "StatefulSet"),
+  ].map(({ doc }) => ({
     doc,
-    name: doc.metadata.name,
-    namespace: { [NAME]: doc.metadata.namespace },
-    pod: doc.spec.template.metadata?.labels ?? {},
+    name: doc.metadata?.name ?? "",
+    namespace: { [NAME]: doc.metadata?.namespace ?? "default" },
+    pod: doc.spec?.template.metadata?.labels ?? {},
     ports: Object.fromEntries(
-      (doc.spec.template.spec.containers ?? []).flatMap((c: Doc) =>
-        (c.ports ?? []).map((p: Doc) => [p.name ?? "", p.containerPort])
+      (doc.spec?.template.spec?.containers ?? []).flatMap((c) =>
+        (c.ports ?? []).map((p) => [p.name ?? "", p.containerPort])
       ),
     ),
   }));
@@ -85,26 +87,29 @@ export function expectedCalls(
   variables: Record<string, string[]> = {},
 ): Call[] {
   const pods = workloads(manifests);
-  const configMaps = new Map<string, Record<string, string>>(
-    manifests.filter((m) => m.doc.kind === "ConfigMap").map((
-      m,
-    ) => [m.doc.metadata.name, m.doc.data ?? {}]),
+  const configMaps = new Map(
+    ofKind(manifests, "ConfigMap").map((m) => [
+      m.doc.metadata?.name ?? "",
+      m.doc.data ?? {},
+    ]),
   );
-  const services = new Map<string, Doc>(
-    manifests.filter((m) => m.doc.kind === "Service").map((
+  const services = new Map(
+    ofKind(manifests, "Service").map((
       m,
-    ) => [m.doc.metadata.name, m.doc]),
+    ) => [m.doc.metadata?.name ?? "", m.doc]),
   );
   // A Service's pods and the container port a Service port leads to.
   const targets = (service: string, port?: number) => {
     const svc = services.get(service.split(".")[0]!);
     if (!svc) return [];
-    const sp = (svc.spec.ports ?? []).find((p: Doc) =>
+    const sp = (svc.spec?.ports ?? []).find((p) =>
       port === undefined || p.port === port
     );
     if (!sp) return [];
     return pods.filter((p) =>
-      Object.entries(svc.spec.selector ?? {}).every(([k, v]) => p.pod![k] === v)
+      Object.entries(svc.spec?.selector ?? {}).every(([k, v]) =>
+        p.pod![k] === v
+      )
     ).map((to) => ({
       to,
       port: typeof sp.targetPort === "string"
@@ -132,27 +137,28 @@ export function expectedCalls(
         why: "name lookups",
       })),
     );
-    const spec = pod.doc.spec.template.spec;
+    const spec = pod.doc.spec?.template.spec;
     const env: Record<string, string> = {};
     const texts: string[] = [];
-    for (const c of spec.containers ?? []) {
+    for (const c of spec?.containers ?? []) {
       for (const s of c.envFrom ?? []) {
-        Object.assign(env, configMaps.get(s.configMapRef?.name) ?? {});
+        Object.assign(env, configMaps.get(s.configMapRef?.name ?? "") ?? {});
       }
       for (const v of c.env ?? []) {
         const ref = v.valueFrom?.configMapKeyRef;
         env[v.name] = ref
-          ? configMaps.get(ref.name)?.[ref.key] ?? ""
+          ? configMaps.get(ref.name ?? "")?.[ref.key] ?? ""
           : String(v.value ?? "");
       }
     }
-    for (const v of spec.volumes ?? []) {
-      texts.push(...Object.values(configMaps.get(v.configMap?.name) ?? {}));
+    for (const v of spec?.volumes ?? []) {
+      texts.push(
+        ...Object.values(configMaps.get(v.configMap?.name ?? "") ?? {}),
+      );
     }
-    const images = (spec.containers ?? []).map((c: Doc) =>
-      String(c.image).split(":")[0]
+    const reads = (spec?.containers ?? []).flatMap((c) =>
+      variables[String(c.image).split(":")[0]!] ?? []
     );
-    const reads = images.flatMap((i: string) => variables[i] ?? []);
     for (const [name, value] of Object.entries(env)) {
       // The shared ConfigMap gives every pod every name; a pod calls only
       // what its code reads.
@@ -175,7 +181,7 @@ export function expectedCalls(
     }
     if (texts.some((t) => t.includes("kubernetes_sd_configs"))) {
       for (const target of pods) {
-        const notes = target.doc.spec.template.metadata?.annotations ?? {};
+        const notes = target.doc.spec?.template.metadata?.annotations ?? {};
         if (notes["prometheus.io/scrape"] !== "true") continue;
         calls.push({
           from: pod,
@@ -196,18 +202,19 @@ export function expectedCalls(
       }
     }
   }
-  for (const m of manifests.filter((m) => m.doc.kind === "Ingress")) {
-    for (const rule of m.doc.spec.rules ?? []) {
+  for (const m of ofKind(manifests, "Ingress")) {
+    for (const rule of m.doc.spec?.rules ?? []) {
       for (const path of rule.http?.paths ?? []) {
         const backend = path.backend.service;
+        if (!backend) continue;
         const svc = services.get(backend.name);
-        const port = backend.port.number ??
-          (svc?.spec.ports ?? []).find((p: Doc) => p.name === backend.port.name)
+        const port = backend.port?.number ??
+          (svc?.spec?.ports ?? []).find((p) => p.name === backend.port?.name)
             ?.port;
         call(
           INGRESS_CONTROLLER,
           backend.name,
-          `Ingress ${m.doc.metadata.name}`,
+          `Ingress ${m.doc.metadata?.name}`,
           port,
         );
       }
@@ -240,15 +247,15 @@ export function checkNetworkPolicies(
   manifests: Manifest[],
   variables: Record<string, string[]> = {},
 ): string[] {
-  const policies: Policy[] = manifests.filter((m) =>
-    m.doc.kind === "NetworkPolicy"
-  ).map((m) => m.doc as Policy);
+  const policies = ofKind(manifests, "NetworkPolicy").map((m) => m.doc);
   const problems: string[] = [];
   if (
     !policies.some((p) =>
-      Object.keys(p.spec.podSelector ?? {}).length === 0 &&
-      ["Ingress", "Egress"].every((t) => p.spec.policyTypes?.includes(t)) &&
-      !p.spec.ingress && !p.spec.egress
+      Object.keys(p.spec?.podSelector ?? {}).length === 0 &&
+      (["Ingress", "Egress"] as const).every((t) =>
+        p.spec?.policyTypes?.includes(t)
+      ) &&
+      !p.spec?.ingress && !p.spec?.egress
     )
   ) {
     problems.push(

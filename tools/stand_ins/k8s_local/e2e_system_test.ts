@@ -9,14 +9,15 @@ import {
   assertMatch,
   assertOk,
   assertStringIncludes,
+  checkScenario,
   cleanEnv,
   createTempRepo,
   freePort,
   runDeno,
+  tagScenario,
   testRuntime,
 } from "@thoughts/testing";
 import { launchChromium } from "@thoughts/testing/browser";
-import { checkScenario, tagScenario } from "../../release/testing.ts";
 import { localPodNames, podAddress, podman } from "./_podman.ts";
 
 const root = new URL("../../../", import.meta.url).pathname;

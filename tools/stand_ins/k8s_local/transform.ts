@@ -9,7 +9,13 @@
  */
 
 import { stringify } from "yaml";
-import type { Manifest } from "../../k8s/load.ts";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
+import type { IService } from "kubernetes-models/v1/Service";
+import { type Manifest, ofKind } from "../../k8s/load.ts";
 
 /** How to run the manifests on this machine. */
 export interface LocalOptions {
@@ -71,8 +77,7 @@ export interface LocalPlan {
 /** The label every pod of `k8s:local` carries, for `down`. */
 export const LOCAL_LABEL = "thoughts-local";
 
-// deno-lint-ignore no-explicit-any
-type Doc = Record<string, any>;
+type Workload = IDeployment | IStatefulSet;
 
 const WHY: Record<string, string> = {
   Namespace: "podman has no namespaces",
@@ -99,34 +104,34 @@ export function localPods(
   manifests: readonly Manifest[],
   options: LocalOptions,
 ): LocalPlan {
-  const docs = manifests.map((m) => m.doc);
-  const services = docs.filter((d) => d.kind === "Service");
-  const workloads = docs.filter((d) =>
-    d.kind === "Deployment" || d.kind === "StatefulSet"
-  );
-  const configMaps = docs.filter((d) => d.kind === "ConfigMap").map((d) =>
-    rewriteUrls(d, services, workloads)
+  const services = ofKind(manifests, "Service").map((m) => m.doc);
+  const workloads: Workload[] = [
+    ...ofKind(manifests, "Deployment"),
+    ...ofKind(manifests, "StatefulSet"),
+  ].sort((a, b) => manifests.indexOf(a) - manifests.indexOf(b))
+    .map((m) => m.doc);
+  const configMaps = ofKind(manifests, "ConfigMap").map((m) =>
+    rewriteUrls(m.doc, services, workloads)
   );
   const skipped = Object.entries(WHY).flatMap(([kind, why]) => {
-    const names = docs.filter((d) => d.kind === kind).map((d) =>
-      d.metadata.name
+    const names = manifests.filter((m) => m.doc.kind === kind).map((m) =>
+      m.doc.metadata?.name
     );
     return names.length > 0 ? [`${kind} ${names.join(", ")}: ${why}`] : [];
   });
   const pods: LocalPod[] = [];
   for (const w of workloads) {
-    const template = structuredClone(w.spec.template);
-    for (const c of template.spec.containers) {
-      c.image = options.images?.[c.image] ?? c.image;
+    const template = structuredClone(w.spec!.template);
+    for (const c of template.spec?.containers ?? []) {
+      c.image = options.images?.[c.image ?? ""] ?? c.image;
     }
     const revision = hash(JSON.stringify(template));
-    for (let i = 0; i < (w.spec.replicas ?? 1); i++) {
+    const workload = w.metadata?.name ?? "";
+    for (let i = 0; i < (w.spec?.replicas ?? 1); i++) {
       const name = w.kind === "StatefulSet"
-        ? `${w.metadata.name}-${i}`
-        : `${w.metadata.name}-${revision}-${i}`;
-      const hostPort = i === 0
-        ? options.hostPorts?.[w.metadata.name]
-        : undefined;
+        ? `${workload}-${i}`
+        : `${workload}-${revision}-${i}`;
+      const hostPort = i === 0 ? options.hostPorts?.[workload] : undefined;
       pods.push(
         pod(
           w,
@@ -145,23 +150,23 @@ export function localPods(
 }
 
 function pod(
-  w: Doc,
-  template: Doc,
+  w: Workload,
+  template: IPodTemplateSpec,
   name: string,
   revision: string,
   hostPort: number | undefined,
-  services: Doc[],
-  configMaps: Doc[],
+  services: IService[],
+  configMaps: IConfigMap[],
   options: LocalOptions,
 ): LocalPod {
-  const spec = template.spec;
+  const spec = template.spec!;
   const secretFolders: SecretFolder[] = [];
   const volumes: string[] = [];
-  spec.volumes = (spec.volumes ?? []).map((v: Doc) => {
-    if (v.configMap) volumes.push(v.configMap.name);
+  spec.volumes = (spec.volumes ?? []).map((v) => {
+    if (v.configMap?.name) volumes.push(v.configMap.name);
     if (!v.secret) return v;
     const dir = `${options.stateDir}/${name}/${v.name}`;
-    const items: Doc[] = v.secret.items ??
+    const items = v.secret.items ??
       Object.keys(options.secretFiles).map((key) => ({ key, path: key }));
     secretFolders.push({
       dir,
@@ -174,15 +179,16 @@ function pod(
     });
     return { name: v.name, hostPath: { path: dir, type: "Directory" } };
   });
-  for (const claim of w.spec.volumeClaimTemplates ?? []) {
-    const claimName = `${claim.metadata.name}-${name}`;
+  const claims = w.kind === "StatefulSet" ? w.spec?.volumeClaimTemplates : [];
+  for (const claim of claims ?? []) {
+    const claimName = `${claim.metadata?.name}-${name}`;
     volumes.push(claimName);
     spec.volumes.push({
-      name: claim.metadata.name,
+      name: claim.metadata?.name ?? "",
       persistentVolumeClaim: { claimName },
     });
   }
-  const main = spec.containers[0];
+  const main = spec.containers[0]!;
   const readiness = probeReadiness(main);
   for (const c of spec.containers) {
     delete c.readinessProbe;
@@ -201,8 +207,8 @@ function pod(
   }
   const labels = template.metadata?.labels ?? {};
   const aliases = services.filter((s) =>
-    Object.entries(s.spec.selector ?? {}).every(([k, v]) => labels[k] === v)
-  ).map((s) => s.metadata.name);
+    Object.entries(s.spec?.selector ?? {}).every(([k, v]) => labels[k] === v)
+  ).map((s) => s.metadata?.name ?? "");
   const doc = {
     apiVersion: "v1",
     kind: "Pod",
@@ -212,9 +218,9 @@ function pod(
       // podman 4.3 refuses annotation values over 63 characters (a
       // label's limit), such as the config checksum that rolls pods.
       annotations: Object.fromEntries(
-        Object.entries<string>(template.metadata?.annotations ?? {}).filter((
-          [, v],
-        ) => v.length <= 63),
+        Object.entries(template.metadata?.annotations ?? {}).filter(([, v]) =>
+          v.length <= 63
+        ),
       ),
     },
     spec,
@@ -222,7 +228,7 @@ function pod(
   const yaml = [...configMaps, doc].map((d) => stringify(d)).join("---\n");
   return {
     name,
-    workload: w.metadata.name,
+    workload: w.metadata?.name ?? "",
     revision,
     aliases,
     yaml,
@@ -231,50 +237,53 @@ function pod(
     readiness,
     uid: spec.securityContext?.runAsUser ?? 0,
     graceSeconds: spec.terminationGracePeriodSeconds ?? 30,
-    images: spec.containers.map((c: Doc) => c.image),
+    images: spec.containers.map((c) => c.image ?? ""),
     ...(hostPort !== undefined && { hostPort }),
   };
 }
 
-function probeReadiness(container: Doc): Readiness {
+function probeReadiness(container: IContainer): Readiness {
   const probe = container.readinessProbe;
   const port = (p: string | number) =>
     typeof p === "number"
       ? p
-      : container.ports.find((x: Doc) => x.name === p).containerPort;
+      : container.ports?.find((x) => x.name === p)?.containerPort ?? 0;
   if (probe?.httpGet) {
     return {
       kind: "http",
-      path: probe.httpGet.path,
+      path: probe.httpGet.path ?? "/",
       port: port(probe.httpGet.port),
     };
   }
-  return { kind: "tcp", port: container.ports[0].containerPort };
+  return { kind: "tcp", port: container.ports?.[0]?.containerPort ?? 0 };
 }
 
 // A Service's port is not a pod's: `http://users-service` (port 80) becomes
 // `http://users-service:8000`, the port the selected pods listen on.
-function rewriteUrls(configMap: Doc, services: Doc[], workloads: Doc[]): Doc {
-  const copy: Doc = {
-    ...structuredClone(configMap),
-    metadata: { name: configMap.metadata.name },
-  };
-  for (const [key, value] of Object.entries<string>(copy.data ?? {})) {
+function rewriteUrls(
+  configMap: IConfigMap,
+  services: IService[],
+  workloads: Workload[],
+): IConfigMap {
+  const data = { ...configMap.data };
+  for (const [key, value] of Object.entries(data)) {
     const m = /^(https?:\/\/)([a-z0-9-]+)(\/.*)?$/.exec(value);
-    const service = m && services.find((s) => s.metadata.name === m[2]);
+    const service = m && services.find((s) => s.metadata?.name === m[2]);
     if (!m || !service) continue;
-    const target = service.spec.ports[0].targetPort;
+    const target = service.spec?.ports?.[0]?.targetPort;
     const workload = workloads.find((w) =>
-      Object.entries(service.spec.selector).every(([k, v]) =>
-        w.spec.template.metadata.labels[k] === v
+      Object.entries(service.spec?.selector ?? {}).every(([k, v]) =>
+        w.spec?.template.metadata?.labels?.[k] === v
       )
     );
-    const port = typeof target === "number" ? target : workload?.spec.template
-      .spec.containers[0].ports.find((p: Doc) => p.name === target)
-      ?.containerPort;
-    if (port) copy.data[key] = `${m[1]}${m[2]}:${port}${m[3] ?? ""}`;
+    const port = typeof target === "number"
+      ? target
+      : workload?.spec?.template.spec?.containers[0]?.ports?.find((p) =>
+        p.name === target
+      )?.containerPort;
+    if (port) data[key] = `${m[1]}${m[2]}:${port}${m[3] ?? ""}`;
   }
-  return copy;
+  return { ...configMap, metadata: { name: configMap.metadata?.name }, data };
 }
 
 // FNV-1a, 32 bits, as hex: a short stable name part, not a security check.

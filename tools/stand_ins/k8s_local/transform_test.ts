@@ -1,5 +1,7 @@
 // The transform on the project's own manifests: what podman is given, parsed.
 import { parseAllDocuments } from "yaml";
+import type { IPod } from "kubernetes-models/v1/Pod";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { assertEquals, assertOk } from "@thoughts/testing";
 import { loadManifests } from "../../k8s/load.ts";
 import { LOCAL_LABEL, type LocalPod, localPods } from "./transform.ts";
@@ -22,11 +24,12 @@ const options = {
 };
 const { pods, skipped } = localPods(played, options);
 
-// deno-lint-ignore no-explicit-any
-function docs(pod: LocalPod): Record<string, any>[] {
+function docs(pod: LocalPod): (IPod | IConfigMap)[] {
   return parseAllDocuments(pod.yaml).map((d) => d.toJS());
 }
-const podOf = (pod: LocalPod) => docs(pod).find((d) => d.kind === "Pod")!;
+const podOf = (pod: LocalPod) =>
+  docs(pod).find((d): d is IPod => d.kind === "Pod")!;
+const specOf = (pod: LocalPod) => podOf(pod).spec!;
 
 Deno.test("each replica is a pod, named by its template's hash", () => {
   const names = pods.map((p) => p.name);
@@ -42,9 +45,9 @@ Deno.test("each replica is a pod, named by its template's hash", () => {
     images: { ...options.images, "users_server:v2.3": "users_server:v2.4" },
   }).pods.filter((p) => p.workload === "users");
   assertOk(rolled[0]!.revision !== users[0]!.revision);
-  assertEquals(podOf(rolled[0]!).spec.containers[0].image, "users_server:v2.4");
+  assertEquals(specOf(rolled[0]!).containers[0]!.image, "users_server:v2.4");
   for (const pod of pods) {
-    assertEquals(podOf(pod).metadata.labels[LOCAL_LABEL], "true");
+    assertEquals(podOf(pod).metadata?.labels?.[LOCAL_LABEL], "true");
   }
 });
 
@@ -57,15 +60,12 @@ Deno.test("Services become the network names of the pods they select", () => {
     frontend: ["frontend-service"],
   });
   // A Service's port 80 is the pods' 8000: the URLs name the pods' port.
-  const config = docs(pods[0]!).find((d) =>
-    d.metadata.name === "shared-config"
-  )!;
-  assertEquals(config.data.USER_BACKEND_URL, "http://users-service:8000");
-  assertEquals(
-    config.data.THOUGHTS_BACKEND_URL,
-    "http://thoughts-service:8000",
-  );
-  assertEquals(config.data.POSTGRES_HOST, "postgres");
+  const config = docs(pods[0]!).find((d): d is IConfigMap =>
+    d.metadata?.name === "shared-config"
+  )!.data!;
+  assertEquals(config.USER_BACKEND_URL, "http://users-service:8000");
+  assertEquals(config.THOUGHTS_BACKEND_URL, "http://thoughts-service:8000");
+  assertEquals(config.POSTGRES_HOST, "postgres");
 });
 
 Deno.test("Secret volumes become folders of only the files each pod mounts", () => {
@@ -86,14 +86,12 @@ Deno.test("Secret volumes become folders of only the files each pod mounts", () 
   ]);
   assertOk(folder("frontend").optional);
   for (const pod of pods) {
-    const volumes = podOf(pod).spec.volumes ?? [];
-    assertOk(!volumes.some((v: { secret?: unknown }) => v.secret), pod.name);
+    const volumes = specOf(pod).volumes ?? [];
+    assertOk(!volumes.some((v) => v.secret), pod.name);
     for (const f of pod.secretFolders) {
       assertOk(f.dir.startsWith(`/state/${pod.name}/`), f.dir);
       assertOk(
-        volumes.some((v: { hostPath?: { path: string } }) =>
-          v.hostPath?.path === f.dir
-        ),
+        volumes.some((v) => v.hostPath?.path === f.dir),
       );
     }
   }
@@ -102,11 +100,11 @@ Deno.test("Secret volumes become folders of only the files each pod mounts", () 
 Deno.test("the StatefulSet claims a named volume and runs the local image", () => {
   const pg = pods.find((p) => p.name === "postgres-0")!;
   assertEquals(pg.volumes.sort(), ["data-postgres-0", "postgres-init"]);
-  const spec = podOf(pg).spec;
-  assertEquals(spec.containers[0].image, "localhost/thoughts-postgres:15");
+  const spec = specOf(pg);
+  assertEquals(spec.containers[0]!.image, "localhost/thoughts-postgres:15");
   assertEquals(pg.images, ["localhost/thoughts-postgres:15"]);
   assertOk(
-    spec.volumes.some((v: { persistentVolumeClaim?: { claimName: string } }) =>
+    spec.volumes?.some((v) =>
       v.persistentVolumeClaim?.claimName === "data-postgres-0"
     ),
   );
@@ -116,7 +114,7 @@ Deno.test("the StatefulSet claims a named volume and runs the local image", () =
 
 Deno.test("no host port but the first frontend's, on 127.0.0.1; probes are waited for", () => {
   for (const pod of pods) {
-    const [container] = podOf(pod).spec.containers;
+    const container = specOf(pod).containers[0]!;
     assertEquals(container.readinessProbe, undefined);
     assertEquals(container.livenessProbe, undefined);
     const expected = pod.name.startsWith("frontend-") && pod.name.endsWith("-0")
@@ -133,9 +131,7 @@ Deno.test("no host port but the first frontend's, on 127.0.0.1; probes are waite
     }
     // podman 4.3 refuses annotation values over 63 characters.
     for (
-      const value of Object.values<string>(
-        podOf(pod).metadata.annotations ?? {},
-      )
+      const value of Object.values(podOf(pod).metadata?.annotations ?? {})
     ) {
       assertOk(value.length <= 63, value);
     }

@@ -6,13 +6,9 @@
  * @module
  */
 
-import {
-  assertEquals,
-  assertOk,
-  assertStringIncludes,
-  type DenoRun,
-  type TempRepo,
-} from "@thoughts/testing";
+import { assertEquals, assertOk, assertStringIncludes } from "./assert.ts";
+import type { DenoRun } from "./run_deno.ts";
+import type { TempRepo } from "./temp_repo.ts";
 
 /**
  * Tags `thoughts/v1.5` (needs users v2.3), `users/v2.4`, and `thoughts/v1.7`
@@ -21,8 +17,8 @@ import {
  * @param repo A throwaway repository.
  * @example Usage
  * ```ts
- * import { createTempRepo } from "@thoughts/testing";
- * import { tagScenario } from "./testing.ts";
+ * import { createTempRepo } from "./mod.ts";
+ * import { tagScenario } from "@thoughts/testing";
  *
  * await using repo = await createTempRepo();
  * await tagScenario(repo);
@@ -43,7 +39,7 @@ export async function tagScenario(repo: TempRepo): Promise<void> {
  * @param replicas The live line of thoughts, e.g. `thoughts  v1.6 on 2 replicas`.
  * @example Usage
  * ```ts
- * import { checkScenario } from "./testing.ts";
+ * import { checkScenario } from "@thoughts/testing";
  *
  * // What `deno task release` says of the scenario, as a running system answers.
  * const plan = [
