@@ -50,28 +50,24 @@ export async function runDev(
     thoughts: freePort(),
     frontend: freePort(),
   };
+  const flags = {
+    "users-port": ports.users,
+    "thoughts-port": ports.thoughts,
+    "frontend-port": ports.frontend,
+    data: `${data}/data`,
+    keys: `${data}/keys`,
+    // The services on the tests' runtime (TEST_RUNTIME).
+    runtime: testRuntime(),
+  };
   const process = new Deno.Command(Deno.execPath(), {
     args: [
-      ...[
-        "task",
-        "-q",
-        "dev",
-        "--users-port",
-        String(ports.users),
-        "--thoughts-port",
-        String(ports.thoughts),
-      ],
-      ...[
-        "--frontend-port",
-        String(ports.frontend),
-        "--data",
-        `${data}/data`,
-        "--keys",
-        `${data}/keys`,
-        // The services on the tests' runtime (TEST_RUNTIME).
-        "--runtime",
-        testRuntime(),
-      ],
+      "task",
+      "-q",
+      "dev",
+      ...Object.entries(flags).flatMap(([k, v]) => [
+        `--${k}`,
+        String(v),
+      ]),
     ],
     cwd: root,
     // As on a newcomer's machine: none of the test run's database settings.
@@ -80,13 +76,41 @@ export async function runDev(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+  const stderr = new Response(process.stderr).text();
+  const { output, reader } = await untilReady(process, stderr);
+  const pids: Record<string, number> = Object.fromEntries(
+    [...output().matchAll(/(\w+) ready at \S+ \(pid (\d+)\)/g)].map((
+      m,
+    ) => [m[1], Number(m[2])]),
+  );
+  return {
+    ports,
+    data,
+    pids,
+    process,
+    stderr,
+    output,
+    async finished() {
+      const status = await process.status;
+      await reader;
+      await Deno.remove(data, { recursive: true });
+      return status;
+    },
+  };
+}
+
+// Reads its output until it says it is ready; kills it when it says it
+// cannot start, or says nothing in two minutes.
+async function untilReady(
+  process: Deno.ChildProcess,
+  stderr: Promise<string>,
+): Promise<{ output: () => string; reader: Promise<void> }> {
   let output = "";
   const reader = (async () => {
     for await (
       const text of process.stdout.pipeThrough(new TextDecoderStream())
     ) output += text;
   })();
-  const stderr = new Response(process.stderr).text();
   const deadline = Date.now() + 120_000;
   while (
     !output.includes("Press Ctrl-C") && !output.includes("Cannot start") &&
@@ -100,23 +124,5 @@ export async function runDev(
       `deno task dev did not get ready:\n${output}\n${await stderr}`,
     );
   }
-  const pids: Record<string, number> = Object.fromEntries(
-    [...output.matchAll(/(\w+) ready at \S+ \(pid (\d+)\)/g)].map((
-      m,
-    ) => [m[1], Number(m[2])]),
-  );
-  return {
-    ports,
-    data,
-    pids,
-    process,
-    stderr,
-    output: () => output,
-    async finished() {
-      const status = await process.status;
-      await reader;
-      await Deno.remove(data, { recursive: true });
-      return status;
-    },
-  };
+  return { output: () => output, reader };
 }

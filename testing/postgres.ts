@@ -56,22 +56,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       m,
     ) => [m[1]!, m[2]!]),
   );
-  const pgCtl = async (...args: string[]) => {
-    const result = await new Deno.Command("runuser", {
-      args: [
-        "-u",
-        "postgres",
-        "--",
-        `${vars.PG_BIN}/pg_ctl`,
-        "-D",
-        vars.PG_DATA!,
-        ...args,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (!result.success) throw new Error(`pg_ctl ${args.join(" ")} failed`);
-  };
+  const pgCtl = (...args: string[]) => runPgCtl(vars, args);
   const names = [
     "POSTGRES_HOST",
     "POSTGRES_PORT",
@@ -101,4 +86,20 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       await Deno.remove(dir, { recursive: true });
     },
   };
+}
+
+// pg_ctl on the cluster, as the user that owns it.
+async function runPgCtl(
+  vars: Record<string, string>,
+  args: string[],
+): Promise<void> {
+  const result = await new Deno.Command("runuser", {
+    args: [
+      ...["-u", "postgres", "--", `${vars.PG_BIN}/pg_ctl`, "-D", vars.PG_DATA!],
+      ...args,
+    ],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  if (!result.success) throw new Error(`pg_ctl ${args.join(" ")} failed`);
 }

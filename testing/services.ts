@@ -125,17 +125,12 @@ export async function startService(
   env: Record<string, string>,
   options: StartOptions = {},
 ): Promise<ServiceProcess> {
-  const {
-    timeoutMs = 60_000,
-    permissions = ["-A"],
-    stdout = "collect",
-    runtime = testRuntime(),
-  } = options;
+  const { timeoutMs = 60_000, stdout = "collect" } = options;
   const port = env.PORT ? Number(env.PORT) : freePort();
   const { program, args } = await serviceCommand(
     entry,
-    permissions,
-    runtime,
+    options.permissions ?? ["-A"],
+    options.runtime ?? testRuntime(),
     options.flags,
   );
   const process = new Deno.Command(program, {
@@ -151,16 +146,7 @@ export async function startService(
     stdout: stdout === "collect" ? "piped" : "null",
     stderr: "piped",
   }).spawn();
-  const chunks: string[] = [];
-  const collect = async (stream: ReadableStream<Uint8Array>) => {
-    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
-      chunks.push(text);
-    }
-  };
-  const collected = Promise.all([
-    stdout === "collect" ? collect(process.stdout) : undefined,
-    collect(process.stderr),
-  ]);
+  const { output, collected } = collectOutput(process, stdout === "collect");
   let exited: Deno.CommandStatus | undefined;
   const status = process.status.then(async (s) => {
     exited = s;
@@ -168,7 +154,6 @@ export async function startService(
     return s;
   });
   const url = `http://127.0.0.1:${port}`;
-  const output = () => chunks.join("");
   const stop = async (signal: Deno.Signal = "SIGTERM") => {
     if (!exited) {
       try {
@@ -177,24 +162,11 @@ export async function startService(
     }
     return await status;
   };
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    if (exited) {
-      throw new Error(
-        `${entry} exited with ${exited.code} before ready:\n${output()}`,
-      );
-    }
-    const ready = await fetch(`${url}/readyz`).then(
-      async (r) => (await r.body?.cancel(), r.ok),
-      () => false,
-    );
-    if (ready) break;
-    if (Date.now() > deadline) {
-      await stop("SIGKILL");
-      throw new Error(`${entry} not ready after ${timeoutMs} ms:\n${output()}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilReady(entry, url, timeoutMs, {
+    exited: () => exited,
+    stop,
+    output,
+  });
   return {
     url,
     output,
@@ -204,6 +176,56 @@ export async function startService(
       await stop("SIGKILL");
     },
   };
+}
+
+// What the process prints, kept as it comes; `collected` settles at its end.
+function collectOutput(process: Deno.ChildProcess, stdout: boolean) {
+  const chunks: string[] = [];
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+      chunks.push(text);
+    }
+  };
+  const collected = Promise.all([
+    stdout ? collect(process.stdout) : undefined,
+    collect(process.stderr),
+  ]);
+  return { output: () => chunks.join(""), collected };
+}
+
+// Polls `/readyz` until it answers 200; a process that exits first, or is
+// not ready in time (then killed), fails with what it printed.
+async function untilReady(
+  entry: string,
+  url: string,
+  timeoutMs: number,
+  child: {
+    exited: () => Deno.CommandStatus | undefined;
+    stop: (signal: Deno.Signal) => Promise<Deno.CommandStatus>;
+    output: () => string;
+  },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const exited = child.exited();
+    if (exited) {
+      throw new Error(
+        `${entry} exited with ${exited.code} before ready:\n${child.output()}`,
+      );
+    }
+    const ready = await fetch(`${url}/readyz`).then(
+      async (r) => (await r.body?.cancel(), r.ok),
+      () => false,
+    );
+    if (ready) return;
+    if (Date.now() > deadline) {
+      await child.stop("SIGKILL");
+      throw new Error(
+        `${entry} not ready after ${timeoutMs} ms:\n${child.output()}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Users and thoughts running as real processes, each on its own database. */
@@ -268,24 +290,7 @@ export async function startBackends(
     users,
     thoughts,
     ...usersApi(users.url, fetch, adminToken),
-    async count(service, table) {
-      const db = dbs[service];
-      if (db.DATABASE_ENGINE !== "POSTGRES") {
-        throw new Error(`The ${service} process holds its PGlite folder`);
-      }
-      const sql = testPostgresAdmin({
-        ...testPostgresSettings(),
-        database: db.POSTGRES_DB!,
-      });
-      try {
-        const [row] = await sql.unsafe(
-          `SELECT count(*)::int AS n FROM ${table}`,
-        );
-        return row!.n as number;
-      } finally {
-        await sql.end();
-      }
-    },
+    count: (service, table) => countRows(service, dbs[service], table),
     async [Symbol.asyncDispose]() {
       await Promise.all([users.stop("SIGKILL"), thoughts.stop("SIGKILL")]);
       await Promise.all([
@@ -294,6 +299,27 @@ export async function startBackends(
       ]);
     },
   };
+}
+
+// Rows in a table of a backend's PostgreSQL database, read beside it.
+async function countRows(
+  service: string,
+  db: Record<string, string>,
+  table: string,
+): Promise<number> {
+  if (db.DATABASE_ENGINE !== "POSTGRES") {
+    throw new Error(`The ${service} process holds its PGlite folder`);
+  }
+  const sql = testPostgresAdmin({
+    ...testPostgresSettings(),
+    database: db.POSTGRES_DB!,
+  });
+  try {
+    const [row] = await sql.unsafe(`SELECT count(*)::int AS n FROM ${table}`);
+    return row!.n as number;
+  } finally {
+    await sql.end();
+  }
 }
 
 /**

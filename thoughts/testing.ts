@@ -72,3 +72,4 @@ export async function testThoughtsApp(
 
 // What the bench's floor runs: the service's own store.
 export { createThoughtsStore } from "./store.ts";
+export { pageLinks } from "./page_links.ts";

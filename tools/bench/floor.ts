@@ -19,14 +19,17 @@ import {
 } from "@thoughts/shared/config";
 import { openDatabase } from "@thoughts/shared/store";
 import { thoughtsVariables } from "@thoughts/thoughts/config";
-import { createThoughtsStore } from "@thoughts/thoughts/testing";
+import { createThoughtsStore, pageLinks } from "@thoughts/thoughts/testing";
 import { createUsersStore, pbkdf2Hasher } from "@thoughts/users/testing";
 
 // A JSON string body, as Hono sends it, so the floor is not slowed by
 // `Response.json()` (docs/benchmarks.md).
-const json = (value: unknown) =>
+// A page carries the same Link header as the service's.
+const json = (value: unknown, link?: string) =>
   new Response(JSON.stringify(value), {
-    headers: { "content-type": "application/json" },
+    headers: link
+      ? { "content-type": "application/json", link }
+      : { "content-type": "application/json" },
   });
 
 if (import.meta.main) {
@@ -57,9 +60,8 @@ if (import.meta.main) {
     const url = new URL(req.url);
     if (url.pathname === "/readyz") return new Response("ok");
     if (url.pathname === "/list") {
-      return json(
-        (await thoughts.list({ order: "desc", limit: 20, offset: 0 })).thoughts,
-      );
+      const page = await thoughts.list({ order: "desc", limit: 20, offset: 0 });
+      return json(page.thoughts, pageLinks(req.url, page, "desc"));
     }
     if (url.pathname === "/one") {
       return json(await thoughts.get(1));
@@ -70,10 +72,13 @@ if (import.meta.main) {
         bearerToken(req.headers.get("Authorization")),
         new Date(),
       );
-      return json(
-        (await thoughts.list({ username, order: "desc", limit: 20, offset: 0 }))
-          .thoughts,
-      );
+      const page = await thoughts.list({
+        username,
+        order: "desc",
+        limit: 20,
+        offset: 0,
+      });
+      return json(page.thoughts, pageLinks(req.url, page, "desc"));
     }
     if (url.pathname === "/login") {
       const { username, password } = await req.json();

@@ -12,7 +12,7 @@
  * @module
  */
 
-import Fastify, { LogController } from "fastify";
+import Fastify, { type FastifyReply, LogController } from "fastify";
 import { jwtVerify } from "jose";
 import { readFileSync } from "node:fs";
 import { createPublicKey, randomUUID } from "node:crypto";
@@ -76,7 +76,29 @@ app.addHook("onResponse", (request, reply, done) => {
   done();
 });
 
-const page = {
+// The page, and the same Link header ours sends: the request's query with
+// the next page's cursor (RFC 8288).
+function page(
+  url: string,
+  reply: FastifyReply,
+  rows: Row[],
+  limit: number,
+  order: "asc" | "desc" = "desc",
+) {
+  const shown = rows.slice(0, limit);
+  if (rows.length > limit) {
+    const [path, query = ""] = url.split("?");
+    const kept = query.split("&").filter((pair) =>
+      pair !== "" && !/^(before|after|offset)(=|$)/.test(pair)
+    );
+    const cursor = order === "asc" ? "after" : "before";
+    const next = [...kept, `${cursor}=${shown.at(-1)!.id}`].join("&");
+    reply.header("link", `<${path}?${next}>; rel="next"`);
+  }
+  return shown;
+}
+
+const pageQuery = {
   type: "object",
   properties: {
     order: { type: "string", enum: ["asc", "desc"], default: "desc" },
@@ -88,8 +110,8 @@ const page = {
 
 app.get<{ Querystring: { limit: number; order: "asc" | "desc" } }>(
   "/api/thoughts/",
-  { schema: { querystring: page } },
-  async (request) => {
+  { schema: { querystring: pageQuery } },
+  async (request, reply) => {
     const { limit, order } = request.query;
     const rows = await sql.unsafe<Row[]>(
       `SELECT ${COLUMNS} FROM thoughts ORDER BY id ${
@@ -98,7 +120,7 @@ app.get<{ Querystring: { limit: number; order: "asc" | "desc" } }>(
       [limit + 1, 0],
       { prepare: true },
     );
-    return rows.slice(0, limit);
+    return page(request.url, reply, rows, limit, order);
   },
 );
 
@@ -122,7 +144,7 @@ app.get<{ Params: { id: number } }>("/api/thoughts/:id/", {
 
 app.get<{ Querystring: { limit: number; order: "asc" | "desc" } }>(
   "/api/me/thoughts/",
-  { schema: { querystring: page } },
+  { schema: { querystring: pageQuery } },
   async (request, reply) => {
     const header = request.headers.authorization ?? "";
     let username: string;
@@ -139,7 +161,7 @@ app.get<{ Querystring: { limit: number; order: "asc" | "desc" } }>(
       [username, request.query.limit + 1, 0],
       { prepare: true },
     );
-    return rows.slice(0, request.query.limit);
+    return page(request.url, reply, rows, request.query.limit);
   },
 );
 

@@ -65,6 +65,13 @@ if (import.meta.main) {
   await teardown.main(() => scale(teardown));
 }
 
+interface Crowd {
+  rows: number;
+  p99: number;
+  rps: number;
+  health: number;
+}
+
 async function scale(teardown: Teardown): Promise<void> {
   const pg = await startThrowawayPostgres();
   teardown.defer(() => pg[Symbol.asyncDispose]());
@@ -84,8 +91,7 @@ async function scale(teardown: Teardown): Promise<void> {
     })}`,
   };
   const results: Row[] = [];
-  const crowd: { rows: number; p99: number; rps: number; health: number }[] =
-    [];
+  const crowd: Crowd[] = [];
   const seeding: string[] = [];
   for (const rows of [100, 1_000_000]) {
     const db = `scale_${rows}`;
@@ -107,92 +113,121 @@ async function scale(teardown: Teardown): Promise<void> {
       await pinProcesses([Deno.pid], split.others);
       await pinProcesses([thoughts.process.pid], split.servers);
     }
-    const sql = connect(pg.env, db);
-    const started = performance.now();
-    await sql.unsafe(SEED(rows));
-    // As autovacuum would soon: the GIN pending list merged, statistics read.
-    await sql.unsafe("VACUUM ANALYZE thoughts");
-    seeding.push(
-      `${rows.toLocaleString("en")} rows seeded in ${
-        ((performance.now() - started) / 1000).toFixed(1)
-      } s (with the indexes, then VACUUM ANALYZE)`,
-    );
-    await sql.end();
-    // 5,000 pages of 20 below the newest, or as deep as 100 rows go.
-    const deep = Math.max(rows - 5_000 * 20, 50);
-    const reads: [string, string, Record<string, string>][] = [
-      ["first page", "/api/thoughts/?limit=20", {}],
-      ["5,000 pages deep", `/api/thoughts/?limit=20&before=${deep}`, {}],
-      ["a user's own", "/api/me/thoughts/?limit=20", auth],
-      ["rare word", "/api/thoughts/?limit=20&search=zephyr", {}],
-      ["common word", "/api/thoughts/?limit=20&search=code", {}],
-    ];
-    for (const [name, path, headers] of reads) {
-      // Searches at 16 clients: each replica runs a few at once by design.
-      const connections = path.includes("search=") ? 16 : 50;
-      const options = { method: "GET", body: "", headers, connections };
-      await runWrk(thoughts.url + path, { ...options, seconds: 2 });
-      const result = await runWrk(thoughts.url + path, { ...options, seconds });
-      results.push({ rows, name, result });
-    }
-    // 16 clients searching at once (a rare word, a common one, and one too
-    // short to search, refused), while /healthz is asked alone beside them.
-    const searching = await Promise.all([
-      ...["zephyr", "code", "_"].map((word, i) =>
-        runWrk(`${thoughts.url}/api/thoughts/?limit=20&search=${word}`, {
-          connections: [6, 6, 4][i]!,
-          seconds,
-        })
-      ),
-      runWrk(`${thoughts.url}/healthz`, { connections: 1, seconds }),
-    ]);
-    crowd.push({
-      rows,
-      p99: Math.max(...searching.slice(0, 3).map((r) => r.p99)),
-      rps: searching.slice(0, 3).reduce((sum, r) => sum + r.rps, 0),
-      health: searching[3]!.p99,
-    });
+    seeding.push(await seedRows(pg.env, db, rows));
+    results.push(...await loadReads(thoughts.url, rows, auth));
+    crowd.push(await searchCrowd(thoughts.url, rows));
     await thoughts.stop("SIGTERM");
   }
-  const at = (rows: number, name: string) =>
-    results.find((r) => r.rows === rows && r.name === name)!.result;
   console.log(
     `\nThoughts at scale: PostgreSQL, wrk, 50 connections, ${seconds} s per run, ${navigator.hardwareConcurrency} cores${
       split ? ` (service on CPU ${split.servers})` : ""
     }`,
   );
   for (const line of seeding) console.log(line);
-  console.log(
+  for (const line of [...readsTable(results), ...crowdTable(crowd)]) {
+    console.log(line);
+  }
+}
+
+// Seeds the rows, timed, and says how long it took.
+async function seedRows(
+  env: Record<string, string>,
+  db: string,
+  rows: number,
+): Promise<string> {
+  const sql = connect(env, db);
+  const started = performance.now();
+  await sql.unsafe(SEED(rows));
+  // As autovacuum would soon: the GIN pending list merged, statistics read.
+  await sql.unsafe("VACUUM ANALYZE thoughts");
+  await sql.end();
+  return `${rows.toLocaleString("en")} rows seeded in ${
+    ((performance.now() - started) / 1000).toFixed(1)
+  } s (with the indexes, then VACUUM ANALYZE)`;
+}
+
+// Each read alone, after a 2 s warm-up.
+async function loadReads(
+  url: string,
+  rows: number,
+  auth: Record<string, string>,
+): Promise<Row[]> {
+  // 5,000 pages of 20 below the newest, or as deep as 100 rows go.
+  const deep = Math.max(rows - 5_000 * 20, 50);
+  const reads: [string, string, Record<string, string>][] = [
+    ["first page", "/api/thoughts/?limit=20", {}],
+    ["5,000 pages deep", `/api/thoughts/?limit=20&before=${deep}`, {}],
+    ["a user's own", "/api/me/thoughts/?limit=20", auth],
+    ["rare word", "/api/thoughts/?limit=20&search=zephyr", {}],
+    ["common word", "/api/thoughts/?limit=20&search=code", {}],
+  ];
+  const results: Row[] = [];
+  for (const [name, path, headers] of reads) {
+    // Searches at 16 clients: each replica runs a few at once by design.
+    const connections = path.includes("search=") ? 16 : 50;
+    const options = { method: "GET", body: "", headers, connections };
+    await runWrk(url + path, { ...options, seconds: 2 });
+    const result = await runWrk(url + path, { ...options, seconds });
+    results.push({ rows, name, result });
+  }
+  return results;
+}
+
+// 16 clients searching at once (a rare word, a common one, and one too
+// short to search, refused), while /healthz is asked alone beside them.
+async function searchCrowd(url: string, rows: number): Promise<Crowd> {
+  const searching = await Promise.all([
+    ...["zephyr", "code", "_"].map((word, i) =>
+      runWrk(`${url}/api/thoughts/?limit=20&search=${word}`, {
+        connections: [6, 6, 4][i]!,
+        seconds,
+      })
+    ),
+    runWrk(`${url}/healthz`, { connections: 1, seconds }),
+  ]);
+  return {
+    rows,
+    p99: Math.max(...searching.slice(0, 3).map((r) => r.p99)),
+    rps: searching.slice(0, 3).reduce((sum, r) => sum + r.rps, 0),
+    health: searching[3]!.p99,
+  };
+}
+
+function readsTable(results: Row[]): string[] {
+  const at = (rows: number, name: string) =>
+    results.find((r) => r.rows === rows && r.name === name)!.result;
+  const cells = (r: LoadResult) =>
+    `${r.rps.toFixed(0).padStart(15)}${r.p50.toFixed(1).padStart(6)}${
+      r.p99.toFixed(1).padStart(6)
+    }`;
+  const lines = [
     `${"".padEnd(18)}${"100 rows: req/s  p50  p99".padStart(27)}  |${
       "1 M rows: req/s  p50  p99".padStart(27)
     }  | ratio`,
-  );
+  ];
   for (const name of [...new Set(results.map((r) => r.name))]) {
     const [small, big] = [at(100, name), at(1_000_000, name)];
-    const cells = (r: LoadResult) =>
-      `${r.rps.toFixed(0).padStart(15)}${r.p50.toFixed(1).padStart(6)}${
-        r.p99.toFixed(1).padStart(6)
-      }`;
-    console.log(
+    const errors = big.errors + small.errors
+      ? `  errors ${small.errors}/${big.errors}`
+      : "";
+    lines.push(
       `${name.padEnd(18)}${cells(small)}  |${cells(big)}  | ${
         (big.rps / small.rps).toFixed(2)
-      }${
-        big.errors + small.errors
-          ? `  errors ${small.errors}/${big.errors}`
-          : ""
-      }`,
+      }${errors}`,
     );
   }
-  console.log(
+  return lines;
+}
+
+function crowdTable(crowd: Crowd[]): string[] {
+  return [
     "\n16 clients searching at once (6 a rare word, 6 a common one, 4 one too short, refused); goals: p99 under 250 ms, /healthz p99 under 50 ms:",
-  );
-  for (const c of crowd) {
-    console.log(
+    ...crowd.map((c) =>
       `${c.rows.toLocaleString("en").padStart(9)} rows: ${
         c.rps.toFixed(0)
       } searches/s, p99 ${c.p99.toFixed(1)} ms; /healthz p99 ${
         c.health.toFixed(1)
-      } ms`,
-    );
-  }
+      } ms`
+    ),
+  ];
 }

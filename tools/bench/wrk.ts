@@ -115,9 +115,36 @@ export async function runWrk(
   },
 ): Promise<LoadResult> {
   const script = await Deno.makeTempFile({ suffix: ".lua" });
+  const lua = wrkScript(options);
+  await Deno.writeTextFile(script, lua);
+  try {
+    const out = await new Deno.Command("wrk", {
+      args: [
+        "-t1",
+        `-c${options.connections}`,
+        `-d${options.seconds}s`,
+        "--timeout",
+        "30s",
+        "--latency",
+        "-s",
+        script,
+        url,
+      ],
+      stdout: "piped",
+    }).output();
+    return parseWrk(new TextDecoder().decode(out.stdout));
+  } finally {
+    await Deno.remove(script);
+  }
+}
+
+type WrkOptions = Parameters<typeof runWrk>[1];
+
+// The Lua script that sets the method, body and headers of each request.
+function wrkScript(options: WrkOptions): string {
   // Several bodies, one per line, go in turn (logins as different users).
   const bodies = options.body ? options.body.split("\n") : [];
-  const lua = [
+  return [
     `wrk.method = ${JSON.stringify(options.method ?? "GET")}`,
     ...(bodies.length === 1 ? [`wrk.body = ${JSON.stringify(bodies[0])}`] : []),
     ...(bodies.length > 1
@@ -143,24 +170,4 @@ export async function runWrk(
       ]
       : []),
   ].join("\n");
-  await Deno.writeTextFile(script, lua);
-  try {
-    const out = await new Deno.Command("wrk", {
-      args: [
-        "-t1",
-        `-c${options.connections}`,
-        `-d${options.seconds}s`,
-        "--timeout",
-        "30s",
-        "--latency",
-        "-s",
-        script,
-        url,
-      ],
-      stdout: "piped",
-    }).output();
-    return parseWrk(new TextDecoder().decode(out.stdout));
-  } finally {
-    await Deno.remove(script);
-  }
 }

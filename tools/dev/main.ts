@@ -38,13 +38,10 @@ const USAGE: Usage = {
   example: "deno task dev --reset",
 };
 
-/**
- * Runs the system until SIGINT or SIGTERM, or until a service crashes.
- *
- * @param args The command-line arguments.
- * @returns The exit code: 0 after a clean stop, 1 after a crash.
- */
-async function dev(args: string[]): Promise<number> {
+type Options = ReturnType<typeof options>;
+type Urls = Record<"users" | "thoughts" | "frontend", string>;
+
+function options(args: string[]) {
   const { values } = parseCli(USAGE, {
     args,
     options: {
@@ -69,13 +66,23 @@ async function dev(args: string[]): Promise<number> {
       );
     }
   }
-  const runtime = values.runtime as DevRuntime;
-  if (!["deno", "node", "bun"].includes(runtime)) {
+  if (!["deno", "node", "bun"].includes(values.runtime)) {
     usageError(
       "dev",
       `--runtime is 'deno', 'node' or 'bun', got '${values.runtime}'`,
     );
   }
+  return { ...values, runtime: values.runtime as DevRuntime };
+}
+
+/**
+ * Runs the system until SIGINT or SIGTERM, or until a service crashes.
+ *
+ * @param args The command-line arguments.
+ * @returns The exit code: 0 after a clean stop, 1 after a crash.
+ */
+async function dev(args: string[]): Promise<number> {
+  const values = options(args);
   const data = values.data;
   if (values.reset) {
     await Deno.remove(data, { recursive: true }).catch(() => {});
@@ -87,22 +94,11 @@ async function dev(args: string[]): Promise<number> {
   const firstRun =
     !(await Deno.stat(`${data}/seeded`).then(() => true, () => false));
   await Deno.mkdir(data, { recursive: true });
-
   const url = (port: string) => `http://127.0.0.1:${port}`;
   const urls = {
     users: url(values["users-port"]),
     thoughts: url(values["thoughts-port"]),
     frontend: url(values["frontend-port"]),
-  };
-  const common = {
-    APP_ENV: "development",
-    // One compact line per request for the console; JSON in the cluster.
-    LOG_FORMAT: "pretty",
-    SHUTDOWN_DELAY_SECONDS: "0",
-    HOST: "127.0.0.1",
-    SECRETS_DIR: values.keys,
-    THOUGHTS_BACKEND_URL: urls.thoughts,
-    USER_BACKEND_URL: urls.users,
   };
   const supervisor = new Supervisor();
   let done: (code: number) => void = () => {};
@@ -128,56 +124,70 @@ async function dev(args: string[]): Promise<number> {
   // Ctrl-C, a process manager or the terminal closing (exit 0), or the
   // process that started it dies (a killed terminal or runner: exit 1).
   onStop(({ parent }) => stop(parent ? 1 : 0));
-
   try {
-    for (
-      const [service, port, db] of [["users", values["users-port"], true], [
-        "thoughts",
-        values["thoughts-port"],
-        true,
-      ], ["frontend", values["frontend-port"], false]] as const
-    ) {
-      const env = {
-        ...common,
-        DENO_V8_FLAGS: V8_FLAGS,
-        PORT: port,
-        ...(db && { PGLITE_DATA_DIR: `${data}/${service}` }),
-      };
-      const child = await supervisor.start(
-        service,
-        await devCommand(runtime, service, root),
-        env,
-        urls[service],
-      );
-      console.log(
-        `${service} ready at ${child.url} (pid ${child.process.pid})`,
-      );
-    }
-    if (firstRun) {
-      const adminToken = (await Deno.readTextFile(
-        `${values.keys}/${ADMIN_TOKEN_FILE}`,
-      )).trim();
-      await seed(urls.users, urls.thoughts, adminToken);
-      await Deno.writeTextFile(`${data}/seeded`, "");
-      console.log(
-        `Sample users: ${
-          SAMPLE_USERS.map((u) => `${u.username} / ${u.password}`).join(", ")
-        }`,
-      );
-    }
+    await startAll(supervisor, values, urls);
+    if (firstRun) await seedOnce(values, urls);
   } catch (error) {
     console.error(`Cannot start the system: ${(error as Error).message}`);
     await stop(1);
     return await finished;
   }
   console.log(`
-Thoughts is running on ${runtime}:
+Thoughts is running on ${values.runtime}:
   frontend          ${urls.frontend}/
   version dashboard ${urls.frontend}/admin/versions/
   users API         ${urls.users}/docs/  (${urls.users}/openapi.json)
   thoughts API      ${urls.thoughts}/docs/  (${urls.thoughts}/openapi.json)
 Press Ctrl-C to stop.`);
   return await finished;
+}
+
+// The three services in order, each ready before the next starts.
+async function startAll(
+  supervisor: Supervisor,
+  values: Options,
+  urls: Urls,
+): Promise<void> {
+  const common = {
+    APP_ENV: "development",
+    // One compact line per request for the console; JSON in the cluster.
+    LOG_FORMAT: "pretty",
+    SHUTDOWN_DELAY_SECONDS: "0",
+    HOST: "127.0.0.1",
+    SECRETS_DIR: values.keys,
+    THOUGHTS_BACKEND_URL: urls.thoughts,
+    USER_BACKEND_URL: urls.users,
+    DENO_V8_FLAGS: V8_FLAGS,
+  };
+  for (const service of ["users", "thoughts", "frontend"] as const) {
+    const env = {
+      ...common,
+      PORT: values[`${service}-port`],
+      ...(service !== "frontend" &&
+        { PGLITE_DATA_DIR: `${values.data}/${service}` }),
+    };
+    const child = await supervisor.start(
+      service,
+      await devCommand(values.runtime, service, root),
+      env,
+      urls[service],
+    );
+    console.log(`${service} ready at ${child.url} (pid ${child.process.pid})`);
+  }
+}
+
+// Sample accounts and thoughts, on the first run only.
+async function seedOnce(values: Options, urls: Urls): Promise<void> {
+  const adminToken = (await Deno.readTextFile(
+    `${values.keys}/${ADMIN_TOKEN_FILE}`,
+  )).trim();
+  await seed(urls.users, urls.thoughts, adminToken);
+  await Deno.writeTextFile(`${values.data}/seeded`, "");
+  console.log(
+    `Sample users: ${
+      SAMPLE_USERS.map((u) => `${u.username} / ${u.password}`).join(", ")
+    }`,
+  );
 }
 
 if (import.meta.main) Deno.exit(await dev(Deno.args));

@@ -73,35 +73,7 @@ type NextFiles = Parameters<typeof secretFiles>[2];
  * @returns The exit code: 0 done, 1 refused or timed out.
  */
 async function rotateKeys(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(USAGE, {
-    args,
-    allowPositionals: true,
-    options: {
-      secrets: { type: "string", default: `${root}/.secrets` },
-      service: { type: "string", multiple: true },
-      wait: { type: "string", default: "120" },
-      "token-lifetime": { type: "string", default: "172800" },
-      apply: { type: "boolean", default: false },
-      force: { type: "boolean", default: false },
-    },
-  });
-  const command = positionals[0] ?? "status";
-  if (!["status", "publish", "switch", "retire"].includes(command)) {
-    usageError(
-      "rotate-keys",
-      `Unknown step '${command}' (expected status, publish, switch or retire)`,
-    );
-  }
-  const dir = values.secrets;
-  const current = {
-    password: `${dir}/postgres-password`,
-    privateKey: `${dir}/private_key.pem`,
-    publicKey: `${dir}/public_key.pub`,
-  };
-  const next = {
-    privateKey: `${dir}/next/private_key.pem`,
-    publicKey: `${dir}/next/public_key.pub`,
-  };
+  const { values, command, dir, current, next } = options(args);
   if (!(await exists(current.publicKey))) {
     return refuse(
       `no current keys in '${dir}' (create them with 'deno task secrets')`,
@@ -152,6 +124,39 @@ async function rotateKeys(args: string[]): Promise<number> {
   report(latest);
   await finish(phase, dir, current, next, values["token-lifetime"]);
   return 0;
+}
+
+function options(args: string[]) {
+  const { values, positionals } = parseCli(USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      secrets: { type: "string", default: `${root}/.secrets` },
+      service: { type: "string", multiple: true },
+      wait: { type: "string", default: "120" },
+      "token-lifetime": { type: "string", default: "172800" },
+      apply: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+    },
+  });
+  const command = positionals[0] ?? "status";
+  if (!["status", "publish", "switch", "retire"].includes(command)) {
+    usageError(
+      "rotate-keys",
+      `Unknown step '${command}' (expected status, publish, switch or retire)`,
+    );
+  }
+  const dir = values.secrets;
+  const current = {
+    password: `${dir}/postgres-password`,
+    privateKey: `${dir}/private_key.pem`,
+    publicKey: `${dir}/public_key.pub`,
+  };
+  const next = {
+    privateKey: `${dir}/next/private_key.pem`,
+    publicKey: `${dir}/next/public_key.pub`,
+  };
+  return { values, command, dir, current, next };
 }
 
 function refuse(message: string): number {

@@ -92,16 +92,7 @@ async function secrets(args: string[]): Promise<number> {
     );
     return 1;
   }
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const { privatePem, publicPem } = await generateKeyPairPem();
-  const password = crypto.getRandomValues(new Uint8Array(24)).toBase64()
-    .replace(/[+/=]/g, "");
-  const write = (name: string, text: string) =>
-    Deno.writeTextFile(`${dir}/${name}`, text, { mode: 0o600 });
-  await write("postgres-password", password);
-  await write(PRIVATE_KEY_FILE, privatePem);
-  await write("public_key.pub", publicPem);
-  await write(ADMIN_TOKEN_FILE, generateAdminToken());
+  await writeSecrets(dir);
   const command = kubectlArgs(
     Object.fromEntries(
       Object.entries(SECRET_FILES).map((
@@ -130,6 +121,20 @@ async function secrets(args: string[]): Promise<number> {
     );
     return 1;
   }
+}
+
+// A new key pair, database password and admin token, readable by the owner only.
+async function writeSecrets(dir: string): Promise<void> {
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const { privatePem, publicPem } = await generateKeyPairPem();
+  const password = crypto.getRandomValues(new Uint8Array(24)).toBase64()
+    .replace(/[+/=]/g, "");
+  const write = (name: string, text: string) =>
+    Deno.writeTextFile(`${dir}/${name}`, text, { mode: 0o600 });
+  await write("postgres-password", password);
+  await write(PRIVATE_KEY_FILE, privatePem);
+  await write("public_key.pub", publicPem);
+  await write(ADMIN_TOKEN_FILE, generateAdminToken());
 }
 
 if (import.meta.main) Deno.exit(await secrets(Deno.args));

@@ -70,25 +70,9 @@ export async function applySteps(
     }
     for (const cmd of stepCommands(step, target, deployments[step.service]!)) {
       progress("release", `${at}: ${cmd.join(" ")}`);
-      const [program, ...rest] = cmd;
-      let code: number;
-      try {
-        code = (await new Deno.Command(
-          program === "deno" ? Deno.execPath() : program!,
-          { args: rest, cwd: root, stdin: "null" },
-        ).spawn().status).code;
-      } catch (error) {
-        console.error(
-          `release: stopped at ${at}: cannot run '${program}': ${
-            (error as Error).message
-          }`,
-        );
-        return 1;
-      }
-      if (code !== 0) {
-        console.error(
-          `release: stopped at ${at}: '${cmd.join(" ")}' exited with ${code}`,
-        );
+      const failed = await run(cmd);
+      if (failed) {
+        console.error(`release: stopped at ${at}: ${failed}`);
         return 1;
       }
     }
@@ -112,4 +96,18 @@ export async function applySteps(
   }
   console.log(`Applied: ${steps.map(stepName).join(", then ")}`);
   return 0;
+}
+
+// Runs one command of a step; why it failed, or "" when it exited 0.
+async function run(cmd: string[]): Promise<string> {
+  const [program, ...args] = cmd;
+  try {
+    const { code } = await new Deno.Command(
+      program === "deno" ? Deno.execPath() : program!,
+      { args, cwd: root, stdin: "null" },
+    ).spawn().status;
+    return code === 0 ? "" : `'${cmd.join(" ")}' exited with ${code}`;
+  } catch (error) {
+    return `cannot run '${program}': ${(error as Error).message}`;
+  }
 }

@@ -93,28 +93,7 @@ export async function readCandidate(
       }`,
     );
   }
-  let isVersion = true;
-  try {
-    parseVersion(ref);
-  } catch {
-    isVersion = false;
-  }
-  if (!isVersion) {
-    const found = await labels(ref);
-    if (!found) {
-      throw new CandidateError(
-        `No image '${ref}' here: build it, or pull it with podman first`,
-      );
-    }
-    const { version, requires } = fromLabels(spec.name, ref, found);
-    return {
-      service: spec.name,
-      version,
-      image: ref,
-      requires,
-      source: `image ${ref}`,
-    };
-  }
+  if (!isVersion(ref)) return await fromImage(spec.name, ref);
   const image = `${spec.image}:${ref}`;
   const tag = `${service}/${ref}`;
   const manifest = await git(repo, "show", `${tag}:${service}/deno.json`);
@@ -141,4 +120,25 @@ export async function readCandidate(
   throw new CandidateError(
     `Cannot tell what ${service} ${ref} requires: no tag '${tag}' in '${repo}' and no image '${image}' here`,
   );
+}
+
+function isVersion(ref: string): boolean {
+  try {
+    parseVersion(ref);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A candidate named by its image: version and requirements from its labels.
+async function fromImage(service: string, image: string): Promise<Candidate> {
+  const found = await labels(image);
+  if (!found) {
+    throw new CandidateError(
+      `No image '${image}' here: build it, or pull it with podman first`,
+    );
+  }
+  const { version, requires } = fromLabels(service, image, found);
+  return { service, version, image, requires, source: `image ${image}` };
 }

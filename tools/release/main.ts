@@ -12,8 +12,13 @@ import { serviceUrls } from "../service_urls.ts";
 import { applySteps, stepName } from "./apply.ts";
 import { readCandidate } from "./candidates.ts";
 import { describeLive, liveAtUrls, liveInK8sLocal } from "./live.ts";
-import { type Candidate, planRelease } from "./plan.ts";
-import { stepCommands, type Target, workloads } from "./steps.ts";
+import { type Candidate, planRelease, type Step } from "./plan.ts";
+import {
+  stepCommands,
+  type Target,
+  type Workload,
+  workloads,
+} from "./steps.ts";
 import { ROOT as root } from "../root.ts";
 
 const USAGE: Usage = {
@@ -43,37 +48,7 @@ const USAGE: Usage = {
  * @returns The exit code: 0 safe (or applied), 1 refused or stopped.
  */
 async function release(args: string[]): Promise<number> {
-  const { values, positionals } = parseCli(USAGE, {
-    args,
-    allowPositionals: true,
-    options: {
-      service: { type: "string", multiple: true },
-      "k8s-local": { type: "boolean", default: false },
-      port: { type: "string" },
-      secrets: { type: "string" },
-      repo: { type: "string", default: root },
-      apply: { type: "boolean", default: false },
-    },
-  });
-  const [command, ...named] = positionals;
-  if (command !== "plan" && command !== "check") {
-    usageError(
-      "release",
-      `Unknown command '${command ?? ""}' (expected plan or check)`,
-    );
-  }
-  if (named.length === 0) {
-    usageError("release", "Name at least one SERVICE@VERSION");
-  }
-  if (values.apply && command !== "plan") {
-    usageError("release", "--apply goes with 'plan'");
-  }
-  if (values["k8s-local"] && values.service) {
-    usageError(
-      "release",
-      "--k8s-local and --service ask different systems: give one",
-    );
-  }
+  const { command, named, values } = options(args);
   const target: Target = values["k8s-local"]
     ? { kind: "k8s:local", port: values.port, secrets: values.secrets }
     : { kind: "cluster" };
@@ -122,27 +97,66 @@ async function release(args: string[]): Promise<number> {
     return 1;
   }
   const deployments = await workloads(`${root}/k8s`);
+  printSteps(plan.steps, plan.unchanged, target, deployments);
+  if (!values.apply) return 0;
+  return await applySteps(plan.steps, target, deployments, readLive);
+}
+
+function options(args: string[]) {
+  const { values, positionals } = parseCli(USAGE, {
+    args,
+    allowPositionals: true,
+    options: {
+      service: { type: "string", multiple: true },
+      "k8s-local": { type: "boolean", default: false },
+      port: { type: "string" },
+      secrets: { type: "string" },
+      repo: { type: "string", default: root },
+      apply: { type: "boolean", default: false },
+    },
+  });
+  const [command, ...named] = positionals;
+  if (command !== "plan" && command !== "check") {
+    usageError(
+      "release",
+      `Unknown command '${command ?? ""}' (expected plan or check)`,
+    );
+  }
+  if (named.length === 0) {
+    usageError("release", "Name at least one SERVICE@VERSION");
+  }
+  if (values.apply && command !== "plan") {
+    usageError("release", "--apply goes with 'plan'");
+  }
+  if (values["k8s-local"] && values.service) {
+    usageError(
+      "release",
+      "--k8s-local and --service ask different systems: give one",
+    );
+  }
+  return { command, named, values };
+}
+
+function printSteps(
+  steps: Step[],
+  unchanged: string[],
+  target: Target,
+  deployments: Record<string, Workload>,
+): void {
   console.log(
-    plan.steps.length === 0
+    steps.length === 0
       ? "Nothing to roll."
-      : `Plan: ${plan.steps.length} ${
-        plan.steps.length === 1 ? "step" : "steps"
+      : `Plan: ${steps.length} ${
+        steps.length === 1 ? "step" : "steps"
       }, dependencies first`,
   );
-  for (const line of plan.unchanged) console.log(`  ${line}`);
-  for (const [i, step] of plan.steps.entries()) {
+  for (const line of unchanged) console.log(`  ${line}`);
+  for (const [i, step] of steps.entries()) {
     console.log(`  ${i + 1}. ${stepName(step)} (${step.to.image})`);
     for (const cmd of stepCommands(step, target, deployments[step.service]!)) {
       console.log(`       ${cmd.join(" ")}`);
     }
   }
-  if (!values.apply) return 0;
-  return await applySteps(
-    plan.steps,
-    target,
-    deployments,
-    readLive,
-  );
 }
 
 if (import.meta.main) Deno.exit(await release(Deno.args));

@@ -112,6 +112,30 @@ function* orders<T>(items: T[]): Generator<T[]> {
   }
 }
 
+// What makes a plan impossible before any order is tried: an unknown live
+// version (never safe), a service not asked, or one named twice.
+function inputProblems(live: LiveService[], candidates: Candidate[]): string[] {
+  const unknown = live.filter((s) => s.error || s.versions.length === 0);
+  if (unknown.length > 0) {
+    return unknown.map((s) =>
+      `the version of ${s.service} at ${s.where} is unknown (${
+        s.error ?? "no replica answered"
+      }), and unknown is never safe`
+    );
+  }
+  const names = live.map((s) => s.service);
+  const problems: string[] = [];
+  for (const c of candidates) {
+    if (!names.includes(c.service)) {
+      problems.push(`${c.service} is not among the services asked`);
+    }
+    if (candidates.filter((o) => o.service === c.service).length > 1) {
+      problems.push(`${c.service} is named twice`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
 /**
  * Plans a release: the first order, dependencies first, in which every
  * step keeps every requirement met; or, when there is none, each broken
@@ -134,30 +158,9 @@ export function planRelease(
   live: LiveService[],
   candidates: Candidate[],
 ): Plan {
-  const unknown = live.filter((s) => s.error || s.versions.length === 0);
-  if (unknown.length > 0) {
-    return {
-      safe: false,
-      problems: unknown.map((s) =>
-        `the version of ${s.service} at ${s.where} is unknown (${
-          s.error ?? "no replica answered"
-        }), and unknown is never safe`
-      ),
-    };
-  }
+  const problems = inputProblems(live, candidates);
+  if (problems.length > 0) return { safe: false, problems };
   const names = live.map((s) => s.service);
-  const problems: string[] = [];
-  for (const c of candidates) {
-    if (!names.includes(c.service)) {
-      problems.push(`${c.service} is not among the services asked`);
-    }
-    if (candidates.filter((o) => o.service === c.service).length > 1) {
-      problems.push(`${c.service} is named twice`);
-    }
-  }
-  if (problems.length > 0) {
-    return { safe: false, problems: [...new Set(problems)] };
-  }
   const start: State = new Map(live.map((s) => [s.service, s.versions]));
   // Already running everywhere: nothing to roll.
   const unchanged = candidates.filter((c) =>

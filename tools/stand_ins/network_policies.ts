@@ -13,6 +13,7 @@
 
 import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import type { IService } from "kubernetes-models/v1/Service";
 import { type Manifest, ofKind } from "../k8s/load.ts";
 import { allowed, type Endpoint } from "./_policy.ts";
 
@@ -98,29 +99,10 @@ export function expectedCalls(
       m,
     ) => [m.doc.metadata?.name ?? "", m.doc]),
   );
-  // A Service's pods and the container port a Service port leads to.
-  const targets = (service: string, port?: number) => {
-    const svc = services.get(service.split(".")[0]!);
-    if (!svc) return [];
-    const sp = (svc.spec?.ports ?? []).find((p) =>
-      port === undefined || p.port === port
-    );
-    if (!sp) return [];
-    return pods.filter((p) =>
-      Object.entries(svc.spec?.selector ?? {}).every(([k, v]) =>
-        p.pod![k] === v
-      )
-    ).map((to) => ({
-      to,
-      port: typeof sp.targetPort === "string"
-        ? to.ports[sp.targetPort]!
-        : sp.targetPort ?? sp.port,
-    }));
-  };
   const calls: Call[] = [];
   const call = (from: Endpoint, service: string, why: string, port?: number) =>
     calls.push(
-      ...targets(service, port).map((t) => ({
+      ...targets(services, pods, service, port).map((t) => ({
         from,
         ...t,
         protocol: "TCP" as const,
@@ -137,88 +119,152 @@ export function expectedCalls(
         why: "name lookups",
       })),
     );
-    const spec = pod.doc.spec?.template.spec;
-    const env: Record<string, string> = {};
-    const texts: string[] = [];
-    for (const c of spec?.containers ?? []) {
-      for (const s of c.envFrom ?? []) {
-        Object.assign(env, configMaps.get(s.configMapRef?.name ?? "") ?? {});
-      }
-      for (const v of c.env ?? []) {
-        const ref = v.valueFrom?.configMapKeyRef;
-        env[v.name] = ref
-          ? configMaps.get(ref.name ?? "")?.[ref.key] ?? ""
-          : String(v.value ?? "");
-      }
-    }
-    for (const v of spec?.volumes ?? []) {
-      texts.push(
-        ...Object.values(configMaps.get(v.configMap?.name ?? "") ?? {}),
-      );
-    }
-    const reads = (spec?.containers ?? []).flatMap((c) =>
+    const { env, texts } = configuration(pod, configMaps);
+    const reads = (pod.doc.spec?.template.spec?.containers ?? []).flatMap((c) =>
       variables[String(c.image).split(":")[0]!] ?? []
     );
-    for (const [name, value] of Object.entries(env)) {
-      // The shared ConfigMap gives every pod every name; a pod calls only
-      // what its code reads.
-      if (reads.length > 0 && !reads.includes(name)) continue;
-      const port = name.endsWith("_HOST") &&
-        Number(env[name.replace(/_HOST$/, "_PORT")]);
-      if (port) call(pod, value, `${name}=${value}`, port);
-      texts.push(value);
-    }
-    for (const text of texts) {
-      for (
-        const [url, host, port] of text.matchAll(
-          /https?:\/\/([a-z0-9.-]+)(?::(\d+))?/g,
-        )
-      ) {
-        if (services.has(host!.split(".")[0]!)) {
-          call(pod, host!, url, port ? Number(port) : 80);
-        }
-      }
+    for (
+      const [service, why, port] of configured(env, texts, reads, services)
+    ) {
+      call(pod, service, why, port);
     }
     if (texts.some((t) => t.includes("kubernetes_sd_configs"))) {
-      for (const target of pods) {
-        const notes = target.doc.spec?.template.metadata?.annotations ?? {};
-        if (notes["prometheus.io/scrape"] !== "true") continue;
-        calls.push({
-          from: pod,
-          to: target,
-          port: Number(notes["prometheus.io/port"]),
-          protocol: "TCP",
-          why: "its scrape annotations",
-        });
-      }
-      for (const port of [443, 6443]) {
-        calls.push({
-          from: pod,
-          to: OUTSIDE,
-          port,
-          protocol: "TCP",
-          why: "pod discovery through the Kubernetes API",
-        });
+      calls.push(...scrapes(pod, pods));
+    }
+  }
+  for (const [service, why, port] of ingressBackends(manifests, services)) {
+    call(INGRESS_CONTROLLER, service, why, port);
+  }
+  return calls;
+}
+
+type Backend = [service: string, why: string, port: number | undefined];
+
+// The Services a pod's configuration names: NAME_HOST with NAME_PORT, and
+// URLs (port 80 unless named) in its variables and mounted files.
+function configured(
+  env: Record<string, string>,
+  texts: string[],
+  reads: string[],
+  services: Map<string, IService>,
+): Backend[] {
+  const backends: Backend[] = [];
+  for (const [name, value] of Object.entries(env)) {
+    // The shared ConfigMap gives every pod every name; a pod calls only
+    // what its code reads.
+    if (reads.length > 0 && !reads.includes(name)) continue;
+    const port = name.endsWith("_HOST") &&
+      Number(env[name.replace(/_HOST$/, "_PORT")]);
+    if (port) backends.push([value, `${name}=${value}`, port]);
+    texts.push(value);
+  }
+  for (const text of texts) {
+    for (
+      const [url, host, port] of text.matchAll(
+        /https?:\/\/([a-z0-9.-]+)(?::(\d+))?/g,
+      )
+    ) {
+      if (services.has(host!.split(".")[0]!)) {
+        backends.push([host!, url, port ? Number(port) : 80]);
       }
     }
   }
-  for (const m of ofKind(manifests, "Ingress")) {
-    for (const rule of m.doc.spec?.rules ?? []) {
-      for (const path of rule.http?.paths ?? []) {
-        const backend = path.backend.service;
-        if (!backend) continue;
-        const svc = services.get(backend.name);
-        const port = backend.port?.number ??
-          (svc?.spec?.ports ?? []).find((p) => p.name === backend.port?.name)
-            ?.port;
-        call(
-          INGRESS_CONTROLLER,
-          backend.name,
+  return backends;
+}
+
+// Each Ingress path's Service, why it is called, and the Service port.
+function ingressBackends(
+  manifests: Manifest[],
+  services: Map<string, IService>,
+): Backend[] {
+  return ofKind(manifests, "Ingress").flatMap((m) =>
+    (m.doc.spec?.rules ?? []).flatMap((rule) => rule.http?.paths ?? [])
+      .flatMap(({ backend: { service } }) => {
+        if (!service) return [];
+        const named = services.get(service.name)?.spec?.ports?.find((p) =>
+          p.name === service.port?.name
+        );
+        const port = service.port?.number ?? named?.port;
+        const backend: Backend = [
+          service.name,
           `Ingress ${m.doc.metadata?.name}`,
           port,
-        );
-      }
+        ];
+        return [backend];
+      })
+  );
+}
+
+// A Service's pods and the container port a Service port leads to.
+function targets(
+  services: Map<string, IService>,
+  pods: Workload[],
+  service: string,
+  port?: number,
+): { to: Workload; port: number }[] {
+  const svc = services.get(service.split(".")[0]!);
+  const sp = (svc?.spec?.ports ?? []).find((p) =>
+    port === undefined || p.port === port
+  );
+  if (!svc || !sp) return [];
+  return pods.filter((p) =>
+    Object.entries(svc.spec?.selector ?? {}).every(([k, v]) => p.pod![k] === v)
+  ).map((to) => ({
+    to,
+    port: typeof sp.targetPort === "string"
+      ? to.ports[sp.targetPort]!
+      : sp.targetPort ?? sp.port,
+  }));
+}
+
+// A pod's variables, as its containers get them, and the texts of the
+// ConfigMaps it mounts as files (a Prometheus configuration, say).
+function configuration(
+  pod: Workload,
+  configMaps: Map<string, Record<string, string>>,
+): { env: Record<string, string>; texts: string[] } {
+  const spec = pod.doc.spec?.template.spec;
+  const env: Record<string, string> = {};
+  for (const c of spec?.containers ?? []) {
+    for (const s of c.envFrom ?? []) {
+      Object.assign(env, configMaps.get(s.configMapRef?.name ?? "") ?? {});
     }
+    for (const v of c.env ?? []) {
+      const ref = v.valueFrom?.configMapKeyRef;
+      env[v.name] = ref
+        ? configMaps.get(ref.name ?? "")?.[ref.key] ?? ""
+        : String(v.value ?? "");
+    }
+  }
+  const texts = (spec?.volumes ?? []).flatMap((v) =>
+    Object.values(configMaps.get(v.configMap?.name ?? "") ?? {})
+  );
+  return { env, texts };
+}
+
+// What a Prometheus pod calls: the pods its annotations invite, and the
+// Kubernetes API to discover them.
+function scrapes(from: Workload, pods: Workload[]): Call[] {
+  const calls: Call[] = [];
+  for (const target of pods) {
+    const notes = target.doc.spec?.template.metadata?.annotations ?? {};
+    if (notes["prometheus.io/scrape"] !== "true") continue;
+    calls.push({
+      from,
+      to: target,
+      port: Number(notes["prometheus.io/port"]),
+      protocol: "TCP",
+      why: "its scrape annotations",
+    });
+  }
+  for (const port of [443, 6443]) {
+    calls.push({
+      from,
+      to: OUTSIDE,
+      port,
+      protocol: "TCP",
+      why: "pod discovery through the Kubernetes API",
+    });
   }
   return calls;
 }
@@ -268,8 +314,27 @@ export function checkNetworkPolicies(
       problems.push(`k8s: NetworkPolicies block ${describe(c)} (${c.why})`);
     }
   }
-  const pods = workloads(manifests);
-  const probes: Omit<Call, "why">[] = [
+  const probes = everyConnection(workloads(manifests));
+  for (const probe of probes) {
+    const expected = calls.some((c) =>
+      c.from.name === probe.from.name && c.to.name === probe.to.name &&
+      c.port === probe.port && c.protocol === probe.protocol
+    );
+    if (!expected && allowed(policies, probe)) {
+      problems.push(
+        `k8s: NetworkPolicies allow ${
+          describe(probe)
+        }, which no manifest calls`,
+      );
+    }
+  }
+  return problems;
+}
+
+// Every connection a pod could try: to each pod's ports, from the pods and
+// the ingress controller, and out of the cluster.
+function everyConnection(pods: Workload[]): Omit<Call, "why">[] {
+  return [
     ...[INGRESS_CONTROLLER, ...pods].flatMap((from) =>
       pods.flatMap((to) =>
         Object.values(to.ports).map((port) => ({
@@ -289,18 +354,4 @@ export function checkNetworkPolicies(
       }))
     ),
   ];
-  for (const probe of probes) {
-    const expected = calls.some((c) =>
-      c.from.name === probe.from.name && c.to.name === probe.to.name &&
-      c.port === probe.port && c.protocol === probe.protocol
-    );
-    if (!expected && allowed(policies, probe)) {
-      problems.push(
-        `k8s: NetworkPolicies allow ${
-          describe(probe)
-        }, which no manifest calls`,
-      );
-    }
-  }
-  return problems;
 }

@@ -13,6 +13,7 @@ import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
 import type { IStatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import type { IContainer } from "kubernetes-models/v1/Container";
+import type { IPodSpec } from "kubernetes-models/v1/PodSpec";
 import type { IPodTemplateSpec } from "kubernetes-models/v1/PodTemplateSpec";
 import type { IService } from "kubernetes-models/v1/Service";
 import { type Manifest, ofKind } from "../../k8s/load.ts";
@@ -160,6 +161,54 @@ function pod(
   options: LocalOptions,
 ): LocalPod {
   const spec = template.spec!;
+  const { secretFolders, volumes } = localVolumes(w, spec, name, options);
+  const main = spec.containers[0]!;
+  const readiness = probeReadiness(main);
+  for (const c of spec.containers) {
+    delete c.readinessProbe;
+    delete c.livenessProbe;
+    delete c.startupProbe;
+  }
+  // podman 4.3 publishes a containerPort without hostPort on every host
+  // address: only the port asked for is kept, on 127.0.0.1.
+  for (const c of spec.containers) delete c.ports;
+  if (hostPort !== undefined) {
+    main.ports = [{
+      containerPort: readiness.port,
+      hostPort,
+      hostIP: "127.0.0.1",
+    }];
+  }
+  const labels = template.metadata?.labels ?? {};
+  const aliases = services.filter((s) =>
+    Object.entries(s.spec?.selector ?? {}).every(([k, v]) => labels[k] === v)
+  ).map((s) => s.metadata?.name ?? "");
+  const doc = podDoc(name, template, spec);
+  const yaml = [...configMaps, doc].map((d) => stringify(d)).join("---\n");
+  return {
+    name,
+    workload: w.metadata?.name ?? "",
+    revision,
+    aliases,
+    yaml,
+    secretFolders,
+    volumes,
+    readiness,
+    uid: spec.securityContext?.runAsUser ?? 0,
+    graceSeconds: spec.terminationGracePeriodSeconds ?? 30,
+    images: spec.containers.map((c) => c.image ?? ""),
+    ...(hostPort !== undefined && { hostPort }),
+  };
+}
+
+// Secret volumes as host folders of their files, claims as named volumes;
+// the volumes podman makes, ConfigMaps' included, by name.
+function localVolumes(
+  w: Workload,
+  spec: IPodSpec,
+  name: string,
+  options: LocalOptions,
+): { secretFolders: SecretFolder[]; volumes: string[] } {
   const secretFolders: SecretFolder[] = [];
   const volumes: string[] = [];
   spec.volumes = (spec.volumes ?? []).map((v) => {
@@ -188,28 +237,13 @@ function pod(
       persistentVolumeClaim: { claimName },
     });
   }
-  const main = spec.containers[0]!;
-  const readiness = probeReadiness(main);
-  for (const c of spec.containers) {
-    delete c.readinessProbe;
-    delete c.livenessProbe;
-    delete c.startupProbe;
-  }
-  // podman 4.3 publishes a containerPort without hostPort on every host
-  // address: only the port asked for is kept, on 127.0.0.1.
-  for (const c of spec.containers) delete c.ports;
-  if (hostPort !== undefined) {
-    main.ports = [{
-      containerPort: readiness.port,
-      hostPort,
-      hostIP: "127.0.0.1",
-    }];
-  }
+  return { secretFolders, volumes };
+}
+
+// The Pod podman plays, with the label `down` finds it by.
+function podDoc(name: string, template: IPodTemplateSpec, spec: IPodSpec) {
   const labels = template.metadata?.labels ?? {};
-  const aliases = services.filter((s) =>
-    Object.entries(s.spec?.selector ?? {}).every(([k, v]) => labels[k] === v)
-  ).map((s) => s.metadata?.name ?? "");
-  const doc = {
+  return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
@@ -224,21 +258,6 @@ function pod(
       ),
     },
     spec,
-  };
-  const yaml = [...configMaps, doc].map((d) => stringify(d)).join("---\n");
-  return {
-    name,
-    workload: w.metadata?.name ?? "",
-    revision,
-    aliases,
-    yaml,
-    secretFolders,
-    volumes,
-    readiness,
-    uid: spec.securityContext?.runAsUser ?? 0,
-    graceSeconds: spec.terminationGracePeriodSeconds ?? 30,
-    images: spec.containers.map((c) => c.image ?? ""),
-    ...(hostPort !== undefined && { hostPort }),
   };
 }
 
