@@ -19,7 +19,12 @@ import { cpuReader } from "./cpu.ts";
 import { median } from "./median.ts";
 import { type MemoryFigures, memoryTable, memoryUnderLoad } from "./memory.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
-import { folderHotspots } from "./profile.ts";
+import {
+  costlier,
+  folderHotspots,
+  type Hotspot,
+  perRequest,
+} from "./profile.ts";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import {
   type Database,
@@ -317,7 +322,8 @@ function table(title: string, servers: Server[], runs: Run[][]): string[] {
 }
 
 // CPU profiles of each endpoint under load, on each runtime: the top
-// functions of the thoughts service, started anew for each.
+// functions of the thoughts service, started anew for each; on Deno, list
+// and one thought also beside the floor's, function by function.
 async function profile(
   teardown: Teardown,
   runtimes: TestRuntime[],
@@ -326,38 +332,90 @@ async function profile(
   const seeding = await services(teardown, "deno", db);
   const seeded = await seed(teardown, seeding.users.url, seeding.thoughts.url);
   await seeding.thoughts.stop("SIGTERM");
+  const env = { ...db.common, POSTGRES_DB: db.dbs.thoughts };
+  const floorEnv = { ...env, USERS_DB: db.dbs.users };
   for (const runtime of runtimes) {
     for (const endpoint of Object.keys(ENDPOINTS) as Endpoint[]) {
-      const dir = await Deno.makeTempDir({ prefix: "bench_profile_" });
-      teardown.defer(() => Deno.remove(dir, { recursive: true }));
-      const thoughts = await startService(`${root}thoughts/main.ts`, {
-        ...db.common,
-        POSTGRES_DB: db.dbs.thoughts,
-      }, {
-        stdout: "discard",
-        runtime,
-        flags: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
-      });
       say(`profile: ${ENDPOINTS[endpoint]} on ${runtime}, ${SECONDS * 3} s`);
-      await runWrk(thoughts.url + OURS[endpoint], {
-        ...(endpoint === "fresh"
-          ? { cycle: { header: "Authorization", file: seeded.file } }
-          : { headers: { Authorization: seeded.authorized } }),
-        connections: CONNECTIONS,
-        seconds: SECONDS * 3,
+      const ours = await profiled(teardown, "thoughts/main.ts", env, runtime, {
+        endpoint,
+        path: OURS[endpoint],
+        seeded,
       });
-      // A clean exit writes the profile.
-      await thoughts.stop("SIGTERM");
       console.log(
-        `\n${
-          ENDPOINTS[endpoint]
-        } on ${runtime}: the top functions by self time`,
+        `\n${ENDPOINTS[endpoint]} on ${runtime} (${
+          ours.cpuUs.toFixed(0)
+        } CPU µs/req): the top functions by self time`,
       );
-      for (const spot of await folderHotspots(dir, 12)) {
+      for (const spot of ours.spots.slice(0, 12)) {
         console.log(
           `  ${(spot.share * 100).toFixed(1).padStart(5)} %  ${spot.name}`,
         );
       }
+      if (runtime !== "deno" || (endpoint !== "list" && endpoint !== "one")) {
+        continue;
+      }
+      const floor = await profiled(
+        teardown,
+        "tools/bench/floor.ts",
+        floorEnv,
+        "deno",
+        {
+          endpoint,
+          path: `/${endpoint}`,
+          seeded,
+        },
+      );
+      console.log(
+        `  against the floor (${
+          floor.cpuUs.toFixed(0)
+        } CPU µs/req), µs per request where ours spends more:`,
+      );
+      const rows = costlier(
+        perRequest(ours.spots, ours.cpuUs),
+        perRequest(floor.spots, floor.cpuUs),
+      );
+      for (const [name, a, b] of rows) {
+        console.log(
+          `  ${a.toFixed(2).padStart(6)} ${b.toFixed(2).padStart(6)}  ${name}`,
+        );
+      }
     }
   }
+}
+
+// One server, started anew with --cpu-prof, under one endpoint's load: its
+// hotspots and its CPU time per request.
+async function profiled(
+  teardown: Teardown,
+  entry: string,
+  env: Record<string, string>,
+  runtime: TestRuntime,
+  load: {
+    endpoint: Endpoint;
+    path: string;
+    seeded: { authorized: string; file: string };
+  },
+): Promise<{ spots: Hotspot[]; cpuUs: number }> {
+  const dir = await Deno.makeTempDir({ prefix: "bench_profile_" });
+  teardown.defer(() => Deno.remove(dir, { recursive: true }));
+  const server = await startService(`${root}${entry}`, env, {
+    stdout: "discard",
+    runtime,
+    flags: ["--cpu-prof", `--cpu-prof-dir=${dir}`],
+  });
+  const cpu = await cpuReader();
+  const before = cpu(server.process.pid);
+  const result = await runWrk(server.url + load.path, {
+    ...(load.endpoint === "fresh"
+      ? { cycle: { header: "Authorization", file: load.seeded.file } }
+      : { headers: { Authorization: load.seeded.authorized } }),
+    connections: CONNECTIONS,
+    seconds: SECONDS * 3,
+  });
+  const cpuUs = ((cpu(server.process.pid) - before) * 1e6) /
+    Math.max(1, result.requests);
+  // A clean exit writes the profile.
+  await server.stop("SIGTERM");
+  return { spots: await folderHotspots(dir, 80), cpuUs };
 }

@@ -99,3 +99,59 @@ export async function folderHotspots(
   }
   return merged.samples.length ? hotspots(merged, top) : [];
 }
+
+/**
+ * What each function costs a request: its share of the busy samples (idle
+ * left out) times the process's CPU time per request.
+ *
+ * @param spots A profile's hotspots, idle included.
+ * @param cpuUs The CPU µs per request measured under the same load.
+ * @returns µs per request by function.
+ * @example Usage
+ * ```ts
+ * import { perRequest } from "./profile.ts";
+ *
+ * const spots = [{ name: "(idle)", ms: 50, share: 0.5 }, { name: "f (a.js:1)", ms: 50, share: 0.5 }];
+ * perRequest(spots, 40).get("f (a.js:1)"); // 40
+ * ```
+ */
+export function perRequest(
+  spots: Hotspot[],
+  cpuUs: number,
+): Map<string, number> {
+  const idle = spots.find((s) => s.name.startsWith("(idle)"))?.share ?? 0;
+  return new Map(
+    spots.filter((s) => !s.name.startsWith("(idle)")).map((
+      s,
+    ) => [s.name, (s.share / (1 - idle)) * cpuUs]),
+  );
+}
+
+/**
+ * The functions on which `a` spends the most more time per request than `b`.
+ *
+ * @param a µs per request by function, from {@linkcode perRequest}.
+ * @param b The same for the other server.
+ * @param top How many to keep.
+ * @returns Name, `a`'s µs and `b`'s µs, the largest difference first.
+ * @example Usage
+ * ```ts
+ * import { costlier } from "./profile.ts";
+ *
+ * costlier(new Map([["f", 3], ["g", 1]]), new Map([["f", 1]]), 1); // [["f", 3, 1]]
+ * ```
+ */
+export function costlier(
+  a: Map<string, number>,
+  b: Map<string, number>,
+  top = 12,
+): [name: string, a: number, b: number][] {
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .map((name): [string, number, number] => [
+      name,
+      a.get(name) ?? 0,
+      b.get(name) ?? 0,
+    ])
+    .sort((x, y) => (y[1] - y[2]) - (x[1] - x[2]))
+    .slice(0, top);
+}
