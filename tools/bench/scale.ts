@@ -12,13 +12,14 @@
 
 import { V8_FLAGS } from "../build/services.ts";
 import { connect } from "./connect.ts";
-import { parseCli } from "../cli.ts";
+import { parseCli, usageError } from "../cli.ts";
 import { loadKeySet, signToken } from "@thoughts/shared/auth";
 import { dirSecretReader } from "@thoughts/shared/config";
 import {
   startService,
   startThrowawayPostgres,
   TEST_KEYS_DIR,
+  type TestRuntime,
 } from "@thoughts/testing";
 import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
 import { cpuSplit, pinProcesses } from "./pin.ts";
@@ -45,14 +46,24 @@ interface Row {
 }
 
 if (import.meta.main) {
-  parseCli({
+  const { values } = parseCli({
     task: "bench:scale",
-    synopsis: "",
+    synopsis: "[--runtime deno|node|bun]",
     summary:
       "Seeds 100 and then 1,000,000 thoughts into a throwaway PostgreSQL and loads each\nread at 50 connections; BENCH_SECONDS (5) sets each run's length.",
-    options: [],
-    example: "deno task bench:scale",
-  }, { args: Deno.args, options: {} });
+    options: [["--runtime R", "what runs the service (default: deno)"]],
+    example: "deno task bench:scale --runtime node",
+  }, {
+    args: Deno.args,
+    options: { runtime: { type: "string", default: "deno" } },
+  });
+  const runtime = values.runtime as TestRuntime;
+  if (!["deno", "node", "bun"].includes(runtime)) {
+    usageError(
+      "bench:scale",
+      `--runtime is 'deno', 'node' or 'bun', got '${values.runtime}'`,
+    );
+  }
   if (!(await hasWrk())) {
     console.error("bench:scale needs wrk (apt-get install wrk)");
     Deno.exit(1);
@@ -62,7 +73,7 @@ if (import.meta.main) {
   teardown.exitOnStop((why) =>
     console.error(`bench:scale: stopping on ${why}`)
   );
-  await teardown.main(() => scale(teardown));
+  await teardown.main(() => scale(teardown, runtime));
 }
 
 interface Crowd {
@@ -72,7 +83,10 @@ interface Crowd {
   health: number;
 }
 
-async function scale(teardown: Teardown): Promise<void> {
+async function scale(
+  teardown: Teardown,
+  runtime: TestRuntime,
+): Promise<void> {
   const pg = await startThrowawayPostgres();
   teardown.defer(() => pg[Symbol.asyncDispose]());
   const split = await cpuSplit();
@@ -106,7 +120,7 @@ async function scale(teardown: Teardown): Promise<void> {
         DENO_V8_FLAGS: V8_FLAGS,
         ...pg.env,
       },
-      { stdout: "discard" },
+      { stdout: "discard", runtime },
     );
     teardown.defer(() => thoughts.stop("SIGTERM"));
     if (split) {
@@ -119,7 +133,7 @@ async function scale(teardown: Teardown): Promise<void> {
     await thoughts.stop("SIGTERM");
   }
   console.log(
-    `\nThoughts at scale: PostgreSQL, wrk, 50 connections, ${seconds} s per run, ${navigator.hardwareConcurrency} cores${
+    `\nThoughts at scale on ${runtime}: PostgreSQL, wrk, 50 connections, ${seconds} s per run, ${navigator.hardwareConcurrency} cores${
       split ? ` (service on CPU ${split.servers})` : ""
     }`,
   );
