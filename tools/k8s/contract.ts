@@ -154,13 +154,13 @@ async function checkDeployment(
     );
   }
 
-  const { env, used } = environment(
+  const { env, used, wrong } = environment(
     where,
     container,
     contract,
     configMaps,
-    problems,
   );
+  problems.push(...wrong);
   for (const [name, variable] of Object.entries(contract.variables)) {
     if (
       (env[name] === undefined || env[name] === "") &&
@@ -201,8 +201,12 @@ function environment(
   container: IContainer,
   contract: ServiceContract,
   configMaps: Map<string, Manifest<IConfigMap>>,
-  problems: string[],
-): { env: Record<string, string>; used: Record<string, string>[] } {
+): {
+  env: Record<string, string>;
+  used: Record<string, string>[];
+  wrong: string[];
+} {
+  const problems: string[] = [];
   const env: Record<string, string> = {};
   const origin: Record<string, string> = {};
   const define = (name: string, value: string, from: string) => {
@@ -249,7 +253,7 @@ function environment(
       );
     }
   }
-  return { env, used };
+  return { env, used, wrong: problems };
 }
 
 // The key files: the private key only where the contract signs, mounted

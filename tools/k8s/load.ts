@@ -88,25 +88,28 @@ export async function loadManifests(
 }
 
 /**
- * The manifests of one kind, typed as that kind. Their fields are as written:
- * `k8s:check` validates them against the schema separately.
+ * The manifests of some kinds, in order, typed as those kinds. Their fields
+ * are as written: `k8s:check` validates them against the schema separately.
  *
  * @param manifests Every manifest.
- * @param kind The kind, e.g. `Deployment`.
- * @returns Those of that kind, in order.
+ * @param kinds The kinds, e.g. `Deployment`.
+ * @returns Those of those kinds, in order.
  * @example Usage
  * ```ts
  * import { loadManifests, ofKind } from "./load.ts";
  *
  * const { manifests } = await loadManifests("k8s");
- * ofKind(manifests, "Deployment").map((m) => m.doc.spec?.replicas);
+ * ofKind(manifests, "Deployment", "StatefulSet").map((m) => m.doc.spec?.replicas);
  * ```
  */
 export function ofKind<K extends keyof Kinds>(
   manifests: readonly Manifest[],
-  kind: K,
+  ...kinds: K[]
 ): Manifest<Kinds[K]>[] {
-  return manifests.filter((m): m is Manifest<Kinds[K]> => m.doc.kind === kind);
+  const wanted: string[] = kinds;
+  return manifests.filter((m): m is Manifest<Kinds[K]> =>
+    wanted.includes(m.doc.kind)
+  );
 }
 
 /**

@@ -51,10 +51,7 @@ const OUTSIDE: Endpoint = {
 type Workload = Endpoint & { doc: IDeployment | IStatefulSet };
 
 function workloads(manifests: Manifest[]): Workload[] {
-  return [
-    ...ofKind(manifests, "Deployment"),
-    ...ofKind(manifests, "StatefulSet"),
-  ].map(({ doc }) => ({
+  return ofKind(manifests, "Deployment", "StatefulSet").map(({ doc }) => ({
     doc,
     name: doc.metadata?.name ?? "",
     namespace: { [NAME]: doc.metadata?.namespace ?? "default" },

@@ -106,10 +106,7 @@ export function localPods(
   options: LocalOptions,
 ): LocalPlan {
   const services = ofKind(manifests, "Service").map((m) => m.doc);
-  const workloads: Workload[] = [
-    ...ofKind(manifests, "Deployment"),
-    ...ofKind(manifests, "StatefulSet"),
-  ].sort((a, b) => manifests.indexOf(a) - manifests.indexOf(b))
+  const workloads: Workload[] = ofKind(manifests, "Deployment", "StatefulSet")
     .map((m) => m.doc);
   const configMaps = ofKind(manifests, "ConfigMap").map((m) =>
     rewriteUrls(m.doc, services, workloads)
