@@ -23,6 +23,12 @@ const root = `${ROOT}/`;
 /** Distinct tokens, more than the services' cache of verified ones keeps. */
 const FRESH_TOKENS = 12_000;
 
+/** The seeded account's `Authorization` value and the fresh tokens' file. */
+export interface Seeded {
+  authorized: string;
+  file: string;
+}
+
 /** The bench's databases and the environment every server gets. */
 export interface Database {
   common: Record<string, string>;
@@ -103,7 +109,7 @@ export async function seed(
   usersUrl: string,
   thoughtsUrl: string,
   freshTokens = FRESH_TOKENS,
-): Promise<{ authorized: string; file: string }> {
+): Promise<Seeded> {
   const api = usersApi(usersUrl);
   await api.createUser("bench", "correct horse");
   for (let i = 0; i < 16; i++) {

@@ -31,6 +31,7 @@ import {
   database,
   peer,
   seed,
+  type Seeded,
   services,
   startFloor,
 } from "./_setup.ts";
@@ -70,6 +71,15 @@ const OURS = {
 };
 
 const say = (line: string) => progress("bench", line);
+
+// The token each request carries: the same one, or a new one from the file.
+const authorization = (
+  endpoint: Endpoint,
+  seeded: Seeded,
+) =>
+  endpoint === "fresh"
+    ? { cycle: { header: "Authorization", file: seeded.file } }
+    : { headers: { Authorization: seeded.authorized } };
 
 if (import.meta.main) {
   const { values } = parseCli({
@@ -197,7 +207,7 @@ async function contenders(
 // Each endpoint: a warm-up, then ROUNDS rounds of every server in turn.
 async function rounds(
   servers: Server[],
-  seeded: { authorized: string; file: string },
+  seeded: Seeded,
 ): Promise<string[]> {
   const cpu = await cpuReader();
   const load = async (
@@ -207,9 +217,7 @@ async function rounds(
   ): Promise<Run> => {
     const before = cpu(server.pid);
     const result = await runWrk(server.url + server.paths[endpoint], {
-      ...(endpoint === "fresh"
-        ? { cycle: { header: "Authorization", file: seeded.file } }
-        : { headers: { Authorization: seeded.authorized } }),
+      ...authorization(endpoint, seeded),
       connections: CONNECTIONS,
       seconds,
     });
@@ -394,7 +402,7 @@ async function profiled(
   load: {
     endpoint: Endpoint;
     path: string;
-    seeded: { authorized: string; file: string };
+    seeded: Seeded;
   },
 ): Promise<{ spots: Hotspot[]; cpuUs: number }> {
   const dir = await Deno.makeTempDir({ prefix: "bench_profile_" });
@@ -407,9 +415,7 @@ async function profiled(
   const cpu = await cpuReader();
   const before = cpu(server.process.pid);
   const result = await runWrk(server.url + load.path, {
-    ...(load.endpoint === "fresh"
-      ? { cycle: { header: "Authorization", file: load.seeded.file } }
-      : { headers: { Authorization: load.seeded.authorized } }),
+    ...authorization(load.endpoint, load.seeded),
     connections: CONNECTIONS,
     seconds: SECONDS * 3,
   });
