@@ -116,15 +116,15 @@ export function expectedCalls(
         why: "name lookups",
       })),
     );
-    const { env, texts } = configuration(pod, configMaps);
     const reads = (pod.doc.spec?.template.spec?.containers ?? []).flatMap((c) =>
       variables[String(c.image).split(":")[0]!] ?? []
     );
-    for (
-      const [service, why, port] of configured(env, texts, reads, services)
-    ) {
-      call(pod, service, why, port);
-    }
+    const { backends, texts } = configured(
+      configuration(pod, configMaps),
+      reads,
+      services,
+    );
+    for (const [service, why, port] of backends) call(pod, service, why, port);
     if (texts.some((t) => t.includes("kubernetes_sd_configs"))) {
       calls.push(...scrapes(pod, pods));
     }
@@ -138,14 +138,15 @@ export function expectedCalls(
 type Backend = [service: string, why: string, port: number | undefined];
 
 // The Services a pod's configuration names: NAME_HOST with NAME_PORT, and
-// URLs (port 80 unless named) in its variables and mounted files.
+// URLs (port 80 unless named) in the variables its code reads and in its
+// mounted files; and those texts, for what else they configure.
 function configured(
-  env: Record<string, string>,
-  texts: string[],
+  { env, texts: files }: { env: Record<string, string>; texts: string[] },
   reads: string[],
   services: Map<string, IService>,
-): Backend[] {
+): { backends: Backend[]; texts: string[] } {
   const backends: Backend[] = [];
+  const texts = [...files];
   for (const [name, value] of Object.entries(env)) {
     // The shared ConfigMap gives every pod every name; a pod calls only
     // what its code reads.
@@ -166,7 +167,7 @@ function configured(
       }
     }
   }
-  return backends;
+  return { backends, texts };
 }
 
 // Each Ingress path's Service, why it is called, and the Service port.
