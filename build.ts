@@ -17,7 +17,7 @@ import {
   type Usage,
   UsageError,
 } from "./tools/cli.ts";
-import { compile } from "./tools/build/compile.ts";
+import { compile } from "./tools/build/_compile.ts";
 import {
   BASE_IMAGE,
   buildImage,
@@ -41,7 +41,7 @@ import {
   declaredRequires,
   deriveStamp,
   type VersionMode,
-} from "./tools/build/version.ts";
+} from "./tools/build/_version.ts";
 import { progress } from "./tools/progress.ts";
 
 /**

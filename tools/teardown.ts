@@ -8,7 +8,7 @@
  * @module
  */
 
-import { watchParent } from "./parent_watch.ts";
+import { watchParent } from "./_parent_watch.ts";
 
 /** What stops a task: a signal, or its parent's death. */
 export interface Stop {

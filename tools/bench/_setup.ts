@@ -3,8 +3,8 @@
 import { Teardown } from "../teardown.ts";
 import { denoBundle, runtimeExecutable } from "../build/runtime.ts";
 import { V8_FLAGS } from "../build/services.ts";
-import { connect } from "./connect.ts";
-import { pinProcesses } from "./pin.ts";
+import { connect } from "./_connect.ts";
+import { pinProcesses } from "./_pin.ts";
 import { signToken } from "@thoughts/shared/auth";
 import {
   freePort,

@@ -15,17 +15,17 @@ import { parseCli, usageError } from "../cli.ts";
 import { progress } from "../progress.ts";
 import { Teardown } from "../teardown.ts";
 import { V8_FLAGS } from "../build/services.ts";
-import { cpuReader } from "./cpu.ts";
-import { median } from "./median.ts";
-import { type MemoryFigures, memoryTable, memoryUnderLoad } from "./memory.ts";
-import { cpuSplit, pinProcesses } from "./pin.ts";
+import { cpuReader } from "./_cpu.ts";
+import { median } from "./_median.ts";
+import { type MemoryFigures, memoryTable, memoryUnderLoad } from "./_memory.ts";
+import { cpuSplit, pinProcesses } from "./_pin.ts";
 import {
   costlier,
   folderHotspots,
   type Hotspot,
   perRequest,
-} from "./profile.ts";
-import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
+} from "./_profile.ts";
+import { hasWrk, type LoadResult, runWrk } from "./_wrk.ts";
 import {
   type Database,
   database,

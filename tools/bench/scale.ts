@@ -11,7 +11,7 @@
  */
 
 import { V8_FLAGS } from "../build/services.ts";
-import { connect } from "./connect.ts";
+import { connect } from "./_connect.ts";
 import { parseCli, usageError } from "../cli.ts";
 import { loadKeySet, signToken } from "@thoughts/shared/auth";
 import { dirSecretReader } from "@thoughts/shared/config";
@@ -21,8 +21,8 @@ import {
   TEST_KEYS_DIR,
   type TestRuntime,
 } from "@thoughts/testing";
-import { hasWrk, type LoadResult, runWrk } from "./wrk.ts";
-import { cpuSplit, pinProcesses } from "./pin.ts";
+import { hasWrk, type LoadResult, runWrk } from "./_wrk.ts";
+import { cpuSplit, pinProcesses } from "./_pin.ts";
 import { Teardown } from "../teardown.ts";
 import { ROOT } from "../root.ts";
 

@@ -9,12 +9,12 @@ import {
   runDeno,
 } from "@thoughts/testing";
 import { build } from "../../build.ts";
-import { compileArgs } from "./compile.ts";
+import { compileArgs } from "./_compile.ts";
 import { dockerfile } from "./image.ts";
 import { permissionFlags, selectServices, SERVICES } from "./services.ts";
 import { entryModule, versionFile } from "./stamp.ts";
 import { BuildError } from "./build_error.ts";
-import { deriveStamp } from "./version.ts";
+import { deriveStamp } from "./_version.ts";
 
 const users = SERVICES[0]!;
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");

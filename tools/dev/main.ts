@@ -11,10 +11,10 @@ import { V8_FLAGS } from "../build/services.ts";
 import { onStop } from "../teardown.ts";
 import { parseCli, type Usage, usageError } from "../cli.ts";
 import { ADMIN_TOKEN_FILE } from "@thoughts/shared/auth";
-import { ensureDevKeys } from "./keys.ts";
-import { SAMPLE_USERS, seed } from "./seed.ts";
-import { devCommand, type DevRuntime } from "./runtime.ts";
-import { Supervisor } from "./supervisor.ts";
+import { ensureDevKeys } from "./_keys.ts";
+import { SAMPLE_USERS, seed } from "./_seed.ts";
+import { devCommand, type DevRuntime } from "./_runtime.ts";
+import { Supervisor } from "./_supervisor.ts";
 import { ROOT as root } from "../root.ts";
 
 const USAGE: Usage = {

@@ -8,8 +8,8 @@ import {
   runDev,
   testRuntime,
 } from "@thoughts/testing";
-import { parseEnvFile } from "./env_file.ts";
-import { SAMPLE_USERS } from "./seed.ts";
+import { parseEnvFile } from "./_env_file.ts";
+import { SAMPLE_USERS } from "./_seed.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 

@@ -7,7 +7,7 @@ import {
   runDeno as run,
 } from "@thoughts/testing";
 import { parse } from "yaml";
-import { parseEnvFile } from "../dev/env_file.ts";
+import { parseEnvFile } from "../dev/_env_file.ts";
 import { checkManifests } from "./mod.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");

@@ -5,12 +5,12 @@
  * @module
  */
 
-import { checkContract, serviceContracts } from "./contract.ts";
+import { checkContract, serviceContracts } from "./_contract.ts";
 import { loadManifests } from "./load.ts";
 import { checkNetworkPolicies } from "../stand_ins/network_policies.ts";
-import { validateSchema } from "./schema.ts";
+import { validateSchema } from "./_schema.ts";
 
-export { CHECKSUM_ANNOTATION, configChecksum } from "./checksum.ts";
+export { CHECKSUM_ANNOTATION, configChecksum } from "./_checksum.ts";
 export { loadManifests, ofKind } from "./load.ts";
 
 /**

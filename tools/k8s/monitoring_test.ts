@@ -3,7 +3,7 @@ import { memoryLogger } from "@thoughts/shared/log";
 import { assertEquals, assertOk } from "@thoughts/testing";
 import { parse } from "yaml";
 import { type Kinds, loadManifests, ofKind } from "./load.ts";
-import { validateSchema } from "./schema.ts";
+import { validateSchema } from "./_schema.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const { manifests } = await loadManifests(`${root}/k8s`);

@@ -21,7 +21,7 @@ import {
   readyFor,
   secretFiles,
   type ServiceKeys,
-} from "./rotation_plan.ts";
+} from "./_rotation_plan.ts";
 import { kubectlArgs } from "./secrets.ts";
 import { serviceUrls } from "../service_urls.ts";
 import { ROOT as root } from "../root.ts";

@@ -9,16 +9,16 @@
 
 import { parseCli, type Usage, usageError } from "../cli.ts";
 import { serviceUrls } from "../service_urls.ts";
-import { applySteps, stepName } from "./apply.ts";
-import { readCandidate } from "./candidates.ts";
-import { describeLive, liveAtUrls, liveInK8sLocal } from "./live.ts";
-import { type Candidate, planRelease, type Step } from "./plan.ts";
+import { applySteps, stepName } from "./_apply.ts";
+import { readCandidate } from "./_candidates.ts";
+import { describeLive, liveAtUrls, liveInK8sLocal } from "./_live.ts";
+import { type Candidate, planRelease, type Step } from "./_plan.ts";
 import {
   stepCommands,
   type Target,
   type Workload,
   workloads,
-} from "./steps.ts";
+} from "./_steps.ts";
 import { ROOT as root } from "../root.ts";
 
 const USAGE: Usage = {

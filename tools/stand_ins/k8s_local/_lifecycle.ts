@@ -10,7 +10,7 @@ import { LOCAL_POSTGRES } from "../postgres_image.ts";
 import { SECRET_FILES } from "../../keys/secrets.ts";
 import { loadManifests } from "../../k8s/load.ts";
 import { progress } from "../../progress.ts";
-import { type LocalPod, localPods } from "./transform.ts";
+import { type LocalPod, localPods } from "./_transform.ts";
 import {
   localPodNames,
   NETWORK,
@@ -102,13 +102,7 @@ async function start(
   progress("k8s:local", `${step} ${pod.name}: ready at ${ip} in ${seconds} s`);
 }
 
-/**
- * Plays every pod, each dependency first, and waits until each is ready.
- *
- * @param settings The secrets, the frontend's port and image replacements.
- * @returns The frontend's URL.
- * @throws {Error} With what to do, when images or secrets are missing or a pod fails.
- */
+/** Plays every pod, each dependency first, and waits until each is ready. */
 export async function up(settings: LocalSettings): Promise<string> {
   const { pods, skipped } = await plan(settings);
   const absent = Object.values(SECRET_FILES).filter((f) => {
@@ -174,9 +168,6 @@ export async function up(settings: LocalSettings): Promise<string> {
  * Replaces the pods of one workload with pods of a new image, one at a time:
  * a new pod ready before an old one stops (`maxSurge: 1`,
  * `maxUnavailable: 0`). The pod holding the host port is stopped first.
- *
- * @param settings As for {@linkcode up}, with the new image in `images`.
- * @param workload The Deployment, e.g. `thoughts`.
  */
 export async function roll(
   settings: LocalSettings,
@@ -215,8 +206,6 @@ export async function roll(
 /**
  * Removes every pod, the network, the Secret, the named volumes and the
  * Secret folders.
- *
- * @returns What was removed, one line each.
  */
 export async function down(): Promise<string[]> {
   const removed: string[] = [];

@@ -7,7 +7,7 @@
  */
 
 import { toolEnv } from "../../build/image.ts";
-import { LOCAL_LABEL, type LocalPod, type SecretFolder } from "./transform.ts";
+import { LOCAL_LABEL, type LocalPod, type SecretFolder } from "./_transform.ts";
 
 /** The network the pods share; its DNS answers their aliases. */
 export const NETWORK = "thoughts-local";
@@ -16,25 +16,14 @@ export const NETWORK = "thoughts-local";
 export class PodmanError extends Error {
   /** Always `podman`, for callers that check codes. */
   readonly code = "podman";
-  /**
-   * Creates the error.
-   *
-   * @param message What failed, podman's own words included.
-   */
+  /** Creates the error. */
   constructor(message: string) {
     super(message);
     this.name = "PodmanError";
   }
 }
 
-/**
- * Runs podman with the project's containers configuration.
- *
- * @param args Its arguments.
- * @param stdin Text for its standard input.
- * @returns What it printed on stdout.
- * @throws {PodmanError} When it fails.
- */
+/** Runs podman with the project's containers configuration. */
 export async function podman(args: string[], stdin?: string): Promise<string> {
   let child: Deno.ChildProcess;
   try {
@@ -69,10 +58,6 @@ export async function podman(args: string[], stdin?: string): Promise<string> {
 /**
  * Copies a Secret volume's files into its folder, readable by the pod's user
  * only.
- *
- * @param folder The folder and its files.
- * @param uid The pod's `runAsUser`.
- * @throws {Deno.errors.NotFound} When a file of a volume that is not optional is missing.
  */
 export async function stageSecrets(
   folder: SecretFolder,
@@ -94,23 +79,14 @@ export async function stageSecrets(
   await Deno.chown(folder.dir, uid, uid);
 }
 
-/**
- * Plays one pod on {@linkcode NETWORK}, named on it by its Services.
- *
- * @param pod The pod.
- */
+/** Plays one pod on {@linkcode NETWORK}, named on it by its Services. */
 export async function playPod(pod: LocalPod): Promise<void> {
   const aliases = pod.aliases.map((a) => `alias=${a}`).join(",");
   const network = aliases ? `${NETWORK}:${aliases}` : NETWORK;
   await podman(["kube", "play", "--network", network, "-"], pod.yaml);
 }
 
-/**
- * The pod's address on {@linkcode NETWORK}, reachable from this host.
- *
- * @param pod The pod's name.
- * @returns Its IPv4 address.
- */
+/** The pod's address on {@linkcode NETWORK}, reachable from this host. */
 export async function podAddress(pod: string): Promise<string> {
   const infra =
     (await podman(["pod", "inspect", pod, "--format", "{{.InfraContainerID}}"]))
@@ -126,12 +102,6 @@ export async function podAddress(pod: string): Promise<string> {
 /**
  * Waits until the pod answers as its readiness probe asks: `httpGet` as a
  * 200, any other probe as an open TCP port.
- *
- * @param pod The pod.
- * @param timeoutMs How long to wait.
- * @param signal Stops the wait.
- * @returns Its address.
- * @throws {PodmanError} When it stops or is not ready in time, with its last log lines.
  */
 export async function waitReady(
   pod: LocalPod,
@@ -168,9 +138,6 @@ export async function waitReady(
  * Stops a pod as Kubernetes does (SIGTERM, then SIGKILL after the grace
  * period) and removes it. Its containers stop before its network: a client
  * that still finds its address gets a refusal at once, not a silence.
- *
- * @param name The pod.
- * @param graceSeconds The pod's `terminationGracePeriodSeconds`.
  */
 export async function removePod(
   name: string,
@@ -190,12 +157,7 @@ export async function removePod(
   await podman(["pod", "rm", "--force", name]);
 }
 
-/**
- * The pods of `k8s:local` that exist, by name.
- *
- * @param app Only the pods with this `app` label.
- * @returns Their names, sorted.
- */
+/** The pods of `k8s:local` that exist, by name. */
 export async function localPodNames(app?: string): Promise<string[]> {
   const out = await podman([
     "pod",
