@@ -8,7 +8,11 @@
  * @module
  */
 
-/** Reads the user plus system clock ticks of a `/proc/<pid>/stat` line. */
+/**
+ * Reads the user plus system clock ticks of a `/proc/<pid>/stat` line.
+ *
+ * @throws {Error} When the line is not a stat line.
+ */
 export function parseCpuTicks(stat: string): number {
   // The command name, in parentheses, may hold spaces and parentheses
   // itself; the fields after the last ")" start at the state (field 3).
@@ -24,6 +28,8 @@ export function parseCpuTicks(stat: string): number {
 /**
  * Makes a reader of a process's CPU seconds, asking the system once how
  * long a clock tick is.
+ *
+ * @throws {Error} When `getconf` is missing (not Linux).
  */
 export async function cpuReader(): Promise<(pid: number) => number> {
   const out = await new Deno.Command("getconf", { args: ["CLK_TCK"] })

@@ -7,6 +7,8 @@
 /**
  * The median; of an even count, the upper of the two middle values, so it is
  * always a value that was measured.
+ *
+ * @throws {RangeError} When there are no measurements.
  */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) {

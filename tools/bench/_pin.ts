@@ -32,6 +32,8 @@ export async function cpuSplit(
 /**
  * Pins every thread of each process, and of its children, to `cpus`.
  * Processes they start later inherit the setting.
+ *
+ * @throws {Error} When a process is gone or `taskset` refuses, naming the process.
  */
 export async function pinProcesses(
   pids: number[],

@@ -26,7 +26,11 @@ function ms(text: string | undefined): number {
   return match ? Number(match[1]) * UNIT_MS[match[2]!]! : NaN;
 }
 
-/** Reads `wrk --latency` output. */
+/**
+ * Reads `wrk --latency` output.
+ *
+ * @throws {Error} When the output has no `Requests/sec` line.
+ */
 export function parseWrk(output: string): LoadResult {
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(output)?.[1];
   if (rps === undefined) throw new Error(`Cannot read wrk output:\n${output}`);

@@ -23,6 +23,8 @@ export function compileArgs(service: ServiceSpec, outDir: string): string[] {
 /**
  * Compiles a service. `deno compile` needs the Deno runtime `denort`: it
  * downloads it, or uses the file `DENORT_BIN` names.
+ *
+ * @throws {BuildError} When the runtime cannot be had, naming `DENORT_BIN`, or the compile fails.
  */
 export async function compile(
   service: ServiceSpec,

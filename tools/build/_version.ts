@@ -37,6 +37,8 @@ export interface DeriveStampOptions {
  * Derives what to stamp: from `git describe --tags --dirty --match
  * '<service>/v*'`, an explicit version, or the fixed test versions. The
  * commit always comes from git.
+ *
+ * @throws {BuildError} Without a matching tag, outside git, or when the tag disagrees with the declared release.
  */
 export async function deriveStamp(
   options: DeriveStampOptions,
@@ -83,7 +85,11 @@ export async function deriveStamp(
   return { version, commit };
 }
 
-/** The requirements a service's `deno.json` declares, checked. */
+/**
+ * The requirements a service's `deno.json` declares, checked.
+ *
+ * @throws {BuildError} `bad_version`, naming the entry that is wrong.
+ */
 export function declaredRequires(value: unknown, service: string): Requires {
   try {
     return parseRequires(value, `${service}/deno.json`);

@@ -4,7 +4,11 @@
  * @module
  */
 
-/** Parses an env file: `KEY=VALUE` lines, `#` comments, optional quotes. */
+/**
+ * Parses an env file: `KEY=VALUE` lines, `#` comments, optional quotes.
+ *
+ * @throws {Error} Naming a line that is not `KEY=VALUE`.
+ */
 export function parseEnvFile(text: string): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [i, raw] of text.split("\n").entries()) {

@@ -23,7 +23,11 @@ const SAMPLE_THOUGHTS: Record<string, string[]> = {
   ],
 };
 
-/** Creates the sample users and their thoughts. */
+/**
+ * Creates the sample users and their thoughts.
+ *
+ * @throws {Error} When a service refuses an account, a login or a thought.
+ */
 export async function seed(
   usersUrl: string,
   thoughtsUrl: string,

@@ -27,7 +27,11 @@ export class Supervisor {
     this.#crashed = handler;
   }
 
-  /** Starts a service and waits until its `/readyz` answers 200. */
+  /**
+   * Starts a service and waits until its `/readyz` answers 200.
+   *
+   * @throws {Error} When it exits or does not get ready in time.
+   */
   async start(
     name: string,
     command: { program: string; args: string[] },

@@ -18,7 +18,7 @@ export function stepName(step: Step): string {
   return `${step.service} ${step.from.join(" and ")} → ${step.to.version}`;
 }
 
-/** Runs the steps in order. */
+/** Runs the steps in order: 0 when every step is done, 1 when it stopped. */
 export async function applySteps(
   steps: Step[],
   target: Target,

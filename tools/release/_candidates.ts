@@ -66,7 +66,11 @@ function fromLabels(
   return { version, requires: parseRequires(JSON.parse(requires), image) };
 }
 
-/** Reads one candidate. */
+/**
+ * Reads one candidate.
+ *
+ * @throws {CandidateError} When it is malformed or its requirements cannot be found.
+ */
 export async function readCandidate(
   text: string,
   repo: string,

@@ -102,7 +102,11 @@ async function start(
   progress("k8s:local", `${step} ${pod.name}: ready at ${ip} in ${seconds} s`);
 }
 
-/** Plays every pod, each dependency first, and waits until each is ready. */
+/**
+ * Plays every pod, each dependency first, and waits until each is ready.
+ *
+ * @throws {Error} With what to do, when images or secrets are missing or a pod fails.
+ */
 export async function up(settings: LocalSettings): Promise<string> {
   const { pods, skipped } = await plan(settings);
   const absent = Object.values(SECRET_FILES).filter((f) => {

@@ -23,7 +23,11 @@ export class PodmanError extends Error {
   }
 }
 
-/** Runs podman with the project's containers configuration. */
+/**
+ * Runs podman with the project's containers configuration.
+ *
+ * @throws {PodmanError} When it fails.
+ */
 export async function podman(args: string[], stdin?: string): Promise<string> {
   let child: Deno.ChildProcess;
   try {
@@ -58,6 +62,8 @@ export async function podman(args: string[], stdin?: string): Promise<string> {
 /**
  * Copies a Secret volume's files into its folder, readable by the pod's user
  * only.
+ *
+ * @throws {Deno.errors.NotFound} When a file of a volume that is not optional is missing.
  */
 export async function stageSecrets(
   folder: SecretFolder,
@@ -102,6 +108,8 @@ export async function podAddress(pod: string): Promise<string> {
 /**
  * Waits until the pod answers as its readiness probe asks: `httpGet` as a
  * 200, any other probe as an open TCP port.
+ *
+ * @throws {PodmanError} When it stops or is not ready in time, with its last log lines.
  */
 export async function waitReady(
   pod: LocalPod,
