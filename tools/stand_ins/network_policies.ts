@@ -64,23 +64,9 @@ function workloads(manifests: Manifest[]): Workload[] {
   }));
 }
 
-/**
- * The calls the manifests describe.
- *
- * @param manifests Every manifest.
- * @param variables The variables a pod's code reads, by its image (without
- * tag); a pod not listed reads everything it is given.
- * @returns The calls, each with its reason.
- * @example Usage
- * ```ts
- * import { loadManifests } from "../k8s/load.ts";
- * import { expectedCalls } from "./network_policies.ts";
- *
- * const { manifests } = await loadManifests("k8s");
- * expectedCalls(manifests).some((c) => c.from.name === "frontend" && c.to.name === "users"); // true
- * ```
- */
-export function expectedCalls(
+// The calls the manifests describe. `variables`: what a pod's code reads,
+// by its image (without tag); a pod not listed reads everything it is given.
+function expectedCalls(
   manifests: Manifest[],
   variables: Record<string, string[]> = {},
 ): Call[] {
