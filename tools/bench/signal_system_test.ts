@@ -1,8 +1,9 @@
 // The bench stopped from outside, as `timeout` or a CI runner stops it:
 // nothing it started is left running, no throwaway cluster, no service.
 import { assertEquals, assertOk, cleanEnv, missing } from "@thoughts/testing";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 
 async function ours(pattern: string): Promise<number[]> {
   const out = await new Deno.Command("pgrep", { args: ["-f", pattern] })

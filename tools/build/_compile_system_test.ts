@@ -10,9 +10,9 @@ import {
   testEngine,
 } from "@thoughts/testing";
 import { permissionFlags, SERVICES } from "./services.ts";
+import { ROOT } from "../root.ts";
 
 const users = SERVICES[0]!;
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 const buildCli = (args: string[], env: Record<string, string> = {}) =>
   runDeno(["run", "-A", "build.ts", ...args], env);
@@ -20,13 +20,13 @@ const buildCli = (args: string[], env: Record<string, string> = {}) =>
 Deno.test("deno task build --test stamps a module the service runs from and reports", async () => {
   const run = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "build.ts", "users", "--test", "--no-compile"],
-    cwd: root,
+    cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).output();
   assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
   const meta = JSON.parse(
-    await Deno.readTextFile(`${root}/dist/users/version.json`),
+    await Deno.readTextFile(`${ROOT}/dist/users/version.json`),
   );
   await using db = await serviceDatabase();
   // On PostgreSQL the service runs with exactly the compiled binary's
@@ -38,7 +38,7 @@ Deno.test("deno task build --test stamps a module the service runs from and repo
     )
     : ["-A"];
   await using service = await startService(
-    `${root}/dist/users/entry.ts`,
+    `${ROOT}/dist/users/entry.ts`,
     { APP_ENV: "test", ...db.env },
     // The entry module itself, as deno compile takes it.
     { permissions: flags, runtime: "deno" },
@@ -66,7 +66,7 @@ Deno.test("deno compile builds every service's payload with a stand-in runtime, 
       });
       assertEquals(result.code, 0, result.stderr);
       const size =
-        (await Deno.stat(`${root}/dist/${service.name}/${service.name}`))
+        (await Deno.stat(`${ROOT}/dist/${service.name}/${service.name}`))
           .size / 1e6;
       assertOk(
         size <= PAYLOAD_MB[service.name],

@@ -15,9 +15,9 @@ import { permissionFlags, selectServices, SERVICES } from "./services.ts";
 import { entryModule, versionFile } from "./stamp.ts";
 import { BuildError } from "./build_error.ts";
 import { deriveStamp } from "./_version.ts";
+import { ROOT } from "../root.ts";
 
 const users = SERVICES[0]!;
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 
 Deno.test("deriveStamp() derives versions from real git in every mode", async (t) => {
   await using repo = await createTempRepo();
@@ -278,6 +278,6 @@ Deno.test("selectServices() and build() refuse usage errors with a typed BuildEr
   for (
     const args of [["nope"], ["--bogus"], ["--version", "v2.3"], ["--test=1"]]
   ) {
-    assertEquals(await build([...args, "--no-compile"], root), 2, `${args}`);
+    assertEquals(await build([...args, "--no-compile"], ROOT), 2, `${args}`);
   }
 });

@@ -13,8 +13,8 @@ import {
 import { signToken } from "@thoughts/shared/auth";
 import { LOCAL_BASE } from "../stand_ins/base_image.ts";
 import { toolEnv } from "./image.ts";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
 const env = toolEnv("podman");
 
 async function podman(...args: string[]) {
@@ -54,7 +54,7 @@ Deno.test({
   assertOk(inspect.Size < 40_000_000, `size ${inspect.Size}`);
   const files = new TextDecoder().decode(
     (await new Deno.Command("tar", {
-      args: ["-tvf", `${root}/dist/base/rootfs.tar`],
+      args: ["-tvf", `${ROOT}/dist/base/rootfs.tar`],
       stdout: "piped",
     }).output()).stdout,
   );
@@ -63,7 +63,7 @@ Deno.test({
   }
   assertStringIncludes(files, "./etc/ssl/certs/ca-certificates.crt");
   assertOk(/^drwx------ 65532\/65532 .* \.\/home\/nonroot\/$/m.test(files));
-  const packages = await Deno.readTextFile(`${root}/dist/base/packages.txt`);
+  const packages = await Deno.readTextFile(`${ROOT}/dist/base/packages.txt`);
   for (const name of ["libc6", "libssl3", "ca-certificates", "tzdata"]) {
     assertOk(new RegExp(`^${name} \\S+$`, "m").test(packages), name);
   }
@@ -91,12 +91,12 @@ async function imageRuns(runtime: "deno" | "node" | "bun") {
     "--image",
     // A folder of its own: the tests of other payloads run beside it.
     "--out",
-    `${root}/dist/image-${runtime}`,
+    `${ROOT}/dist/image-${runtime}`,
   ]);
   assertEquals(build.code, 0, build.stderr);
   const meta = JSON.parse(
     await Deno.readTextFile(
-      `${root}/dist/image-${runtime}/thoughts/version.json`,
+      `${ROOT}/dist/image-${runtime}/thoughts/version.json`,
     ),
   );
   assertOk(meta.payload.startsWith(`${runtime} `), meta.payload);

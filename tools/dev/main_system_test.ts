@@ -10,8 +10,9 @@ import {
 } from "@thoughts/testing";
 import { parseEnvFile } from "./_env_file.ts";
 import { SAMPLE_USERS } from "./_seed.ts";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 
 function alive(pid: number): boolean {
   try {

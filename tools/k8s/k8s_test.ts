@@ -9,13 +9,12 @@ import {
 import { parse } from "yaml";
 import { parseEnvFile } from "../dev/_env_file.ts";
 import { checkManifests } from "./mod.ts";
-
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+import { ROOT } from "../root.ts";
 
 async function copyK8s(): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "thoughts_k8s_" });
   const out = await new Deno.Command("cp", {
-    args: ["-r", `${root}/k8s/.`, dir],
+    args: ["-r", `${ROOT}/k8s/.`, dir],
   }).output();
   assertOk(out.success);
   return dir;
@@ -173,7 +172,7 @@ Deno.test("k8s:check fails on mutated copies, naming the file and the problem", 
       const dir = await copyK8s();
       try {
         await mutate(dir, file, from, to);
-        const problems = await checkManifests(dir, root);
+        const problems = await checkManifests(dir, ROOT);
         assertOk(
           problems.some((p) => p.includes(expected)),
           `expected '${expected}' in:\n${problems.join("\n")}`,
@@ -206,9 +205,9 @@ Deno.test("k8s:check fails on mutated copies, naming the file and the problem", 
 
 Deno.test("dev.env mirrors the keys of the shared-config ConfigMap", async () => {
   const configMap = parse(
-    await Deno.readTextFile(`${root}/k8s/configuration.yaml`),
+    await Deno.readTextFile(`${ROOT}/k8s/configuration.yaml`),
   );
-  const dev = parseEnvFile(await Deno.readTextFile(`${root}/dev.env`));
+  const dev = parseEnvFile(await Deno.readTextFile(`${ROOT}/dev.env`));
   assertEquals(Object.keys(dev).sort(), Object.keys(configMap.data).sort());
 });
 

@@ -4,9 +4,9 @@ import { assertEquals, assertOk } from "@thoughts/testing";
 import { parse } from "yaml";
 import { type Kinds, loadManifests, ofKind } from "./load.ts";
 import { validateSchema } from "./_schema.ts";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
-const { manifests } = await loadManifests(`${root}/k8s`);
+const { manifests } = await loadManifests(`${ROOT}/k8s`);
 const find = <K extends keyof Kinds>(kind: K, name: string) =>
   ofKind(manifests, kind).find((m) => m.doc.metadata?.name === name)?.doc;
 

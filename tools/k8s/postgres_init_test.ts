@@ -5,8 +5,9 @@ import {
   testPostgresAdmin,
 } from "@thoughts/testing";
 import { parse, parseAllDocuments } from "yaml";
+import { ROOT } from "../root.ts";
 
-const root = new URL("../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 
 async function manifests(file: string): Promise<Record<string, unknown>[]> {
   return parseAllDocuments(await Deno.readTextFile(`${root}/k8s/${file}`))

@@ -5,8 +5,9 @@ import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { assertEquals, assertOk } from "@thoughts/testing";
 import { loadManifests } from "../../k8s/load.ts";
 import { LOCAL_LABEL, type LocalPod, localPods } from "./_transform.ts";
+import { ROOT } from "../../root.ts";
 
-const k8s = new URL("../../../k8s", import.meta.url).pathname;
+const k8s = `${ROOT}/k8s`;
 const { manifests } = await loadManifests(k8s);
 const played = manifests.filter((m) => !m.file.startsWith("monitoring/"));
 const files = {

@@ -19,8 +19,9 @@ import {
 } from "@thoughts/testing";
 import { launchChromium } from "@thoughts/testing/browser";
 import { localPodNames, podAddress, podman } from "./_podman.ts";
+import { ROOT } from "../../root.ts";
 
-const root = new URL("../../../", import.meta.url).pathname;
+const root = `${ROOT}/`;
 const BASE = "localhost/distroless-cc-debian12:nonroot";
 
 async function task(...args: string[]): Promise<string> {
